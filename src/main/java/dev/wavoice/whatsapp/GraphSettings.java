@@ -1,0 +1,38 @@
+package dev.wavoice.whatsapp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach Meta's Graph API: base URL and version, the business phone number, the access token,
+ * and the timeout and retry policy for each request.
+ */
+public record GraphSettings(
+    String baseUrl,
+    String version,
+    String phoneNumberId,
+    String accessToken,
+    Duration timeout,
+    int maxRetries,
+    Duration retryBase) {
+
+  public GraphSettings {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(phoneNumberId, "phoneNumberId");
+    Objects.requireNonNull(accessToken, "accessToken");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(retryBase, "retryBase");
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+    }
+    baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  @Override
+  public String toString() {
+    // the access token stays out of logs and exception messages
+    return "GraphSettings[" + baseUrl + "/" + version + ", phoneNumberId=" + phoneNumberId
+        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + "]";
+  }
+}

@@ -1,0 +1,121 @@
+package dev.wavoice.whatsapp;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.NotificationOptions;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns a verified webhook body into CDI events, fired asynchronously on the managed executor so the
+ * webhook answers at once. Each (call id, event), (call id, status) or message id is fired once
+ * within the de-duplication window; fields other than {@code calls} and permission replies are ignored.
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+  private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
+  private static final int MAX_REMEMBERED = 100_000;
+
+  @Resource private ManagedExecutorService executor;
+  private Event<CallWebhookReceived> calls;
+  private Event<CallStatusReceived> statuses;
+  private Event<CallPermissionReplyReceived> permissionReplies;
+  private WhatsAppConfig config;
+  private Clock clock;
+  private DeliveryDeduplicator dedup;
+
+  protected WebhookDispatcher() {}
+
+  @Inject
+  public WebhookDispatcher(
+      Event<CallWebhookReceived> calls,
+      Event<CallStatusReceived> statuses,
+      Event<CallPermissionReplyReceived> permissionReplies,
+      WhatsAppConfig config,
+      Clock clock) {
+    this.calls = calls;
+    this.statuses = statuses;
+    this.permissionReplies = permissionReplies;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @PostConstruct
+  void init() {
+    dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
+  }
+
+  /** Fires one event per new call, status or permission reply in the payload; returns how many. */
+  public int dispatch(WebhookPayload payload) {
+    int fired = 0;
+    for (WebhookPayload.Entry entry : payload.entry()) {
+      for (WebhookPayload.Change change : entry.changes()) {
+        if (change == null || change.value() == null) {
+          continue;
+        }
+        fired += dispatch(entry.id(), change.field(), change.value());
+      }
+    }
+    return fired;
+  }
+
+  private int dispatch(String wabaId, String field, WebhookPayload.Value value) {
+    WebhookPayload.Metadata metadata = value.metadata();
+    WebhookSource source =
+        new WebhookSource(
+            wabaId,
+            metadata == null ? null : metadata.phoneNumberId(),
+            metadata == null ? null : metadata.displayPhoneNumber(),
+            value.contacts(),
+            value.errors());
+    int fired = 0;
+    if ("calls".equals(field)) {
+      for (WebhookCall call : value.calls()) {
+        if (call != null && call.id() != null && dedup.firstDelivery("call|" + call.id() + "|" + call.event())) {
+          log(calls.fireAsync(new CallWebhookReceived(source, call), options()), "call " + call.id());
+          fired++;
+        }
+      }
+      for (CallStatus status : value.statuses()) {
+        if (status != null && status.id() != null
+            && dedup.firstDelivery("status|" + status.id() + "|" + status.status())) {
+          log(statuses.fireAsync(new CallStatusReceived(source, status), options()), "status " + status.id());
+          fired++;
+        }
+      }
+    } else if ("messages".equals(field)) {
+      for (InboundMessage message : value.messages()) {
+        if (message != null && message.isCallPermissionReply() && message.id() != null
+            && dedup.firstDelivery("message|" + message.id())) {
+          log(
+              permissionReplies.fireAsync(new CallPermissionReplyReceived(source, message), options()),
+              "permission reply " + message.id());
+          fired++;
+        }
+      }
+    } else {
+      LOG.fine(() -> "webhook field '" + field + "' is not handled; ignored");
+    }
+    return fired;
+  }
+
+  private NotificationOptions options() {
+    return NotificationOptions.ofExecutor(executor);
+  }
+
+  private static void log(CompletionStage<?> delivery, String what) {
+    delivery.whenComplete(
+        (ok, failure) -> {
+          if (failure != null) {
+            LOG.log(Level.WARNING, "handling of webhook " + what + " failed", failure);
+          }
+        });
+  }
+}

@@ -1,0 +1,57 @@
+package dev.wavoice.testkit.app;
+
+import dev.wavoice.testkit.whatsapp.WebhookSender;
+import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The app on Payara Micro, fully configured, with every outside service replaced by its strict double
+ * on loopback. Started once per test run and shared by all test classes that ask for it.
+ */
+public final class DoublesStack implements AutoCloseable {
+
+  public static final String APP_SECRET = "it-app-secret-5f1c";
+  public static final String VERIFY_TOKEN = "it-verify-token-93ab";
+  public static final String ACCESS_TOKEN = "it-access-token-0d7e";
+  public static final String PHONE_NUMBER_ID = "436666719526789";
+
+  public final WhatsAppCloudDouble whatsapp;
+  public final PayaraApp app;
+
+  private DoublesStack(WhatsAppCloudDouble whatsapp, PayaraApp app) {
+    this.whatsapp = whatsapp;
+    this.app = app;
+  }
+
+  static DoublesStack start() {
+    WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID);
+    try {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("WAVOICE_WHATSAPP_APP_SECRET", APP_SECRET);
+      env.put("WAVOICE_WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
+      env.put("WAVOICE_WHATSAPP_ACCESS_TOKEN", ACCESS_TOKEN);
+      env.put("WAVOICE_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+      env.put("WAVOICE_WHATSAPP_GRAPH_BASE_URL", whatsapp.baseUrl());
+      env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
+      return new DoublesStack(whatsapp, PayaraApp.start("doubles", env));
+    } catch (RuntimeException e) {
+      whatsapp.close();
+      throw e;
+    }
+  }
+
+  public WebhookSender webhooks() {
+    return whatsapp.webhooks(app.uri("/webhook"), APP_SECRET);
+  }
+
+  public Probe probe() {
+    return new Probe(app);
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    whatsapp.close();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.wavoice.testkit.app;
+
+import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * wavoice for real: the WAR (plus the test probe) deployed on Payara Micro, started as a child process
+ * with the configuration given as {@code WAVOICE_*} environment variables, at context root {@code /} on
+ * a free port. Its log goes to {@code target/it/<name>/payara.log}. Starting costs ~13 s, so a
+ * configuration is started once and shared by the test classes that use it.
+ */
+public final class PayaraApp implements AutoCloseable {
+
+  private static final Duration START_DEADLINE = Duration.ofSeconds(180);
+
+  private final String name;
+  private final Map<String, String> env;
+  private final Path dir;
+  private final int port;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private Process process;
+
+  private PayaraApp(String name, Map<String, String> env) {
+    this.name = name;
+    this.env = new LinkedHashMap<>(env);
+    this.dir = Path.of(System.getProperty("wavoice.it.work-dir", "target/it")).resolve(name);
+    this.port = Ports.freeTcpPort();
+  }
+
+  /** Starts the app with this configuration and waits until it is live (readiness may still be DOWN). */
+  public static PayaraApp start(String name, Map<String, String> env) {
+    PayaraApp app = new PayaraApp(name, env);
+    app.startProcess();
+    return app;
+  }
+
+  private void startProcess() {
+    Path war = ItWar.build();
+
+    String java = System.getProperty("wavoice.it.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String payara = System.getProperty("wavoice.it.payara-jar", "target/payara/payara-micro.jar");
+    try {
+      Files.createDirectories(dir);
+      // a runtime directory left by an earlier run still holds that run's deployment: start clean
+      deleteTree(dir.resolve("runtime"));
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC"));
+      command.addAll(List.of(
+          "-jar", Path.of(payara).toAbsolutePath().toString(),
+          "--deploy", war.toAbsolutePath().toString(),
+          "--contextroot", "/",
+          "--port", Integer.toString(port),
+          "--nocluster",
+          "--rootdir", dir.resolve("runtime").toAbsolutePath().toString()));
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+      builder.environment().keySet().removeIf(k -> k.startsWith("WAVOICE_"));
+      builder.environment().putAll(env);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Await.until(START_DEADLINE, "Payara Micro '" + name + "' to serve /health/live", () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; log tail:\n" + logTail());
+      }
+      return get("/health/live").statusCode() == 200;
+    });
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  /** Stops and starts the same configuration again (same working directory, so the same data directory). */
+  public void restart() {
+    stop();
+    startProcess();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path log() {
+    return dir.resolve("payara.log");
+  }
+
+  public Map<String, String> env() {
+    return Map.copyOf(env);
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private void stop() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

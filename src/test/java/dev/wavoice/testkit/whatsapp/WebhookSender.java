@@ -1,0 +1,109 @@
+package dev.wavoice.testkit.whatsapp;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Delivers webhooks to the app as Meta does: POST with {@code Content-Type: application/json} and
+ * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>}. Call ids in
+ * a {@code connect} it sends become known to the Graph double, as with Meta.
+ */
+public final class WebhookSender {
+
+  private final URI webhook;
+  private final String appSecret;
+  private final WhatsAppCloudDouble graph;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  WebhookSender(URI webhook, String appSecret, WhatsAppCloudDouble graph) {
+    this.webhook = webhook;
+    this.appSecret = appSecret;
+    this.graph = graph;
+  }
+
+  /** Signs with the app secret and sends. */
+  public HttpResponse<String> send(String body) {
+    byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+    registerCalls(body);
+    return post(raw, signature(appSecret, raw));
+  }
+
+  /** Sends with the given header value (null: no header), for forged deliveries. */
+  public HttpResponse<String> sendWithSignature(byte[] raw, String signatureHeader) {
+    return post(raw, signatureHeader);
+  }
+
+  public static String signature(String secret, byte[] raw) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(raw));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<String> verify(String mode, String token, String challenge) {
+    StringBuilder query = new StringBuilder("?");
+    if (mode != null) query.append("hub.mode=").append(mode).append('&');
+    if (token != null) query.append("hub.verify_token=").append(java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)).append('&');
+    if (challenge != null) query.append("hub.challenge=").append(challenge);
+    return send(HttpRequest.newBuilder(URI.create(webhook + query.toString())).GET().build());
+  }
+
+  private HttpResponse<String> post(byte[] raw, String signatureHeader) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(webhook)
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(raw));
+    if (signatureHeader != null) {
+      request.header("X-Hub-Signature-256", signatureHeader);
+    }
+    return send(request.build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void registerCalls(String body) {
+    try (var reader = jakarta.json.Json.createReader(new StringReader(body))) {
+      JsonObject payload = reader.readObject();
+      for (JsonValue entry : payload.getJsonArray("entry")) {
+        for (JsonValue change : entry.asJsonObject().getJsonArray("changes")) {
+          JsonObject value = change.asJsonObject().getJsonObject("value");
+          if (value != null && value.containsKey("calls")) {
+            value.getJsonArray("calls").forEach(c -> {
+              JsonObject call = c.asJsonObject();
+              if ("connect".equals(call.getString("event", null))) {
+                graph.knowCall(call.getString("id"));
+              }
+            });
+          }
+        }
+      }
+    } catch (RuntimeException notAWebhook) {
+      // malformed bodies are sent on purpose by some tests
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.wavoice.whatsapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wavoice.WireJson;
+import dev.wavoice.testkit.Fixtures;
+import dev.wavoice.testkit.whatsapp.GraphRequest;
+import dev.wavoice.testkit.whatsapp.MetaErrors;
+import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Graph API client over real HTTP against the strict WhatsApp Cloud double. */
+class GraphApiTest {
+
+  static final String TOKEN = "test-access-token";
+  static final String PHONE = "436666719526789";
+  static final String CALL_ID = "wacid.HBgLMTMxNzU1NTAwMDAVAgARGBQzQUY3";
+  static final String ANSWER = String.join("\r\n",
+      "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE audio",
+      "m=audio 40002 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 127.0.0.1",
+      "a=candidate:1 1 UDP 2015363327 127.0.0.1 40002 typ host",
+      "a=ice-ufrag:Xk9f", "a=ice-pwd:Bf8sD0aJ2kLq9wErTy6uIo3p",
+      "a=fingerprint:sha-256 1B:B6:2E:53:8A:6C:64:1D:8C:7A:19:C2:57:5E:9F:10:8D:22:A4:51:33:0E:6F:71:2C:90:43:B8:15:D0:8A:88",
+      "a=setup:active", "a=mid:audio", "a=sendrecv", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2",
+      "a=fmtp:111 minptime=20;useinbandfec=1", "a=ssrc:1234 cname:wavoice", "");
+  static final String OFFER = ANSWER.replace("a=setup:active", "a=setup:actpass");
+
+  WhatsAppCloudDouble meta;
+  List<Duration> pauses = new CopyOnWriteArrayList<>();
+  GraphApi api;
+
+  @BeforeEach
+  void start() {
+    meta = WhatsAppCloudDouble.start(TOKEN, PHONE);
+    meta.knowCall(CALL_ID);
+    api = client(TOKEN, 3);
+  }
+
+  GraphApi client(String token, int maxRetries) {
+    var settings = new GraphSettings(meta.baseUrl(), "v23.0", PHONE, token, Duration.ofSeconds(2), maxRetries, Duration.ofMillis(200));
+    return new GraphApi(settings, HttpClient.newHttpClient(), WireJson.create(), pauses::add);
+  }
+
+  @AfterEach
+  void stop() {
+    meta.close();
+  }
+
+  private static JsonObject fixture(String name, String sdp) {
+    JsonObject body = Fixtures.whatsappJson(name);
+    if (sdp == null) {
+      return body;
+    }
+    return Json.createObjectBuilder(body)
+        .add("session", Json.createObjectBuilder(body.getJsonObject("session")).add("sdp", sdp)).build();
+  }
+
+  private GraphRequest last() {
+    List<GraphRequest> all = meta.requests();
+    return all.get(all.size() - 1);
+  }
+
+  @Test
+  void callActionBodiesAreExactlyWhatMetaDocuments() {
+    api.preAccept(CALL_ID, ANSWER);
+    assertThat(last().body()).isEqualTo(fixture("graph-calls-pre_accept.request.json", ANSWER));
+    assertThat(last().path()).isEqualTo("/" + PHONE + "/calls");
+    assertThat(last().version()).isEqualTo("v23.0");
+    assertThat(last().authorization()).isEqualTo("Bearer " + TOKEN);
+
+    api.accept(CALL_ID, ANSWER, "optional, at most 512 characters");
+    assertThat(last().body()).isEqualTo(fixture("graph-calls-accept.request.json", ANSWER));
+
+    api.reject(CALL_ID);
+    assertThat(last().body()).isEqualTo(fixture("graph-calls-reject.request.json", null));
+
+    api.terminate(CALL_ID);
+    assertThat(last().body()).isEqualTo(fixture("graph-calls-terminate.request.json", null));
+
+    String newCall = api.connect("13175550000", OFFER, "outbound-42");
+    assertThat(last().body()).isEqualTo(fixture("graph-calls-connect.request.json", OFFER));
+    assertThat(newCall).startsWith("wacid.");
+    assertThat(meta.requests()).allMatch(r -> r.status() == 200);
+  }
+
+  @Test
+  void messagesAndPermissionsUseMetasShapes() {
+    String id = api.sendText("13175550000", "Here is the link we talked about.");
+    assertThat(id).startsWith("wamid.");
+    assertThat(last().body()).isEqualTo(Fixtures.whatsappJson("graph-messages-text.request.json"));
+
+    api.sendCallPermissionRequest("13175550000", "May we call you about your order?");
+    assertThat(last().body()).isEqualTo(Fixtures.whatsappJson("graph-messages-call-permission-request.request.json"));
+
+    GraphMessages.CallPermissions permissions = api.callPermissions("13175550000");
+    assertThat(last().query()).isEqualTo("user_wa_id=13175550000");
+    assertThat(permissions.permission().status()).isEqualTo("no_permission");
+    assertThat(permissions.canStartCall()).isFalse();
+
+    GraphMessages.PhoneSettings settings = api.callingSettings();
+    assertThat(settings.calling().status()).isEqualTo("ENABLED");
+    assertThat(settings.calling().callHours().weeklyOperatingHours()).hasSize(1);
+    assertThat(settings.calling().sip().status()).isEqualTo("DISABLED");
+  }
+
+  @Test
+  void a429ThenSuccessSucceedsAfterOneRetryHonouringRetryAfter() {
+    meta.failNext("calls/pre_accept", 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null), Map.of("Retry-After", "1"));
+    api.preAccept(CALL_ID, ANSWER);
+    assertThat(meta.callActions(CALL_ID)).extracting(GraphRequest::status).containsExactly(429, 200);
+    assertThat(pauses).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void rateLimitCodesAndServerErrorsAreRetriedWithBackoff() {
+    meta.failNext("call_permissions", 400, Fixtures.whatsappJson("graph-error-rate-limit-613.response.json"));
+    meta.failNext("call_permissions", 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null));
+    assertThat(api.callPermissions("13175550000")).isNotNull();
+    assertThat(meta.requests()).extracting(GraphRequest::status).containsExactly(400, 503, 200);
+    assertThat(pauses).hasSize(2);
+    assertThat(pauses.get(0)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(pauses.get(1)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+  }
+
+  @Test
+  void retriesStopAtTheConfiguredMaximum() {
+    for (int i = 0; i < 5; i++) {
+      meta.failNext("calls/terminate", 500, MetaErrors.error(1, "OAuthException", "An unknown error occurred", null));
+    }
+    assertThatThrownBy(() -> api.terminate(CALL_ID))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(500));
+    assertThat(meta.callActions(CALL_ID)).hasSize(4);
+  }
+
+  @Test
+  void noCallPermissionIsTypedAndNotMistakenForARejectedToken() {
+    meta.failNext("calls/connect", 401, Fixtures.whatsappJson("graph-error-138006.response.json"));
+    assertThatThrownBy(() -> api.connect("13175550000", OFFER, null))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> {
+          assertThat(e.kind()).isEqualTo(GraphErrorKind.NO_CALL_PERMISSION);
+          assertThat(e.code()).isEqualTo(138006);
+          assertThat(e.httpStatus()).isEqualTo(401);
+          assertThat(e.outcomeUnknown()).isFalse();
+          assertThat(e.getMessage()).contains("138006").contains("AbCdEfGhIjKlMnOp").doesNotContain(TOKEN);
+        });
+    assertThat(meta.requests()).hasSize(1);
+
+    GraphApi wrongToken = client("not-the-token", 3);
+    assertThatThrownBy(() -> wrongToken.terminate(CALL_ID))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.kind()).isEqualTo(GraphErrorKind.ACCESS_TOKEN_REJECTED));
+  }
+
+  @Test
+  void aConnectWhoseOutcomeIsUnknownIsNeverRepeated() {
+    meta.failNext("calls/connect", 500, MetaErrors.error(138004, "OAuthException", "Connection error", null));
+    assertThatThrownBy(() -> api.connect("13175550000", OFFER, null))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
+    assertThat(meta.requests()).hasSize(1);
+
+    meta.failNext("calls/connect", 429, MetaErrors.error(138005, "OAuthException", "Call rate limit exceeded", null), Map.of("Retry-After", "0"));
+    assertThat(api.connect("13175550000", OFFER, null)).startsWith("wacid.");
+    assertThat(meta.requests()).extracting(GraphRequest::status).containsExactly(500, 429, 200);
+  }
+
+  @Test
+  void theDoubleRefusesWhatMetaRefuses() {
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("sha-256", "sha-1")))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.kind()).isEqualTo(GraphErrorKind.INVALID_PARAMETER));
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("a=setup:active", "a=setup:actpass")))
+        .isInstanceOf(GraphApiException.class);
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("\r\n", "\n")))
+        .isInstanceOf(GraphApiException.class);
+    assertThatThrownBy(() -> api.preAccept("wacid.unknown", ANSWER)).isInstanceOf(GraphApiException.class);
+
+    api.preAccept(CALL_ID, ANSWER);
+    assertThatThrownBy(() -> api.accept(CALL_ID, ANSWER.replace("40002", "40004"), null))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.getMessage()).contains("does not match"));
+    api.accept(CALL_ID, ANSWER, null);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.wavoice.bridge;
+
+import java.time.Instant;
+
+/**
+ * What a bridge tells the call layer. Called from the bridge's threads; implementations hand off
+ * quickly and never block.
+ */
+public interface BridgeListener {
+
+  /** The agent asked to end the call ({@code end_call}); its goodbye has been played out. */
+  void endRequested(String detail);
+
+  /** The OpenAI session failed or closed and could not be recovered; the call cannot go on. */
+  void failed(String detail);
+
+  /** The first frame of bot audio went out on RTP. */
+  void firstBotAudio(Instant at);
+
+  /** A transcript line is final (caller or bot); for the live console. */
+  void transcriptLine(TranscriptLine line);
+}

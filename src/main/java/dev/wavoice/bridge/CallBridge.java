@@ -1,0 +1,33 @@
+package dev.wavoice.bridge;
+
+import dev.wavoice.media.RtpLeg;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One call's bridge, in the order the call layer uses it:
+ *
+ * <ol>
+ *   <li>{@link #rtpLeg()}: the call's RTP socket is bound; its address and codec go into the media
+ *       plane's RtpEndpoint offer.
+ *   <li>{@link #prepare()}: the OpenAI session is opened and configured while media is being set up
+ *       (pre-warm); it completes when OpenAI confirmed the audio formats, or fails with the reason.
+ *   <li>{@link #connectRtp(InetSocketAddress)}: where Kurento's RtpEndpoint listens.
+ *   <li>{@link #start()}: after WhatsApp's {@code accept}: audio both ways, silence frames when the bot
+ *       is quiet, the greeting if configured.
+ *   <li>{@link #close()}: idempotent; stops streaming, closes the OpenAI session and the RTP socket,
+ *       and returns usage and transcript for the record.
+ * </ol>
+ */
+public interface CallBridge {
+
+  RtpLeg rtpLeg();
+
+  CompletionStage<Void> prepare();
+
+  void connectRtp(InetSocketAddress kmsRtpTarget);
+
+  void start();
+
+  BridgeResult close();
+}

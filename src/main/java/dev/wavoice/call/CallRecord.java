@@ -1,0 +1,198 @@
+package dev.wavoice.call;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The record of one call: who, when (webhook received, pre_accept, accept, first bot audio, end), how
+ * it ended and why, the codec, OpenAI usage and its estimated cost, errors and the transcript. Written
+ * when the call starts and completed when it ends.
+ */
+@Entity
+@Table(name = "call_record", indexes = @Index(name = "call_record_started", columnList = "started_at"))
+public class CallRecord {
+
+  @Id
+  @Column(name = "call_id", length = 200)
+  private String callId;
+
+  @Column(name = "channel", length = 16, nullable = false)
+  private String channel;
+
+  @Column(name = "direction", length = 16, nullable = false)
+  private String direction;
+
+  @Column(name = "from_number", length = 64)
+  private String fromNumber;
+
+  @Column(name = "to_number", length = 64)
+  private String toNumber;
+
+  @Column(name = "caller_name", length = 256)
+  private String callerName;
+
+  @Column(name = "codec", length = 16)
+  private String codec;
+
+  @Column(name = "kms_url", length = 512)
+  private String kmsUrl;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "outcome", length = 16, nullable = false)
+  private CallOutcome outcome = CallOutcome.IN_PROGRESS;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "end_reason", length = 32)
+  private EndReason endReason;
+
+  @Column(name = "end_detail", length = 2000)
+  private String endDetail;
+
+  @Column(name = "started_at", nullable = false)
+  private Instant startedAt;
+
+  @Column(name = "pre_accepted_at")
+  private Instant preAcceptedAt;
+
+  @Column(name = "accepted_at")
+  private Instant acceptedAt;
+
+  @Column(name = "first_bot_audio_at")
+  private Instant firstBotAudioAt;
+
+  @Column(name = "ended_at")
+  private Instant endedAt;
+
+  @Column(name = "input_text_tokens")
+  private long inputTextTokens;
+
+  @Column(name = "input_audio_tokens")
+  private long inputAudioTokens;
+
+  @Column(name = "input_cached_tokens")
+  private long inputCachedTokens;
+
+  @Column(name = "output_text_tokens")
+  private long outputTextTokens;
+
+  @Column(name = "output_audio_tokens")
+  private long outputAudioTokens;
+
+  @Column(name = "estimated_cost_usd")
+  private double estimatedCostUsd;
+
+  @Column(name = "barge_ins")
+  private int bargeIns;
+
+  @ElementCollection(fetch = FetchType.EAGER)
+  @CollectionTable(name = "call_error", joinColumns = @JoinColumn(name = "call_id"))
+  @OrderColumn(name = "position")
+  @Column(name = "error", length = 2000)
+  private List<String> errors = new ArrayList<>();
+
+  @ElementCollection(fetch = FetchType.EAGER)
+  @CollectionTable(name = "call_transcript", joinColumns = @JoinColumn(name = "call_id"))
+  @OrderColumn(name = "position")
+  private List<TranscriptEntry> transcript = new ArrayList<>();
+
+  protected CallRecord() {}
+
+  public CallRecord(String callId, String channel, String direction, String fromNumber, String toNumber,
+      String callerName, String codec, Instant startedAt) {
+    this.callId = Objects.requireNonNull(callId, "callId");
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.direction = Objects.requireNonNull(direction, "direction");
+    this.fromNumber = fromNumber;
+    this.toNumber = toNumber;
+    this.callerName = callerName;
+    this.codec = codec;
+    this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+  }
+
+  public void preAccepted(Instant at) {
+    preAcceptedAt = at;
+  }
+
+  public void accepted(Instant at) {
+    acceptedAt = at;
+  }
+
+  public void firstBotAudio(Instant at) {
+    if (firstBotAudioAt == null) {
+      firstBotAudioAt = at;
+    }
+  }
+
+  public void onKms(String url) {
+    kmsUrl = url;
+  }
+
+  public void addError(String error) {
+    errors.add(error.length() > 2000 ? error.substring(0, 2000) : error);
+  }
+
+  /** Completes the record: outcome from the reason, detail, usage, transcript. */
+  public void ended(Instant at, EndReason reason, String detail, CallUsage usage, List<TranscriptEntry> lines, int bargeIns) {
+    endedAt = at;
+    endReason = reason;
+    outcome = reason.outcome();
+    endDetail = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
+    if (usage != null) {
+      inputTextTokens = usage.inputTextTokens();
+      inputAudioTokens = usage.inputAudioTokens();
+      inputCachedTokens = usage.inputCachedTokens();
+      outputTextTokens = usage.outputTextTokens();
+      outputAudioTokens = usage.outputAudioTokens();
+      estimatedCostUsd = usage.estimatedCostUsd();
+    }
+    transcript.clear();
+    if (lines != null) {
+      transcript.addAll(lines);
+    }
+    this.bargeIns = bargeIns;
+  }
+
+  public String callId() { return callId; }
+  public String channel() { return channel; }
+  public String direction() { return direction; }
+  public String fromNumber() { return fromNumber; }
+  public String toNumber() { return toNumber; }
+  public String callerName() { return callerName; }
+  public String codec() { return codec; }
+  public String kmsUrl() { return kmsUrl; }
+  public CallOutcome outcome() { return outcome; }
+  public EndReason endReason() { return endReason; }
+  public String endDetail() { return endDetail; }
+  public Instant startedAt() { return startedAt; }
+  public Instant preAcceptedAt() { return preAcceptedAt; }
+  public Instant acceptedAt() { return acceptedAt; }
+  public Instant firstBotAudioAt() { return firstBotAudioAt; }
+  public Instant endedAt() { return endedAt; }
+  public int bargeIns() { return bargeIns; }
+  public List<String> errors() { return List.copyOf(errors); }
+  public List<TranscriptEntry> transcript() { return List.copyOf(transcript); }
+
+  public CallUsage usage() {
+    return new CallUsage(inputTextTokens, inputAudioTokens, inputCachedTokens, outputTextTokens, outputAudioTokens, estimatedCostUsd);
+  }
+
+  /** From accept to end, or null when the call was never answered. */
+  public Duration talkTime() {
+    return acceptedAt == null || endedAt == null ? null : Duration.between(acceptedAt, endedAt);
+  }
+}

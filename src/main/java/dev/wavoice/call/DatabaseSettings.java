@@ -1,0 +1,56 @@
+package dev.wavoice.call;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Where call records live. By default an embedded H2 database in a file under {@code wavoice.data-dir}
+ * (default {@code ./data}), so records survive a restart; {@code wavoice.db.url} (with
+ * {@code wavoice.db.user} and {@code wavoice.db.password}) points at PostgreSQL or any other JDBC URL.
+ */
+public record DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
+
+  public static final String DATA_DIR = "wavoice.data-dir";
+  public static final String URL = "wavoice.db.url";
+  public static final String USER = "wavoice.db.user";
+  public static final String PASSWORD = "wavoice.db.password";
+
+  public static DatabaseSettings from(Config config) {
+    Optional<String> url = config.getOptionalValue(URL, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    String dataDir = config.getOptionalValue(DATA_DIR, String.class).orElse("./data");
+    String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice") + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
+    return new DatabaseSettings(
+        url.orElse(h2),
+        config.getOptionalValue(USER, String.class),
+        config.getOptionalValue(PASSWORD, String.class));
+  }
+
+  /** The JDBC driver class for the URL (the drivers for H2 and PostgreSQL ship in the WAR). */
+  public String driver() {
+    if (url.startsWith("jdbc:h2:")) {
+      return "org.h2.Driver";
+    }
+    if (url.startsWith("jdbc:postgresql:")) {
+      return "org.postgresql.Driver";
+    }
+    throw new IllegalArgumentException(URL + " must be a jdbc:h2: or jdbc:postgresql: URL");
+  }
+
+  /** JPA properties for this database; the password stays out of {@link #toString()}. */
+  Map<String, Object> jpaProperties() {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("jakarta.persistence.jdbc.url", url);
+    properties.put("jakarta.persistence.jdbc.driver", driver());
+    properties.put("jakarta.persistence.jdbc.user", user.orElse(url.startsWith("jdbc:h2:") ? "sa" : ""));
+    properties.put("jakarta.persistence.jdbc.password", password.orElse(""));
+    return properties;
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSettings[" + url.replaceAll("password=[^;&]*", "password=***") + ", user=" + user.orElse("") + "]";
+  }
+}

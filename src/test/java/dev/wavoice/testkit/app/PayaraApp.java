@@ -120,7 +120,7 @@ public final class PayaraApp implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15)).GET().build());
   }
 
   public HttpResponse<String> send(HttpRequest request) {

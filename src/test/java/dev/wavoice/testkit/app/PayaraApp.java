@@ -123,9 +123,13 @@ public final class PayaraApp implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15)).GET().build());
   }
 
+  /** Sends a request to the app; one without a timeout gets 30 s, so a stuck server fails the test instead of hanging it. */
   public HttpResponse<String> send(HttpRequest request) {
+    HttpRequest bounded = request.timeout().isPresent()
+        ? request
+        : HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(30)).build();
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return http.send(bounded, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -61,7 +61,7 @@ public final class WebhookSender {
     if (mode != null) query.append("hub.mode=").append(mode).append('&');
     if (token != null) query.append("hub.verify_token=").append(java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)).append('&');
     if (challenge != null) query.append("hub.challenge=").append(challenge);
-    return send(HttpRequest.newBuilder(URI.create(webhook + query.toString())).GET().build());
+    return send(HttpRequest.newBuilder(URI.create(webhook + query.toString())).timeout(Duration.ofSeconds(10)).GET().build());
   }
 
   private HttpResponse<String> post(byte[] raw, String signatureHeader) {

@@ -7,10 +7,12 @@ import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.app.UnconfiguredStack;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The app started with nothing configured: it runs, says what is missing, and refuses webhooks with 503. */
+@Tag("doubles")
 @ExtendWith(Stacks.class)
 class UnconfiguredIT {
 

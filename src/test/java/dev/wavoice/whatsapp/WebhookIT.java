@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The webhook of the real WAR on Payara Micro, driven like Meta drives it, observed through the test probe. */
+@Tag("doubles")
 @ExtendWith(Stacks.class)
 class WebhookIT {
 

@@ -32,6 +32,7 @@ public class RealtimeConfig implements RequiredSettings {
   public static final String MODEL = "wavoice.openai.model";
   public static final String CONNECT_TIMEOUT_MS = "wavoice.openai.connect-timeout-ms";
   public static final String ROLLOVER_AFTER_SECONDS = "wavoice.openai.rollover-after-seconds";
+  public static final String KEEPALIVE_MS = "wavoice.openai.keepalive-ms";
   public static final String TURN_DETECTION = "wavoice.openai.turn-detection";
   public static final String VAD_THRESHOLD = "wavoice.openai.vad-threshold";
   public static final String VAD_PREFIX_PADDING_MS = "wavoice.openai.vad-prefix-padding-ms";
@@ -98,6 +99,7 @@ public class RealtimeConfig implements RequiredSettings {
     String model = text(MODEL).orElse("gpt-realtime");
     Duration connectTimeout = Duration.ofMillis(longIn(CONNECT_TIMEOUT_MS, 10_000, 100, 120_000));
     Duration rolloverAfter = Duration.ofSeconds(longIn(ROLLOVER_AFTER_SECONDS, 3_300, 1, 3_540));
+    Duration keepalive = Duration.ofMillis(longIn(KEEPALIVE_MS, 5_000, 100, 300_000));
 
     AudioCodec codec;
     try {
@@ -141,7 +143,7 @@ public class RealtimeConfig implements RequiredSettings {
 
     ToolCatalog tools = new ToolCatalog(text(TOOLS_FILE).map(f -> ToolCatalog.load(Path.of(f), jsonb)).orElse(List.of()));
 
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, format, instructions, voice, speed,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice, speed,
         turnDetection, transcriptionModel, text(TRANSCRIPTION_LANGUAGE).orElse(null), noiseReduction, greeting, prices,
         tools);
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +66,8 @@ final class RealtimeConnection implements WebSocket.Listener {
   private volatile String sessionId;
   private volatile String sessionUpdateEventId;
   private volatile long readyAtNanos;
+  private volatile boolean pingUnanswered;
+  private volatile ScheduledFuture<?> keepalive;
 
   private RealtimeConnection(
       RealtimeSettings settings, Session requested, Jsonb jsonb, ScheduledExecutorService timer, Handler handler, String label) {
@@ -163,6 +166,7 @@ final class RealtimeConnection implements WebSocket.Listener {
   /** Closes by our choice (normal close after what is queued): nothing is reported. */
   void close() {
     closedByUs = true;
+    stopKeepalive();
     if (ended.compareAndSet(false, true)) {
       EventSender out = sender;
       if (out != null) {
@@ -229,6 +233,46 @@ final class RealtimeConnection implements WebSocket.Listener {
   }
 
   @Override
+  public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+    pingUnanswered = false;
+    webSocket.request(1);
+    return null;
+  }
+
+  /**
+   * A peer that went away without a FIN (a dead route, a crashed host) would leave the call hanging:
+   * a ping goes out every {@code keepalive}; one still unanswered at the next tick ends the connection.
+   */
+  private void keepalive() {
+    WebSocket ws = socket;
+    if (ended.get() || ws == null) {
+      stopKeepalive();
+      return;
+    }
+    if (pingUnanswered) {
+      fail(RealtimeFailure.of(RealtimeFailure.Kind.TRANSPORT,
+          "OpenAI did not answer a WebSocket ping within " + settings.keepalive().toMillis() + " ms"));
+      return;
+    }
+    pingUnanswered = true;
+    try {
+      ws.sendPing(java.nio.ByteBuffer.wrap(PING));
+    } catch (IllegalStateException busy) {
+      // the previous control frame is still going out: count this tick as answered
+      pingUnanswered = false;
+    }
+  }
+
+  private static final byte[] PING = {'w', 'v'};
+
+  private void stopKeepalive() {
+    ScheduledFuture<?> task = keepalive;
+    if (task != null) {
+      task.cancel(false);
+    }
+  }
+
+  @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
     if (closedByUs) {
       ended.set(true);
@@ -286,6 +330,8 @@ final class RealtimeConnection implements WebSocket.Listener {
             abort();
             return;
           }
+          long everyMs = settings.keepalive().toMillis();
+          keepalive = timer.scheduleAtFixedRate(this::keepalive, everyMs, everyMs, TimeUnit.MILLISECONDS);
           LOG.info(() -> label() + ": session ready, " + requested.inputFormat() + " both ways, model " + settings.model());
         } else if (event instanceof ErrorEvent error) {
           openingError(error.error());
@@ -358,6 +404,7 @@ final class RealtimeConnection implements WebSocket.Listener {
   private void end(RealtimeFailure failure) {
     if (ended.compareAndSet(false, true)) {
       LOG.warning(() -> label() + ": OpenAI session ended: " + failure);
+      stopKeepalive();
       abort();
       if (!closedByUs) {
         handler.ended(this, failure);

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param noiseReduction {@code near_field}, {@code far_field} or null (off)
  * @param greeting what the agent says first, or null for no greeting
  * @param rolloverAfter when a new session is prepared to replace the current one (OpenAI ends sessions at 60 minutes)
+ * @param keepalive a WebSocket ping goes out this often; no pong by the next one means the connection is dead
  */
 public record RealtimeSettings(
     URI url,
@@ -34,6 +35,7 @@ public record RealtimeSettings(
     String model,
     Duration connectTimeout,
     Duration rolloverAfter,
+    Duration keepalive,
     AudioFormat format,
     String instructions,
     String voice,
@@ -54,6 +56,7 @@ public record RealtimeSettings(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(rolloverAfter, "rolloverAfter");
+    Objects.requireNonNull(keepalive, "keepalive");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(voice, "voice");
     Objects.requireNonNull(turnDetection, "turnDetection");
@@ -83,32 +86,37 @@ public record RealtimeSettings(
   }
 
   public RealtimeSettings withUrl(URI newUrl) {
-    return new RealtimeSettings(newUrl, apiKey, model, connectTimeout, rolloverAfter, format, instructions, voice,
+    return new RealtimeSettings(newUrl, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
+        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+  }
+
+  public RealtimeSettings withKeepalive(Duration every) {
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, every, format, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withRolloverAfter(Duration after) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, after, format, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, after, keepalive, format, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withFormat(AudioFormat newFormat) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, newFormat, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, newFormat, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withApiKey(String key) {
-    return new RealtimeSettings(url, key, model, connectTimeout, rolloverAfter, format, instructions, voice,
+    return new RealtimeSettings(url, key, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withGreeting(String text) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, format, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, text, prices, tools);
   }
 
   public RealtimeSettings withTools(ToolCatalog catalog) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, format, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, catalog);
   }
 

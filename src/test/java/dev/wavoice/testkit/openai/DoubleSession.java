@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocket;
@@ -90,17 +92,39 @@ public final class DoubleSession {
   private volatile double vadRms = 1000;
   private volatile long deltaIntervalMs;
   private volatile Duration maxDuration = Duration.ofMinutes(60);
+  private volatile boolean raceNextCreate;
+  private volatile boolean frozen;
+  private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
 
   DoubleSession(OpenAiRealtimeDouble server, WebSocket connection, Handshake handshake, int index) {
     this.server = server;
     this.connection = connection;
     this.handshake = handshake;
     this.index = index;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.thread = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "openai-double-" + index);
       t.setDaemon(true);
       return t;
-    });
+    }) {
+      @Override
+      protected void afterExecute(Runnable task, Throwable thrown) {
+        // tasks run as futures, which would swallow a bug of the double: make it a visible violation
+        Throwable failure = thrown;
+        if (failure == null && task instanceof Future<?> future && future.isDone() && !future.isCancelled()) {
+          try {
+            future.get();
+          } catch (ExecutionException e) {
+            failure = e.getCause();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        if (failure != null) {
+          failure.printStackTrace();
+          server.violation(DoubleSession.this, "double", "the double itself failed: " + failure);
+        }
+      }
+    };
     this.config = defaultConfig(handshake.model());
   }
 
@@ -133,6 +157,15 @@ public final class DoubleSession {
   /** A pause between two audio deltas (default none: as fast as the socket takes them). */
   public DoubleSession deltaInterval(Duration interval) {
     deltaIntervalMs = interval.toMillis();
+    return this;
+  }
+
+  /**
+   * When the next {@code response.create} arrives, turn detection "wins the race": the double starts a
+   * response of its own first, so the client's request finds one active.
+   */
+  public DoubleSession startOwnResponseBeforeNextCreate() {
+    raceNextCreate = true;
     return this;
   }
 
@@ -188,11 +221,25 @@ public final class DoubleSession {
 
   /** Cuts the connection now, without a close frame. */
   public void drop() {
-    thread.execute(() -> {
-      closed = true;
-      closeCode = 1006;
-      connection.closeConnection(1006, "dropped by the test");
-    });
+    thread.execute(this::dropNow);
+  }
+
+  /** Goes silent like a dead peer: no more answers, no pongs, nothing closed. */
+  public void freeze() {
+    frozen = true;
+  }
+
+  boolean frozen() {
+    return frozen;
+  }
+
+  void pinged() {
+    pings.incrementAndGet();
+  }
+
+  /** WebSocket pings answered so far. */
+  public int pings() {
+    return pings.get();
   }
 
   // ---- recording (any thread)
@@ -268,6 +315,9 @@ public final class DoubleSession {
   }
 
   void message(String raw) {
+    if (frozen) {
+      return;
+    }
     long n = seq.incrementAndGet();
     thread.execute(() -> handle(n, raw));
   }
@@ -657,6 +707,10 @@ public final class DoubleSession {
   }
 
   private void responseCreate(String clientEventId) {
+    if (raceNextCreate && active == null) {
+      raceNextCreate = false;
+      startResponse(nextTurn());
+    }
     if (active != null) {
       emitError(OpenAiErrors.activeResponse(active.id, clientEventId));
       return;
@@ -738,11 +792,7 @@ public final class DoubleSession {
         thread.execute(() -> nextStep(run));
       }
       case "close" -> closeNow(step.closeCode() == null ? 1011 : step.closeCode(), step.message() == null ? "" : step.message());
-      case "drop" -> {
-        closed = true;
-        closeCode = 1006;
-        connection.closeConnection(1006, "dropped by the script");
-      }
+      case "drop" -> dropNow();
       default -> throw new IllegalArgumentException("unknown step kind " + step.kind());
     }
   }
@@ -979,6 +1029,28 @@ public final class DoubleSession {
     if (!closed && connection.isOpen()) {
       connection.send(json);
     }
+  }
+
+  /**
+   * Sends FIN at once and forgets the connection. (Closing a channel that is registered with a sleeping
+   * selector would only take effect at the selector's next wake-up.)
+   */
+  private void dropNow() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeCode = 1006;
+    try {
+      if (connection instanceof org.java_websocket.WebSocketImpl impl
+          && impl.getChannel() instanceof java.nio.channels.SocketChannel channel) {
+        channel.shutdownOutput();
+      }
+    } catch (java.io.IOException alreadyGone) {
+      // nothing to cut
+    }
+    connection.closeConnection(1006, "dropped");
+    server.wake(connection);
   }
 
   private void closeNow(int code, String reason) {

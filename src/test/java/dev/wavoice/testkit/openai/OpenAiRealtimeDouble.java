@@ -56,6 +56,7 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
 
   private OpenAiRealtimeDouble(String apiKey, int port) {
     this.apiKey = apiKey;
+    RealtimeSchema.get();
     this.server = new Server(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     server.setReuseAddr(true);
     server.setConnectionLostTimeout(0);
@@ -157,6 +158,11 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
     violations.add(new Violation(session.index(), eventType, problem));
   }
 
+  /** Wakes the server's selector so a closed connection is really let go. */
+  void wake(WebSocket connection) {
+    server.onWriteDemand(connection);
+  }
+
   @Override
   public void close() {
     try {
@@ -236,6 +242,17 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
         failure = ex;
         started.countDown();
       }
+    }
+
+    @Override
+    public void onWebsocketPing(WebSocket conn, org.java_websocket.framing.Framedata ping) {
+      if (conn.getAttachment() instanceof DoubleSession session) {
+        if (session.frozen()) {
+          return;
+        }
+        session.pinged();
+      }
+      super.onWebsocketPing(conn, ping);
     }
 
     @Override

@@ -68,6 +68,10 @@ public final class RealtimeSchema {
     SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_PATH).build();
     clientEvents = byType(root, "ClientEvent", factory, config);
     serverEvents = byType(root, "ServerEvent", factory, config);
+    // the validators are built on first use: build them now, not in the middle of a session
+    JsonNode empty = mapper.createObjectNode();
+    clientEvents.values().forEach(schema -> schema.validate(empty));
+    serverEvents.values().forEach(schema -> schema.validate(empty));
   }
 
   /** Loaded once per JVM (it is immutable). */

@@ -94,6 +94,7 @@ public final class DoubleSession {
   private volatile Duration maxDuration = Duration.ofMinutes(60);
   private volatile boolean raceNextCreate;
   private volatile boolean frozen;
+  private volatile boolean recordAudioText = true;
   private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
 
   DoubleSession(OpenAiRealtimeDouble server, WebSocket connection, Handshake handshake, int index) {
@@ -166,6 +167,15 @@ public final class DoubleSession {
    */
   public DoubleSession startOwnResponseBeforeNextCreate() {
     raceNextCreate = true;
+    return this;
+  }
+
+  /**
+   * Whether recorded {@code input_audio_buffer.append} events keep their base64 text (default yes). Load
+   * runs turn it off: the audio is still kept, decoded, in {@link #inputAudio()}.
+   */
+  public DoubleSession recordAudioText(boolean on) {
+    recordAudioText = on;
     return this;
   }
 
@@ -405,7 +415,11 @@ public final class DoubleSession {
       return;
     }
     var violation = schema.checkClient(type, raw);
-    received.add(new Received(n, Instant.now(), type, event, violation.isEmpty()));
+    JsonObject kept = event;
+    if (!recordAudioText && type.equals("input_audio_buffer.append") && event.get("audio") instanceof JsonString audio) {
+      kept = Json.createObjectBuilder(event).remove("audio").add("audio_base64_chars", audio.getString().length()).build();
+    }
+    received.add(new Received(n, Instant.now(), type, kept, violation.isEmpty()));
     if (violation.isPresent()) {
       var v = violation.get();
       server.violation(this, type, v.message() + " " + v.details());

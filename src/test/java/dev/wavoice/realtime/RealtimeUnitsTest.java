@@ -19,7 +19,8 @@ class RealtimeUnitsTest {
   void theTypeIsFoundWhereverItIsAndNestedTypesAreNotMistakenForIt() {
     String json = """
         {"event_id":"e1","response":{"type":"nested","output":[{"type":"message"}]},"type":"response.done"}""";
-    assertThat(ServerEventParser.topLevelType(json)).isEqualTo("response.done");
+    assertThat(ServerEventParser.topLevelType(jakarta.json.Json.createParserFactory(java.util.Map.of()), json))
+        .isEqualTo("response.done");
     assertThat(parser.parse(json)).isInstanceOfSatisfying(ServerEventParser.Known.class,
         k -> assertThat(k.event()).isInstanceOf(ServerEvent.ResponseDone.class));
   }

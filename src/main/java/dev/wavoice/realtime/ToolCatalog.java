@@ -125,6 +125,14 @@ public final class ToolCatalog {
       if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
         throw new IllegalArgumentException(where + ": url must be an absolute http(s) URL, was " + tool.url());
       }
+      if (tool.headers() != null) {
+        try {
+          var probe = java.net.http.HttpRequest.newBuilder(uri);
+          tool.headers().forEach(probe::header);
+        } catch (IllegalArgumentException refused) {
+          throw new IllegalArgumentException(where + ": a header the HTTP client does not allow: " + refused.getMessage());
+        }
+      }
       if (tool.timeoutMs() != null && (tool.timeoutMs() < 1 || tool.timeoutMs() > HttpToolSpec.MAX_TIMEOUT_MS)) {
         throw new IllegalArgumentException(
             where + ": timeout_ms must be 1.." + HttpToolSpec.MAX_TIMEOUT_MS + ", was " + tool.timeoutMs());

@@ -56,31 +56,41 @@ final class ToolRunner {
 
   CompletableFuture<ToolResult> run(ToolCall call) {
     long startNs = System.nanoTime();
+    CompletableFuture<ToolResult> outcome;
+    try {
+      outcome = start(call, startNs);
+    } catch (RuntimeException bug) {
+      outcome = CompletableFuture.failedFuture(bug);
+    }
+    return outcome.exceptionally(bug -> {
+      LOG.log(Level.WARNING, "tool " + call.name() + " of call " + callId + " failed unexpectedly", bug);
+      return result(call, startNs, false, error("the tool failed: " + rootMessage(bug)), false);
+    });
+  }
+
+  private CompletableFuture<ToolResult> start(ToolCall call, long startNs) {
+    if (ToolCatalog.END_CALL.equals(call.name())) {
+      // ends the call whatever the arguments say: the reason is only for the record
+      return CompletableFuture.completedFuture(result(call, startNs, true,
+          Json.createObjectBuilder()
+              .add("status", "ending")
+              .add("detail", "The call ends after your goodbye has been played. Say nothing more.")
+              .build().toString(),
+          true));
+    }
     JsonObject args;
     try {
       args = parseArguments(call.arguments());
     } catch (IllegalArgumentException bad) {
       return CompletableFuture.completedFuture(result(call, startNs, false, error(bad.getMessage()), false));
     }
-    CompletableFuture<ToolResult> outcome =
-        switch (call.name()) {
-          case ToolCatalog.END_CALL -> CompletableFuture.completedFuture(result(call, startNs, true,
-              Json.createObjectBuilder()
-                  .add("status", "ending")
-                  .add("detail", "The call ends after your goodbye has been played. Say nothing more.")
-                  .build().toString(),
-              true));
-          case ToolCatalog.SEND_WHATSAPP_MESSAGE ->
-              CompletableFuture.supplyAsync(() -> sendWhatsApp(call, args, startNs), executor);
-          default -> catalog.http(call.name())
-              .map(tool -> callHttp(call, tool, startNs))
-              .orElseGet(() -> CompletableFuture.completedFuture(
-                  result(call, startNs, false, error("unknown tool '" + call.name() + "'"), false)));
-        };
-    return outcome.exceptionally(bug -> {
-      LOG.log(Level.WARNING, "tool " + call.name() + " of call " + callId + " failed unexpectedly", bug);
-      return result(call, startNs, false, error("the tool failed: " + rootMessage(bug)), false);
-    });
+    if (ToolCatalog.SEND_WHATSAPP_MESSAGE.equals(call.name())) {
+      return CompletableFuture.supplyAsync(() -> sendWhatsApp(call, args, startNs), executor);
+    }
+    return catalog.http(call.name())
+        .map(tool -> callHttp(call, tool, startNs))
+        .orElseGet(() -> CompletableFuture.completedFuture(
+            result(call, startNs, false, error("unknown tool '" + call.name() + "'"), false)));
   }
 
   private ToolResult sendWhatsApp(ToolCall call, JsonObject args, long startNs) {

@@ -178,7 +178,8 @@ class RealtimeConfigTest {
         "no description", "{\"tools\":[{\"name\":\"a\",\"url\":\"http://h/x\"}]}",
         "bad url", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"ftp://h/x\"}]}",
         "bad timeout", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"timeout_ms\":600000}]}",
-        "bad parameters", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"parameters\":{\"type\":\"string\"}}]}");
+        "bad parameters", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"parameters\":{\"type\":\"string\"}}]}",
+        "restricted header", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"headers\":{\"Host\":\"evil\"}}]}");
     int n = 0;
     for (var entry : files.entrySet()) {
       Path file = Files.writeString(dir.resolve("tools-" + n++ + ".json"), entry.getValue());

@@ -349,6 +349,15 @@ class RealtimeSessionTest {
   }
 
   @Test
+  void endCallWithUnreadableArgumentsStillEndsTheCall() {
+    openai.enqueue(Turn.of().audio(100, 440, "Bye!").functionCall("end_call", "{reason: oops"));
+    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    session.requestResponse();
+    Await.until(WAIT, "end requested", () -> listener.endCalls.size() == 1);
+    assertThat(listener.endCalls).containsExactly("");
+  }
+
+  @Test
   void anHttpToolIsCalledWithTheArgumentsAndItsReplyGoesBackBeforeANewResponse() throws Exception {
     ToolServer crm = new ToolServer().answer(200, "{\"status\":\"shipped\",\"eta\":\"tomorrow\"}");
     closeables.add(crm);

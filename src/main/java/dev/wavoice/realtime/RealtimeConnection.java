@@ -197,6 +197,11 @@ final class RealtimeConnection implements WebSocket.Listener {
   @Override
   public void onOpen(WebSocket webSocket) {
     socket = webSocket;
+    if (ended.get()) {
+      // the opening already failed (deadline) or was closed while the handshake was on its way
+      webSocket.abort();
+      return;
+    }
     sender = new EventSender(webSocket, this::sendFailed);
     phase = Phase.AWAIT_CREATED;
     LOG.fine(() -> label + ": WebSocket open to " + settings.url());

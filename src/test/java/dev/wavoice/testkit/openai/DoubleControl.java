@@ -29,9 +29,10 @@ import java.util.regex.Pattern;
  * GET  /health                               200 when up
  * POST /turns                                a {@link Turn} for the next response of any session
  * POST /next-session | /every-session        session options: {"mismatch_formats", "never_confirm", "auto_vad",
- *                                            "vad_rms", "delta_interval_ms", "max_duration_ms", "record_audio_text"}
+ *                                            "vad_rms", "delta_interval_ms", "max_duration_ms", "record_audio_text",
+ *                                            "record_input_audio"}
  * GET  /sessions                             each session: index, id, path, query, closed, close_code,
- *                                            input_audio_bytes, received (count by type)
+ *                                            input_audio_bytes, input_audio_crc32, received (count by type)
  * GET  /sessions/{i}/received | /sent        the events, in order
  * GET  /sessions/{i}/input-audio             the caller audio received (bytes)
  * POST /sessions/{i}/turns                   a {@link Turn} for this session
@@ -52,7 +53,7 @@ public final class DoubleControl implements AutoCloseable {
   /** Session options, as the control interface takes them. */
   public record SessionOptions(
       Boolean mismatchFormats, Boolean neverConfirm, Boolean autoVad, Double vadRms, Long deltaIntervalMs,
-      Long maxDurationMs, Boolean recordAudioText) {
+      Long maxDurationMs, Boolean recordAudioText, Boolean recordInputAudio) {
 
     Consumer<DoubleSession> setup() {
       return session -> {
@@ -76,6 +77,9 @@ public final class DoubleControl implements AutoCloseable {
         }
         if (recordAudioText != null) {
           session.recordAudioText(recordAudioText);
+        }
+        if (recordInputAudio != null) {
+          session.recordInputAudio(recordInputAudio);
         }
       };
     }
@@ -151,7 +155,8 @@ public final class DoubleControl implements AutoCloseable {
               .add("path", s.handshake().path()).add("query", Json.createObjectBuilder(
                   new java.util.HashMap<String, Object>(s.handshake().query())))
               .add("closed", s.isClosed()).add("close_code", s.closeCode())
-              .add("input_audio_bytes", s.inputAudio().length).add("received", counts));
+              .add("input_audio_bytes", s.inputAudioBytes()).add("input_audio_crc32", s.inputAudioCrc32())
+              .add("received", counts));
         }
         reply(exchange, 200, all.build().toString());
       }

@@ -95,6 +95,9 @@ public final class DoubleSession {
   private volatile boolean raceNextCreate;
   private volatile boolean frozen;
   private volatile boolean recordAudioText = true;
+  private volatile boolean recordInputAudio = true;
+  private final java.util.zip.CRC32 inputCrc = new java.util.zip.CRC32();
+  private long inputBytes;
   private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
 
   DoubleSession(OpenAiRealtimeDouble server, WebSocket connection, Handshake handshake, int index) {
@@ -176,6 +179,15 @@ public final class DoubleSession {
    */
   public DoubleSession recordAudioText(boolean on) {
     recordAudioText = on;
+    return this;
+  }
+
+  /**
+   * Whether the decoded caller audio is kept (default yes). Without it only its length and CRC-32 are
+   * kept ({@link #inputAudioBytes()}, {@link #inputAudioCrc32()}), which is what long load runs need.
+   */
+  public DoubleSession recordInputAudio(boolean on) {
+    recordInputAudio = on;
     return this;
   }
 
@@ -290,6 +302,20 @@ public final class DoubleSession {
   public byte[] inputAudio() {
     synchronized (inputAudio) {
       return inputAudio.toByteArray();
+    }
+  }
+
+  /** How many bytes of caller audio arrived (also when they are not kept). */
+  public long inputAudioBytes() {
+    synchronized (inputAudio) {
+      return inputBytes;
+    }
+  }
+
+  /** CRC-32 of all caller audio received, in order. */
+  public long inputAudioCrc32() {
+    synchronized (inputAudio) {
+      return inputCrc.getValue();
     }
   }
 
@@ -527,7 +553,11 @@ public final class DoubleSession {
       return;
     }
     synchronized (inputAudio) {
-      inputAudio.writeBytes(audio);
+      if (recordInputAudio) {
+        inputAudio.writeBytes(audio);
+      }
+      inputCrc.update(audio);
+      inputBytes += audio.length;
     }
     buffer.writeBytes(audio);
     detectSpeech(audio);

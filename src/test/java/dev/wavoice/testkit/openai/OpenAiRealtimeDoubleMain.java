@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * {@code --port}/{@code --control-port} 0 pick free ports; {@code --lean} keeps appended audio only
- * decoded (not the base64 text of each event). The control interface is {@link DoubleControl}.
+ * as length and CRC-32 (neither the base64 text of each event nor the bytes). The control interface is
+ * {@link DoubleControl}.
  */
 public final class OpenAiRealtimeDoubleMain {
 
@@ -43,7 +44,7 @@ public final class OpenAiRealtimeDoubleMain {
     }
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(apiKey, port);
     if (lean) {
-      openai.configureEverySession(s -> s.recordAudioText(false));
+      openai.configureEverySession(s -> s.recordAudioText(false).recordInputAudio(false));
     }
     DoubleControl control = new DoubleControl(openai, controlPort);
     CountDownLatch stop = new CountDownLatch(1);

@@ -80,6 +80,9 @@ class OpenAiRealtimeDoubleProcessTest {
         JsonArray sessions = DoubleControl.parse("{\"s\":" + get(http, control + "/sessions") + "}").getJsonArray("s");
         assertThat(sessions).hasSize(1);
         assertThat(sessions.getJsonObject(0).getInt("input_audio_bytes")).isEqualTo(320);
+        var crc = new java.util.zip.CRC32();
+        crc.update(Audio.silence(Audio.PCMU, 40));
+        assertThat(sessions.getJsonObject(0).getJsonNumber("input_audio_crc32").longValue()).isEqualTo(crc.getValue());
         assertThat(sessions.getJsonObject(0).getJsonObject("received").getInt("response.create")).isEqualTo(1);
         String received = get(http, control + "/sessions/0/received");
         assertThat(received).contains("\"audio_base64_chars\":428").doesNotContain("\"audio\":\"");

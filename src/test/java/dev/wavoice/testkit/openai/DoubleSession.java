@@ -225,13 +225,15 @@ public final class DoubleSession {
     thread.execute(this::stopSpeech);
   }
 
-  /** Lets a held response finish. */
+  /** Lets a held response finish (also when it has not reached its end yet: it then does not stop there). */
   public void release() {
     thread.execute(() -> {
       ResponseRun run = held;
       held = null;
       if (run != null && run == active) {
         finish(run, run.turn.status() == null ? "completed" : run.turn.status(), null);
+      } else if (active != null) {
+        active.released = true;
       }
     });
   }
@@ -788,6 +790,7 @@ public final class DoubleSession {
     final List<JsonObject> output = new ArrayList<>();
     int step;
     boolean done;
+    boolean released;
     ItemState streaming;
     JsonObject streamingItem;
     StringBuilder spoken;
@@ -819,7 +822,7 @@ public final class DoubleSession {
       return;
     }
     if (run.step >= run.turn.steps().size()) {
-      if (run.turn.hold()) {
+      if (run.turn.hold() && !run.released) {
         held = run;
         return;
       }

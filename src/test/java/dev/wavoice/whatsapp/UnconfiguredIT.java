@@ -23,7 +23,7 @@ class UnconfiguredIT {
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(ready.body()).contains(
         "wavoice.whatsapp.app-secret", "wavoice.whatsapp.verify-token",
-        "wavoice.whatsapp.access-token", "wavoice.whatsapp.phone-number-id");
+        "wavoice.whatsapp.access-token", "wavoice.whatsapp.phone-number-id", "wavoice.openai.api-key");
   }
 
   @Test

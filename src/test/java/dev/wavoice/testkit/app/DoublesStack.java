@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.app;
 
+import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.whatsapp.WebhookSender;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import java.util.LinkedHashMap;
@@ -15,17 +16,21 @@ public final class DoublesStack implements AutoCloseable {
   public static final String VERIFY_TOKEN = "it-verify-token-93ab";
   public static final String ACCESS_TOKEN = "it-access-token-0d7e";
   public static final String PHONE_NUMBER_ID = "436666719526789";
+  public static final String OPENAI_API_KEY = "sk-it-openai-key-4c2d";
 
   public final WhatsAppCloudDouble whatsapp;
+  public final OpenAiRealtimeDouble openai;
   public final PayaraApp app;
 
-  private DoublesStack(WhatsAppCloudDouble whatsapp, PayaraApp app) {
+  private DoublesStack(WhatsAppCloudDouble whatsapp, OpenAiRealtimeDouble openai, PayaraApp app) {
     this.whatsapp = whatsapp;
+    this.openai = openai;
     this.app = app;
   }
 
   static DoublesStack start() {
     WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID);
+    OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
     try {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("WAVOICE_WHATSAPP_APP_SECRET", APP_SECRET);
@@ -34,9 +39,12 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
       env.put("WAVOICE_WHATSAPP_GRAPH_BASE_URL", whatsapp.baseUrl());
       env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
-      return new DoublesStack(whatsapp, PayaraApp.start("doubles", env));
+      env.put("WAVOICE_OPENAI_URL", openai.url());
+      env.put("WAVOICE_OPENAI_API_KEY", OPENAI_API_KEY);
+      return new DoublesStack(whatsapp, openai, PayaraApp.start("doubles", env));
     } catch (RuntimeException e) {
       whatsapp.close();
+      openai.close();
       throw e;
     }
   }
@@ -53,5 +61,6 @@ public final class DoublesStack implements AutoCloseable {
   public void close() {
     app.close();
     whatsapp.close();
+    openai.close();
   }
 }

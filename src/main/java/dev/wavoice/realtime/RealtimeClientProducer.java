@@ -1,0 +1,51 @@
+package dev.wavoice.realtime;
+
+import dev.wavoice.whatsapp.GraphApi;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+
+/** Makes the application's one {@link RealtimeClient} from the configuration, and closes it on shutdown. */
+@ApplicationScoped
+public class RealtimeClientProducer {
+
+  private RealtimeConfig config;
+  private Jsonb jsonb;
+  private GraphApi graph;
+  private volatile RealtimeClient client;
+
+  protected RealtimeClientProducer() {}
+
+  @Inject
+  public RealtimeClientProducer(RealtimeConfig config, Jsonb jsonb, GraphApi graph) {
+    this.config = config;
+    this.jsonb = jsonb;
+    this.graph = graph;
+  }
+
+  @Produces
+  @Dependent
+  RealtimeClient realtimeClient() {
+    RealtimeClient current = client;
+    if (current == null) {
+      synchronized (this) {
+        if (client == null) {
+          client = new RealtimeClient(config::settings, jsonb, graph);
+        }
+        current = client;
+      }
+    }
+    return current;
+  }
+
+  @PreDestroy
+  void close() {
+    RealtimeClient current = client;
+    if (current != null) {
+      current.close();
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.wavoice.realtime;
+
+import dev.wavoice.whatsapp.GraphApi;
+import dev.wavoice.whatsapp.GraphApiException;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the tools of one call. Every outcome, including a failure, becomes a {@link ToolResult} whose
+ * output goes back to the model; nothing here throws at the caller. Blocking work (the Graph API, HTTP
+ * tools) runs on the given executor, never on the WebSocket's thread.
+ */
+final class ToolRunner {
+
+  private static final Logger LOG = Logger.getLogger(ToolRunner.class.getName());
+
+  /** Larger replies from an HTTP tool would crowd the model's context: they are refused with an error. */
+  static final int MAX_OUTPUT_CHARS = 16_384;
+
+  private static final int MAX_WHATSAPP_TEXT_CHARS = 4096;
+
+  private final ToolCatalog catalog;
+  private final HttpClient http;
+  private final GraphApi graph;
+  private final Executor executor;
+  private final String callId;
+  private final String callerWaId;
+
+  ToolRunner(ToolCatalog catalog, HttpClient http, GraphApi graph, Executor executor, String callId, String callerWaId) {
+    this.catalog = catalog;
+    this.http = http;
+    this.graph = graph;
+    this.executor = executor;
+    this.callId = callId;
+    this.callerWaId = callerWaId;
+  }
+
+  /** The result of a call that is not run because its response did not complete. */
+  static ToolResult skipped(ToolCall call, String status) {
+    return new ToolResult(call, false, false, error("not run: the response was " + status), false, 0);
+  }
+
+  CompletableFuture<ToolResult> run(ToolCall call) {
+    long startNs = System.nanoTime();
+    CompletableFuture<ToolResult> outcome;
+    try {
+      outcome = start(call, startNs);
+    } catch (RuntimeException bug) {
+      outcome = CompletableFuture.failedFuture(bug);
+    }
+    return outcome.exceptionally(bug -> {
+      LOG.log(Level.WARNING, "tool " + call.name() + " of call " + callId + " failed unexpectedly", bug);
+      return result(call, startNs, false, error("the tool failed: " + rootMessage(bug)), false);
+    });
+  }
+
+  private CompletableFuture<ToolResult> start(ToolCall call, long startNs) {
+    if (ToolCatalog.END_CALL.equals(call.name())) {
+      // ends the call whatever the arguments say: the reason is only for the record
+      return CompletableFuture.completedFuture(result(call, startNs, true,
+          Json.createObjectBuilder()
+              .add("status", "ending")
+              .add("detail", "The call ends after your goodbye has been played. Say nothing more.")
+              .build().toString(),
+          true));
+    }
+    JsonObject args;
+    try {
+      args = parseArguments(call.arguments());
+    } catch (IllegalArgumentException bad) {
+      return CompletableFuture.completedFuture(result(call, startNs, false, error(bad.getMessage()), false));
+    }
+    if (ToolCatalog.SEND_WHATSAPP_MESSAGE.equals(call.name())) {
+      return CompletableFuture.supplyAsync(() -> sendWhatsApp(call, args, startNs), executor);
+    }
+    return catalog.http(call.name())
+        .map(tool -> callHttp(call, tool, startNs))
+        .orElseGet(() -> CompletableFuture.completedFuture(
+            result(call, startNs, false, error("unknown tool '" + call.name() + "'"), false)));
+  }
+
+  private ToolResult sendWhatsApp(ToolCall call, JsonObject args, long startNs) {
+    if (graph == null || callerWaId == null) {
+      return result(call, startNs, false, error("this caller cannot be reached on WhatsApp"), false);
+    }
+    JsonValue text = args.get("text");
+    if (!(text instanceof jakarta.json.JsonString s) || s.getString().isBlank()) {
+      return result(call, startNs, false, error("'text' is required and must be a non-empty string"), false);
+    }
+    if (s.getString().length() > MAX_WHATSAPP_TEXT_CHARS) {
+      return result(call, startNs, false, error("'text' is longer than " + MAX_WHATSAPP_TEXT_CHARS + " characters"), false);
+    }
+    try {
+      String messageId = graph.sendText(callerWaId, s.getString());
+      var output = Json.createObjectBuilder().add("status", "sent");
+      if (messageId != null) {
+        output.add("message_id", messageId);
+      }
+      return result(call, startNs, true, output.build().toString(), false);
+    } catch (GraphApiException e) {
+      LOG.info(() -> "send_whatsapp_message of call " + callId + " failed: " + e.getMessage());
+      return result(call, startNs, false, error("WhatsApp did not take the message: " + e.getMessage()), false);
+    }
+  }
+
+  private CompletableFuture<ToolResult> callHttp(ToolCall call, HttpToolSpec tool, long startNs) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(tool.uri())
+        .timeout(tool.timeout())
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .header("X-Wavoice-Call-Id", callId)
+        .header("X-Wavoice-Tool-Call-Id", call.callId())
+        .POST(HttpRequest.BodyPublishers.ofString(call.arguments(), StandardCharsets.UTF_8));
+    tool.headersOrEmpty().forEach(request::header);
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .orTimeout(tool.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .handle((response, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            String why = cause instanceof HttpTimeoutException || cause instanceof TimeoutException
+                ? "timed out after " + tool.timeout().toMillis() + " ms"
+                : "could not be reached: " + rootMessage(cause);
+            LOG.info(() -> "HTTP tool " + tool.name() + " of call " + callId + " " + why);
+            return result(call, startNs, false, error("the tool " + why), false);
+          }
+          int status = response.statusCode();
+          String body = response.body() == null ? "" : response.body();
+          if (status / 100 != 2) {
+            LOG.info(() -> "HTTP tool " + tool.name() + " of call " + callId + " answered HTTP " + status);
+            return result(call, startNs, false,
+                Json.createObjectBuilder().add("error", "the tool answered HTTP " + status)
+                    .add("body", clip(body, 1000)).build().toString(),
+                false);
+          }
+          if (body.length() > MAX_OUTPUT_CHARS) {
+            return result(call, startNs, false,
+                error("the tool's reply has " + body.length() + " characters, more than " + MAX_OUTPUT_CHARS), false);
+          }
+          return result(call, startNs, true, body.isEmpty() ? "{}" : body, false);
+        });
+  }
+
+  private static JsonObject parseArguments(String arguments) {
+    if (arguments == null || arguments.isBlank()) {
+      return JsonValue.EMPTY_JSON_OBJECT;
+    }
+    try (var reader = Json.createReader(new StringReader(arguments))) {
+      return reader.readObject();
+    } catch (JsonException | IllegalStateException notAnObject) {
+      throw new IllegalArgumentException("the arguments are not a JSON object");
+    }
+  }
+
+  private static ToolResult result(ToolCall call, long startNs, boolean ok, String output, boolean endsCall) {
+    return new ToolResult(call, true, ok, output, endsCall, (System.nanoTime() - startNs) / 1_000_000);
+  }
+
+  static String error(String message) {
+    return Json.createObjectBuilder().add("error", message).build().toString();
+  }
+
+  private static String clip(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.wavoice.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wavoice.WireJson;
+import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
+import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.testkit.MapConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Realtime and agent settings from MicroProfile Config: defaults, every key, and clear refusals. */
+class RealtimeConfigTest {
+
+  static final String KEY = "sk-config-test-1234";
+
+  @TempDir
+  Path dir;
+
+  static RealtimeConfig config(String... keysAndValues) {
+    Map<String, String> values = new HashMap<>(Map.of(RealtimeConfig.API_KEY, KEY));
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      values.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return new RealtimeConfig(new MapConfig(values), WireJson.create());
+  }
+
+  @Test
+  void defaultsNeedOnlyTheKey() {
+    RealtimeSettings s = config().settings();
+    assertThat(s.url()).hasToString("wss://api.openai.com/v1/realtime");
+    assertThat(s.endpoint()).hasToString("wss://api.openai.com/v1/realtime?model=gpt-realtime");
+    assertThat(s.apiKey()).isEqualTo(KEY);
+    assertThat(s.model()).isEqualTo("gpt-realtime");
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.rolloverAfter()).isEqualTo(Duration.ofMinutes(55));
+    assertThat(s.keepalive()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.format()).isEqualTo(AudioFormat.PCMU);
+    assertThat(s.instructions()).isNull();
+    assertThat(s.voice()).isEqualTo("marin");
+    assertThat(s.speed()).isEqualTo(1.0);
+    assertThat(s.turnDetection()).isEqualTo(new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true));
+    assertThat(s.transcriptionModel()).isEqualTo("gpt-4o-mini-transcribe");
+    assertThat(s.noiseReduction()).isEqualTo("near_field");
+    assertThat(s.greeting()).isNull();
+    assertThat(s.prices()).isEqualTo(Prices.GPT_REALTIME);
+    assertThat(s.tools().httpTools()).isEmpty();
+  }
+
+  @Test
+  void theKeyIsRequiredNamedByReadinessAndNeverShown() {
+    RealtimeConfig none = new RealtimeConfig(MapConfig.of(), WireJson.create());
+    assertThat(none.missingKeys()).containsExactly("wavoice.openai.api-key");
+    assertThatThrownBy(none::settings).hasMessageContaining("wavoice.openai.api-key");
+    assertThat(config().missingKeys()).isEmpty();
+    assertThat(config().settings().toString()).doesNotContain(KEY).contains("apiKey=(set)");
+  }
+
+  @Test
+  void everyKeyIsRead() throws Exception {
+    Path instructions = Files.writeString(dir.resolve("agent.txt"), "  You answer for ACME.\n", StandardCharsets.UTF_8);
+    RealtimeSettings s = config(
+        "wavoice.openai.url", "wss://eu.example.test/v1/realtime",
+        "wavoice.openai.model", "gpt-realtime-mini",
+        "wavoice.openai.connect-timeout-ms", "2500",
+        "wavoice.openai.rollover-after-seconds", "600",
+        "wavoice.openai.keepalive-ms", "9000",
+        "wavoice.media.codec", "opus",
+        "wavoice.agent.instructions-file", instructions.toString(),
+        "wavoice.agent.voice", "cedar",
+        "wavoice.agent.speed", "1.25",
+        "wavoice.agent.greeting", "Hi, ACME here.",
+        "wavoice.openai.turn-detection", "server_vad",
+        "wavoice.openai.vad-threshold", "0.8",
+        "wavoice.openai.vad-prefix-padding-ms", "200",
+        "wavoice.openai.vad-silence-duration-ms", "700",
+        "wavoice.openai.vad-idle-timeout-ms", "8000",
+        "wavoice.openai.vad-create-response", "true",
+        "wavoice.openai.vad-interrupt-response", "false",
+        "wavoice.openai.transcription-model", "",
+        "wavoice.openai.noise-reduction", "far_field",
+        "wavoice.openai.price.audio-in", "10",
+        "wavoice.openai.price.audio-out", "20",
+        "wavoice.openai.price.cached-in", "0.3",
+        "wavoice.openai.price.text-in", "0.6",
+        "wavoice.openai.price.text-out", "2.4").settings();
+    assertThat(s.endpoint()).hasToString("wss://eu.example.test/v1/realtime?model=gpt-realtime-mini");
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.rolloverAfter()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.keepalive()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(s.format()).isEqualTo(AudioFormat.PCM_24K);
+    assertThat(s.instructions()).isEqualTo("You answer for ACME.");
+    assertThat(s.voice()).isEqualTo("cedar");
+    assertThat(s.speed()).isEqualTo(1.25);
+    assertThat(s.greeting()).isEqualTo("Hi, ACME here.");
+    assertThat(s.turnDetection()).isEqualTo(new TurnDetection("server_vad", 0.8, 200, 700, 8000, null, true, false));
+    assertThat(s.transcriptionModel()).as("empty turns transcription off").isNull();
+    assertThat(s.noiseReduction()).isEqualTo("far_field");
+    assertThat(s.prices()).isEqualTo(new Prices(10, 20, 0.3, 0.6, 2.4));
+  }
+
+  @Test
+  void semanticVadTakesEagernessAndNoiseReductionCanBeOff() {
+    RealtimeSettings s = config("wavoice.openai.turn-detection", "semantic_vad", "wavoice.openai.vad-eagerness", "high",
+        "wavoice.openai.noise-reduction", "none", "wavoice.agent.instructions", "Be brief.").settings();
+    assertThat(s.turnDetection()).isEqualTo(new TurnDetection("semantic_vad", null, null, null, null, "high", true, true));
+    assertThat(s.noiseReduction()).isNull();
+    assertThat(s.instructions()).isEqualTo("Be brief.");
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheirKey() {
+    Map<String, String> bad = Map.ofEntries(
+        Map.entry("wavoice.openai.url", "https://api.openai.com/v1/realtime"),
+        Map.entry("wavoice.openai.connect-timeout-ms", "soon"),
+        Map.entry("wavoice.openai.rollover-after-seconds", "3600"),
+        Map.entry("wavoice.openai.keepalive-ms", "0"),
+        Map.entry("wavoice.openai.turn-detection", "none"),
+        Map.entry("wavoice.openai.vad-threshold", "1.5"),
+        Map.entry("wavoice.openai.vad-idle-timeout-ms", "1000"),
+        Map.entry("wavoice.openai.vad-create-response", "yes"),
+        Map.entry("wavoice.openai.noise-reduction", "studio"),
+        Map.entry("wavoice.openai.price.audio-out", "-1"),
+        Map.entry("wavoice.agent.speed", "2"),
+        Map.entry("wavoice.agent.instructions-file", "/nonexistent/agent.txt"),
+        Map.entry("wavoice.agent.tools-file", "/nonexistent/tools.json"),
+        Map.entry("wavoice.media.codec", "g722"));
+    bad.forEach((key, value) ->
+        assertThatThrownBy(() -> config(key, value).settings()).as(key).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(key.equals("wavoice.media.codec") ? "wavoice.media.codec" : key));
+    assertThatThrownBy(() -> config("wavoice.openai.turn-detection", "semantic_vad", "wavoice.openai.vad-eagerness", "max")
+        .settings()).hasMessageContaining("wavoice.openai.vad-eagerness");
+    assertThatThrownBy(() -> config("wavoice.agent.instructions", "a", "wavoice.agent.instructions-file", "b").settings())
+        .hasMessageContaining("set only one of wavoice.agent.instructions and wavoice.agent.instructions-file");
+  }
+
+  @Test
+  void theToolsFileDeclaresHttpTools() throws Exception {
+    Path file = Files.writeString(dir.resolve("tools.json"), """
+        {"tools": [
+          {"name": "lookup_order", "description": "Looks up an order by its number.",
+           "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]},
+           "url": "https://crm.example.test/tools/lookup_order", "timeout_ms": 3000,
+           "headers": {"Authorization": "Bearer crm-token"}},
+          {"name": "opening_hours", "description": "Today's opening hours.", "url": "http://10.0.0.5:8080/hours"}
+        ]}""");
+    ToolCatalog tools = config("wavoice.agent.tools-file", file.toString()).settings().tools();
+    assertThat(tools.httpTools()).extracting(HttpToolSpec::name).containsExactly("lookup_order", "opening_hours");
+    HttpToolSpec lookup = tools.http("lookup_order").orElseThrow();
+    assertThat(lookup.timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(lookup.headersOrEmpty()).containsEntry("Authorization", "Bearer crm-token");
+    assertThat(lookup.toString()).doesNotContain("crm-token");
+    HttpToolSpec hours = tools.http("opening_hours").orElseThrow();
+    assertThat(hours.timeout()).isEqualTo(Duration.ofMillis(HttpToolSpec.DEFAULT_TIMEOUT_MS));
+    assertThat(hours.parameters().getString("type")).isEqualTo("object");
+    assertThat(tools.declarations(true)).extracting(RealtimeTypes.FunctionTool::name)
+        .containsExactly("end_call", "send_whatsapp_message", "lookup_order", "opening_hours");
+    assertThat(tools.declarations(false)).extracting(RealtimeTypes.FunctionTool::name)
+        .containsExactly("end_call", "lookup_order", "opening_hours");
+  }
+
+  @Test
+  void aBadToolsFileIsRefusedNamingTheFileAndTheTool() throws Exception {
+    Map<String, String> files = Map.of(
+        "not json", "tools: []",
+        "no tools", "{\"tool\": []}",
+        "built-in name", "{\"tools\":[{\"name\":\"end_call\",\"description\":\"x\",\"url\":\"http://h/x\"}]}",
+        "duplicate", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\"},"
+            + "{\"name\":\"a\",\"description\":\"y\",\"url\":\"http://h/y\"}]}",
+        "bad name", "{\"tools\":[{\"name\":\"look up\",\"description\":\"x\",\"url\":\"http://h/x\"}]}",
+        "no description", "{\"tools\":[{\"name\":\"a\",\"url\":\"http://h/x\"}]}",
+        "bad url", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"ftp://h/x\"}]}",
+        "bad timeout", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"timeout_ms\":600000}]}",
+        "bad parameters", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"parameters\":{\"type\":\"string\"}}]}",
+        "restricted header", "{\"tools\":[{\"name\":\"a\",\"description\":\"x\",\"url\":\"http://h/x\",\"headers\":{\"Host\":\"evil\"}}]}");
+    int n = 0;
+    for (var entry : files.entrySet()) {
+      Path file = Files.writeString(dir.resolve("tools-" + n++ + ".json"), entry.getValue());
+      assertThatThrownBy(() -> config("wavoice.agent.tools-file", file.toString()).settings())
+          .as(entry.getKey()).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("wavoice.agent.tools-file").hasMessageContaining(file.toString());
+    }
+  }
+}

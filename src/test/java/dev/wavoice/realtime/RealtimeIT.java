@@ -12,6 +12,7 @@ import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * configuration) opens a session to the OpenAI double, runs a tool through the WhatsApp double and
  * gets an answer. Driven through the test probe, observed through the doubles.
  */
+@Tag("doubles")
 @ExtendWith(Stacks.class)
 class RealtimeIT {
 

@@ -1,0 +1,91 @@
+package dev.wavoice.audio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reads one UDP socket on its own virtual thread and hands each datagram to a handler, reusing one
+ * buffer: it blocks only on its own socket and allocates nothing per packet. It ends when the socket
+ * is closed. A handler failure is counted and logged (the first one), never fatal to the loop.
+ */
+final class DatagramReceiver {
+
+  private static final Logger LOG = Logger.getLogger(DatagramReceiver.class.getName());
+
+  /** Receives one datagram; the buffer is only valid during the call. */
+  interface Handler {
+    void onDatagram(byte[] buf, int len);
+  }
+
+  private final DatagramChannel channel;
+  private final Handler handler;
+  private final String name;
+  private volatile long handlerFailures;
+  private Thread thread;
+
+  DatagramReceiver(DatagramChannel channel, Handler handler, String name) {
+    this.channel = channel;
+    this.handler = handler;
+    this.name = name;
+  }
+
+  synchronized void start() {
+    if (thread == null) {
+      thread = Thread.ofVirtual().name(name).start(this::run);
+    }
+  }
+
+  long handlerFailures() {
+    return handlerFailures;
+  }
+
+  /** Waits for the loop to end after the socket was closed. */
+  void join(long timeoutMillis) throws InterruptedException {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) {
+      t.join(timeoutMillis);
+    }
+  }
+
+  private void run() {
+    // a direct buffer: the channel reads into it without an intermediate copy; then one copy to the array
+    ByteBuffer direct = ByteBuffer.allocateDirect(RtpSocketPair.MAX_DATAGRAM_BYTES);
+    byte[] packet = new byte[RtpSocketPair.MAX_DATAGRAM_BYTES];
+    while (channel.isOpen()) {
+      try {
+        direct.clear();
+        if (channel.receive(direct) == null) {
+          continue;
+        }
+        direct.flip();
+        int len = direct.remaining();
+        direct.get(packet, 0, len);
+        handle(packet, len);
+      } catch (ClosedChannelException e) {
+        return; // the call ended
+      } catch (IOException e) {
+        if (!channel.isOpen()) {
+          return;
+        }
+        LOG.log(Level.FINE, name + ": receive failed", e); // e.g. ICMP port unreachable echoed on Linux
+      }
+    }
+  }
+
+  private void handle(byte[] packet, int len) {
+    try {
+      handler.onDatagram(packet, len);
+    } catch (RuntimeException e) {
+      if (handlerFailures++ == 0) {
+        LOG.log(Level.WARNING, name + ": a datagram could not be processed (further failures are only counted)", e);
+      }
+    }
+  }
+}

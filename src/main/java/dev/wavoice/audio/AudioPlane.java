@@ -1,13 +1,15 @@
 package dev.wavoice.audio;
 
 import dev.wavoice.CallId;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,7 +26,7 @@ public class AudioPlane {
   private MonotonicClock clock;
   private RtpPortAllocator ports;
   private RandomGenerator random;
-  private final AtomicInteger open = new AtomicInteger();
+  private final Set<CallAudio> open = ConcurrentHashMap.newKeySet();
 
   /** For the CDI proxy only. */
   protected AudioPlane() {}
@@ -65,8 +67,8 @@ public class AudioPlane {
           encoder.silencePayload(), sockets.rtp(), rtcpOut, tag);
       RtcpReceiver rtcpIn = new RtcpReceiver(ssrc, codec.clockRate(), reception, clock);
       CallAudio audio = new CallAudio(callId, codec, sockets, cname, inbound, outbound, queue, sender, rtcpOut, rtcpIn,
-          pacer, clock, open::decrementAndGet);
-      open.incrementAndGet();
+          pacer, clock, open::remove);
+      open.add(audio);
       return audio;
     } catch (RuntimeException e) {
       sockets.close();
@@ -76,7 +78,15 @@ public class AudioPlane {
 
   /** Calls whose audio is open. */
   public int openCalls() {
-    return open.get();
+    return open.size();
+  }
+
+  /** The application is stopping: no call's sockets or threads outlive it. */
+  @PreDestroy
+  void closeAll() {
+    for (CallAudio audio : Set.copyOf(open)) {
+      audio.close();
+    }
   }
 
   public PacerStats pacerStats() {

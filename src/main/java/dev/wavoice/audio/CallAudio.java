@@ -4,6 +4,7 @@ import dev.wavoice.CallId;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One call's audio plane: its bound RTP/RTCP sockets, the receive path (running from the moment the
@@ -32,13 +33,13 @@ public final class CallAudio implements AutoCloseable {
   private final DatagramReceiver rtcpReceiver;
   private final Pacer pacer;
   private final MonotonicClock clock;
-  private final Runnable onClose;
+  private final Consumer<CallAudio> onClose;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   CallAudio(CallId callId, AudioCodec codec, RtpSocketPair sockets, String cname, InboundStream inbound,
       OutboundAudio outbound, OutboundFrameQueue queue, RtpSender sender, RtcpReporter rtcpOut, RtcpReceiver rtcpIn,
-      Pacer pacer, MonotonicClock clock, Runnable onClose) {
+      Pacer pacer, MonotonicClock clock, Consumer<CallAudio> onClose) {
     this.callId = callId;
     this.codec = codec;
     this.sockets = sockets;
@@ -133,7 +134,7 @@ public final class CallAudio implements AutoCloseable {
       inbound.attach(null);
       sockets.close();
       queue.close();
-      onClose.run();
+      onClose.accept(this);
     }
   }
 

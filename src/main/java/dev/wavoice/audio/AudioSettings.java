@@ -28,7 +28,7 @@ public record AudioSettings(InetAddress bindAddress, PortRange portRange, int re
   static final long DEFAULT_RTCP_INTERVAL_MS = 5000;
   static final long DEFAULT_OUTBOUND_QUEUE_MS = 120_000;
   static final int DEFAULT_OPUS_BITRATE = 20_000;
-  static final int DEFAULT_OPUS_COMPLEXITY = 5;
+  static final int DEFAULT_OPUS_COMPLEXITY = 3;
 
   public AudioSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");

@@ -24,7 +24,7 @@ class AudioSettingsTest {
     assertThat(settings.rtcpInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.outboundQueueFrames()).isEqualTo(6000);
     assertThat(settings.opusBitrateBps()).isEqualTo(20_000);
-    assertThat(settings.opusComplexity()).isEqualTo(5);
+    assertThat(settings.opusComplexity()).isEqualTo(3);
   }
 
   @Test

@@ -43,17 +43,6 @@ final class DatagramReceiver {
     return handlerFailures;
   }
 
-  /** Waits for the loop to end after the socket was closed. */
-  void join(long timeoutMillis) throws InterruptedException {
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    if (t != null) {
-      t.join(timeoutMillis);
-    }
-  }
-
   private void run() {
     // a direct buffer: the channel reads into it without an intermediate copy; then one copy to the array
     ByteBuffer direct = ByteBuffer.allocateDirect(RtpSocketPair.MAX_DATAGRAM_BYTES);

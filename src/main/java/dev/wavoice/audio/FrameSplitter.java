@@ -23,10 +23,6 @@ final class FrameSplitter {
     this.consumer = consumer;
   }
 
-  int frameBytes() {
-    return frameBytes;
-  }
-
   /** Bytes waiting for the rest of their frame. */
   int pending() {
     return pending;

@@ -35,10 +35,6 @@ final class OutboundFrameQueue {
     this.items = new PlaybackItem[capacityFrames];
   }
 
-  int capacity() {
-    return capacity;
-  }
-
   synchronized int size() {
     return size;
   }

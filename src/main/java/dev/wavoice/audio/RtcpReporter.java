@@ -37,7 +37,6 @@ final class RtcpReporter {
   private long octetCount;
 
   private volatile long reportsSent;
-  private volatile long sendFailures;
 
   RtcpReporter(long ssrc, String cname, DatagramChannel channel, ReceptionStatistics reception, Clock wallClock,
       long intervalNanos, RandomGenerator random) {
@@ -82,10 +81,6 @@ final class RtcpReporter {
     return reportsSent;
   }
 
-  long sendFailures() {
-    return sendFailures;
-  }
-
   private void send(long nowNanos, boolean bye) {
     InetSocketAddress to = target;
     if (to == null) {
@@ -106,7 +101,7 @@ final class RtcpReporter {
       channel.send(wire, to);
       reportsSent++;
     } catch (IOException e) {
-      sendFailures++;
+      // best effort: the next report goes out in a few seconds; RTP send failures are counted
     }
   }
 

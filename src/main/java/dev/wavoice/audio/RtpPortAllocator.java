@@ -35,14 +35,6 @@ public final class RtpPortAllocator {
     }
   }
 
-  public InetAddress bindAddress() {
-    return bindAddress;
-  }
-
-  public PortRange range() {
-    return range;
-  }
-
   /**
    * Binds a free pair.
    *

@@ -98,10 +98,6 @@ final class RtpSender implements PacedStream {
     return ssrc;
   }
 
-  long packetsSent() {
-    return packetsSent;
-  }
-
   long audioFramesSent() {
     return audioFramesSent;
   }

@@ -83,14 +83,18 @@ public final class CallAudio implements AutoCloseable {
   }
 
   /**
-   * Points RTP at Kurento's RtpEndpoint ({@code MediaSession.rtpTarget()}; RTCP goes to its port + 1) and
+   * Points RTP at Kurento's RtpEndpoint ({@code MediaSession.rtpTarget()}), RTCP at its port + 1, and
    * starts sending one frame per pacer tick. Once only.
    */
   public void start(InetSocketAddress rtpTarget) {
     Objects.requireNonNull(rtpTarget, "rtpTarget");
-    if (rtpTarget.isUnresolved()) {
-      throw new IllegalArgumentException("RTP target " + rtpTarget + " is not resolved");
-    }
+    start(rtpTarget, new InetSocketAddress(rtpTarget.getAddress(), rtpTarget.getPort() + 1));
+  }
+
+  /** As {@link #start(InetSocketAddress)}, with RTCP sent where the SDP answer's {@code a=rtcp} says. */
+  public void start(InetSocketAddress rtpTarget, InetSocketAddress rtcpTarget) {
+    requireResolved(rtpTarget, "RTP");
+    requireResolved(rtcpTarget, "RTCP");
     if (closed.get()) {
       throw new IllegalStateException(callId + ": audio already closed");
     }
@@ -98,7 +102,7 @@ public final class CallAudio implements AutoCloseable {
       throw new IllegalStateException(callId + ": audio already started");
     }
     sender.pointAt(rtpTarget);
-    rtcpOut.pointAt(new InetSocketAddress(rtpTarget.getAddress(), rtpTarget.getPort() + 1));
+    rtcpOut.pointAt(rtcpTarget);
     pacer.register(sender);
   }
 
@@ -135,6 +139,13 @@ public final class CallAudio implements AutoCloseable {
       sockets.close();
       queue.close();
       onClose.accept(this);
+    }
+  }
+
+  private static void requireResolved(InetSocketAddress target, String what) {
+    Objects.requireNonNull(target, what + " target");
+    if (target.isUnresolved()) {
+      throw new IllegalArgumentException(what + " target " + target + " is not resolved");
     }
   }
 

@@ -116,4 +116,21 @@ class RtcpExchangeTest {
     List<Packet> packets = parse(harness.kms.receiveRtcp());
     assertThat(packets).extracting(Packet::type).containsExactly(RtcpPackets.SR, RtcpPackets.SDES, RtcpPackets.BYE);
   }
+
+  @Test
+  void rtcpGoesWhereTheAnswerSaysWhenItNamesAPort() throws Exception {
+    try (FakeKms other = new FakeKms()) {
+      CallAudio audio = harness.plane.open(new dev.wavoice.CallId("wacid.rtcp-port"), AudioCodec.PCMU);
+      try {
+        InetSocketAddress otherRtcp = new InetSocketAddress(other.rtpTarget().getAddress(), other.rtpTarget().getPort() + 1);
+        audio.start(harness.kms.rtpTarget(), otherRtcp);
+        harness.tick();
+        audio.close();
+        List<Packet> packets = parse(other.receiveRtcp());
+        assertThat(packets).extracting(Packet::type).contains(RtcpPackets.BYE);
+      } finally {
+        audio.close();
+      }
+    }
+  }
 }

@@ -84,4 +84,10 @@ class RtpPortAllocatorTest {
     assertThatThrownBy(() -> new RtpPortAllocator(InetAddress.getByName("192.0.2.1"), range))
         .hasMessageContaining("wavoice.media.rtp-bind-address 192.0.2.1");
   }
+
+  @Test
+  void refusesTheWildcardAddressWhichCannotGoIntoAnSdpOffer() throws Exception {
+    assertThatThrownBy(() -> new RtpPortAllocator(InetAddress.getByName("0.0.0.0"), range))
+        .hasMessageContaining("not the wildcard");
+  }
 }

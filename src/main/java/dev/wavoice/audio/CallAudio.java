@@ -53,8 +53,9 @@ public final class CallAudio implements AutoCloseable {
     this.pacer = pacer;
     this.clock = clock;
     this.onClose = onClose;
-    this.rtpReceiver = new DatagramReceiver(sockets.rtp(), inbound, "wavoice-rtp-" + callId.value());
-    this.rtcpReceiver = new DatagramReceiver(sockets.rtcp(), rtcpIn, "wavoice-rtcp-" + callId.value());
+    this.rtpReceiver = new DatagramReceiver(sockets.rtp(), inbound, Thread.ofPlatform().daemon(true),
+        "wavoice-rtp-" + callId.value());
+    this.rtcpReceiver = new DatagramReceiver(sockets.rtcp(), rtcpIn, Thread.ofVirtual(), "wavoice-rtcp-" + callId.value());
     rtpReceiver.start();
     rtcpReceiver.start();
   }

@@ -8,9 +8,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads one UDP socket on its own virtual thread and hands each datagram to a handler, reusing one
- * buffer: it blocks only on its own socket and allocates nothing per packet. It ends when the socket
- * is closed. A handler failure is counted and logged (the first one), never fatal to the loop.
+ * Reads one UDP socket on its own thread and hands each datagram to a handler, reusing one buffer: it
+ * blocks only on its own socket and allocates nothing per packet. It ends when the socket is closed. A
+ * handler failure is counted and logged (the first one), never fatal to the loop.
+ *
+ * <p>The caller chooses the thread: a platform thread for RTP (50 packets a second: parking and waking a
+ * virtual thread that often costs more CPU and allocates ~45 bytes per packet in the JDK, see
+ * {@code docs/performance.md}), a virtual thread for RTCP (a packet every few seconds).
  */
 final class DatagramReceiver {
 
@@ -24,18 +28,20 @@ final class DatagramReceiver {
   private final DatagramChannel channel;
   private final Handler handler;
   private final String name;
+  private final Thread.Builder threads;
   private volatile long handlerFailures;
   private Thread thread;
 
-  DatagramReceiver(DatagramChannel channel, Handler handler, String name) {
+  DatagramReceiver(DatagramChannel channel, Handler handler, Thread.Builder threads, String name) {
     this.channel = channel;
     this.handler = handler;
+    this.threads = threads;
     this.name = name;
   }
 
   synchronized void start() {
     if (thread == null) {
-      thread = Thread.ofVirtual().name(name).start(this::run);
+      thread = threads.name(name).start(this::run);
     }
   }
 

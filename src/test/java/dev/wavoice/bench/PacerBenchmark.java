@@ -82,6 +82,7 @@ public final class PacerBenchmark {
         + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
     System.out.println();
     codecCosts();
+    receiveAllocation();
     System.out.println("## Pacer under load (" + seconds + " s measured after " + WARMUP_SECONDS + " s warm-up per row)");
     System.out.println();
     System.out.println("| codec | calls | tick jitter p50 / p99 / max (µs) | skipped ticks | pacer bursts | arrival jitter p50 / p99 / max (µs) | arrival bursts | seq breaks | CPU per call (% of a core) | pacer thread µs per tick | pacer alloc bytes per tick | heap per call (KiB) | GC pauses (count, total ms) | load average |");
@@ -182,6 +183,97 @@ public final class PacerBenchmark {
     System.out.println();
     System.out.printf("Opus mode transcoding per call (50 frames/s each way): %.1f %% of one core, i.e. at most %.0f calls per core for codec work alone. PCMU mode does no transcoding (frames are copied).%n%n",
         opusMicros * 50 / 10_000.0, 1_000_000 / (opusMicros * 50));
+  }
+
+  // ---- receive path allocation ----
+
+  /**
+   * Bytes allocated per received packet by every thread but the sender: wavoice's receive path (RTP
+   * thread, reorder, decode, 20 ms frames), and for comparison a bare receive loop on a virtual thread.
+   */
+  static void receiveAllocation() throws Exception {
+    System.out.println("## Allocation per received packet (100 000 packets to one call, all threads but the sender)");
+    System.out.println();
+    System.out.println("| receive path | bytes per packet |");
+    System.out.println("|---|---|");
+    for (AudioCodec codec : AudioCodec.values()) {
+      AudioSettings defaults = AudioSettings.defaults();
+      AudioSettings settings = new AudioSettings(InetAddress.getLoopbackAddress(), freeRange(2),
+          defaults.reorderDepthFrames(), defaults.rtcpInterval(), defaults.outboundQueueFrames(),
+          defaults.opusBitrateBps(), defaults.opusComplexity());
+      AudioPlane plane = new AudioPlane(settings, new Pacer(MonotonicClock.system()), Clock.systemUTC(), MonotonicClock.system());
+      try (CallAudio audio = plane.open(new CallId("alloc-" + codec), codec)) {
+        audio.attach((frame, off, len) -> { });
+        byte[] payload = codec == AudioCodec.PCMU ? new byte[160] : opusPacket();
+        int payloadType = codec.payloadType();
+        double perPacket = blast(audio.localAddress(), payloadType, codec.samplesPerFrame(), payload,
+            () -> audio.stats().inbound().packets());
+        System.out.printf("| wavoice %s (RTP thread → reorder → decode → frames) | %.1f |%n", codec, perPacket);
+      }
+    }
+    try (java.nio.channels.DatagramChannel bare = java.nio.channels.DatagramChannel.open()
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      AtomicLong received = new AtomicLong();
+      Thread.ofVirtual().start(() -> {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(2048);
+        try {
+          while (true) {
+            buffer.clear();
+            bare.receive(buffer);
+            received.incrementAndGet();
+          }
+        } catch (IOException closed) {
+          // done
+        }
+      });
+      double perPacket = blast((InetSocketAddress) bare.getLocalAddress(), 0, 160, new byte[160], received::get);
+      System.out.printf("| bare receive loop on a virtual thread (JDK only) | %.1f |%n", perPacket);
+    }
+    System.out.println();
+  }
+
+  private static double blast(InetSocketAddress to, int payloadType, int samplesPerFrame, byte[] payload,
+      java.util.function.LongSupplier receivedCount) throws Exception {
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    byte[] packet = new byte[12 + payload.length];
+    System.arraycopy(payload, 0, packet, 12, payload.length);
+    java.nio.ByteBuffer wire = java.nio.ByteBuffer.allocateDirect(2048);
+    double result = 0;
+    try (java.nio.channels.DatagramChannel tx = java.nio.channels.DatagramChannel.open()
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      int seq = 0;
+      for (int round = 0; round < 3; round++) { // the first two warm up the JIT
+        long total0 = threads.getTotalThreadAllocatedBytes();
+        long own0 = threads.getCurrentThreadAllocatedBytes();
+        long received0 = receivedCount.getAsLong();
+        for (int i = 0; i < 100_000; i++, seq++) {
+          dev.wavoice.audio.RtpHeader.write(packet, 0, false, payloadType, seq & 0xFFFF, (long) samplesPerFrame * seq, 0x1234);
+          wire.clear();
+          wire.put(packet).flip();
+          tx.send(wire, to);
+          if ((i & 63) == 0) {
+            Thread.sleep(1); // let the receiver keep up: no drops in the socket buffer
+          }
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (receivedCount.getAsLong() - received0 < 100_000 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        long received = receivedCount.getAsLong() - received0;
+        long others = (threads.getTotalThreadAllocatedBytes() - total0) - (threads.getCurrentThreadAllocatedBytes() - own0);
+        result = others / (double) Math.max(1, received);
+      }
+    }
+    return result;
+  }
+
+  private static byte[] opusPacket() {
+    short[] pcm = new short[960];
+    for (int i = 0; i < 960; i++) {
+      pcm[i] = (short) (6000 * Math.sin(2 * Math.PI * 440 * i / 48_000.0));
+    }
+    byte[] out = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
+    return java.util.Arrays.copyOf(out, new OpusFrameEncoder(20_000, 3).encode(pcm, 0, out, 0));
   }
 
   // ---- pacer under load ----

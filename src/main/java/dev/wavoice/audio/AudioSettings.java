@@ -1,0 +1,97 @@
+package dev.wavoice.audio;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The audio plane's settings: where the RTP sockets bind, the port range, the reorder depth, the RTCP
+ * interval, the outbound queue bound and the Opus encoder. See {@code docs/configuration.md}.
+ */
+public record AudioSettings(InetAddress bindAddress, PortRange portRange, int reorderDepthFrames,
+    Duration rtcpInterval, int outboundQueueFrames, int opusBitrateBps, int opusComplexity) {
+
+  public static final String RTP_BIND_ADDRESS = "wavoice.media.rtp-bind-address";
+  public static final String RTP_PORT_RANGE = "wavoice.media.rtp-port-range";
+  public static final String REORDER_DEPTH_FRAMES = "wavoice.audio.reorder-depth-frames";
+  public static final String RTCP_INTERVAL_MS = "wavoice.audio.rtcp-interval-ms";
+  public static final String OUTBOUND_QUEUE_MS = "wavoice.audio.outbound-queue-ms";
+  public static final String OPUS_BITRATE = "wavoice.audio.opus-bitrate";
+  public static final String OPUS_COMPLEXITY = "wavoice.audio.opus-complexity";
+
+  static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  static final String DEFAULT_PORT_RANGE = "31000-31999";
+  static final int DEFAULT_REORDER_DEPTH_FRAMES = 3;
+  static final long DEFAULT_RTCP_INTERVAL_MS = 5000;
+  static final long DEFAULT_OUTBOUND_QUEUE_MS = 120_000;
+  static final int DEFAULT_OPUS_BITRATE = 20_000;
+  static final int DEFAULT_OPUS_COMPLEXITY = 3;
+
+  public AudioSettings {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(portRange, "portRange");
+    Objects.requireNonNull(rtcpInterval, "rtcpInterval");
+    check(reorderDepthFrames >= 0 && reorderDepthFrames <= 16, REORDER_DEPTH_FRAMES, "0..16", reorderDepthFrames);
+    check(rtcpInterval.toMillis() >= 100 && rtcpInterval.toMillis() <= 60_000, RTCP_INTERVAL_MS, "100..60000", rtcpInterval.toMillis());
+    check(outboundQueueFrames >= 50, OUTBOUND_QUEUE_MS, "at least 1000", outboundQueueFrames * (long) AudioCodec.FRAME_MS);
+    check(opusBitrateBps >= 6000 && opusBitrateBps <= 510_000, OPUS_BITRATE, "6000..510000", opusBitrateBps);
+    check(opusComplexity >= 0 && opusComplexity <= 10, OPUS_COMPLEXITY, "0..10", opusComplexity);
+  }
+
+  /** The defaults, as documented. */
+  public static AudioSettings defaults() {
+    return from(key -> Optional.empty());
+  }
+
+  /**
+   * Reads the settings through {@code lookup} (key → value, e.g. MicroProfile Config). A bad value
+   * fails with a message naming the key.
+   */
+  public static AudioSettings from(Function<String, Optional<String>> lookup) {
+    String address = text(lookup, RTP_BIND_ADDRESS).orElse(DEFAULT_BIND_ADDRESS);
+    InetAddress bind;
+    try {
+      bind = InetAddress.getByName(address);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(RTP_BIND_ADDRESS + " must be an IP address or host name, was '" + address + "'", e);
+    }
+    PortRange range;
+    try {
+      range = PortRange.parse(text(lookup, RTP_PORT_RANGE).orElse(DEFAULT_PORT_RANGE));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(RTP_PORT_RANGE + ": " + e.getMessage(), e);
+    }
+    long queueMs = number(lookup, OUTBOUND_QUEUE_MS, DEFAULT_OUTBOUND_QUEUE_MS);
+    return new AudioSettings(bind, range,
+        (int) number(lookup, REORDER_DEPTH_FRAMES, DEFAULT_REORDER_DEPTH_FRAMES),
+        Duration.ofMillis(number(lookup, RTCP_INTERVAL_MS, DEFAULT_RTCP_INTERVAL_MS)),
+        (int) Math.min(Integer.MAX_VALUE, queueMs / AudioCodec.FRAME_MS),
+        (int) number(lookup, OPUS_BITRATE, DEFAULT_OPUS_BITRATE),
+        (int) number(lookup, OPUS_COMPLEXITY, DEFAULT_OPUS_COMPLEXITY));
+  }
+
+  private static Optional<String> text(Function<String, Optional<String>> lookup, String key) {
+    return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  private static long number(Function<String, Optional<String>> lookup, String key, long fallback) {
+    Optional<String> value = text(lookup, key);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.get());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, was '" + value.get() + "'", e);
+    }
+  }
+
+  private static void check(boolean ok, String key, String allowed, long value) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + " must be " + allowed + ", was " + value);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.wavoice.audio;
+
+import dev.wavoice.CallId;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One call's audio plane: its bound RTP/RTCP sockets, the receive path (running from the moment the
+ * sockets are bound, dropping audio until a sink is attached), and the send path, paced by the shared
+ * {@link Pacer} once {@link #start} has pointed it at Kurento.
+ *
+ * <p>Life cycle, as the call layer drives it: {@link AudioPlane#open} binds the sockets (their address,
+ * codec and SSRC go into the RtpEndpoint's SDP offer); {@link #start} points the sockets at the
+ * RtpEndpoint's answer and starts sending (silence until the bridge queues audio); the bridge
+ * {@link #attach}es its sink and plays through {@link #outbound()}; {@link #close()} ends it all and
+ * returns the ports. {@code close()} is idempotent and safe at any point.
+ */
+public final class CallAudio implements AutoCloseable {
+
+  private final CallId callId;
+  private final AudioCodec codec;
+  private final RtpSocketPair sockets;
+  private final String cname;
+  private final InboundStream inbound;
+  private final OutboundAudio outbound;
+  private final OutboundFrameQueue queue;
+  private final RtpSender sender;
+  private final RtcpReporter rtcpOut;
+  private final RtcpReceiver rtcpIn;
+  private final DatagramReceiver rtpReceiver;
+  private final DatagramReceiver rtcpReceiver;
+  private final Pacer pacer;
+  private final MonotonicClock clock;
+  private final Consumer<CallAudio> onClose;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  CallAudio(CallId callId, AudioCodec codec, RtpSocketPair sockets, String cname, InboundStream inbound,
+      OutboundAudio outbound, OutboundFrameQueue queue, RtpSender sender, RtcpReporter rtcpOut, RtcpReceiver rtcpIn,
+      Pacer pacer, MonotonicClock clock, Consumer<CallAudio> onClose) {
+    this.callId = callId;
+    this.codec = codec;
+    this.sockets = sockets;
+    this.cname = cname;
+    this.inbound = inbound;
+    this.outbound = outbound;
+    this.queue = queue;
+    this.sender = sender;
+    this.rtcpOut = rtcpOut;
+    this.rtcpIn = rtcpIn;
+    this.pacer = pacer;
+    this.clock = clock;
+    this.onClose = onClose;
+    this.rtpReceiver = new DatagramReceiver(sockets.rtp(), inbound, Thread.ofPlatform().daemon(true),
+        "wavoice-rtp-" + callId.value());
+    this.rtcpReceiver = new DatagramReceiver(sockets.rtcp(), rtcpIn, Thread.ofVirtual(), "wavoice-rtcp-" + callId.value());
+    rtpReceiver.start();
+    rtcpReceiver.start();
+  }
+
+  public CallId callId() {
+    return callId;
+  }
+
+  public AudioCodec codec() {
+    return codec;
+  }
+
+  /** Where Kurento must send RTP (RTCP goes to the port above). */
+  public InetSocketAddress localAddress() {
+    return sockets.rtpAddress();
+  }
+
+  /** Our RTP SSRC, unsigned 32 bits (for the SDP's {@code a=ssrc}). */
+  public long ssrc() {
+    return sender.ssrc();
+  }
+
+  /** Our RTCP CNAME (for the SDP's {@code a=ssrc:… cname:}). */
+  public String cname() {
+    return cname;
+  }
+
+  /**
+   * Points RTP at Kurento's RtpEndpoint ({@code MediaSession.rtpTarget()}), RTCP at its port + 1, and
+   * starts sending one frame per pacer tick. Once only.
+   */
+  public void start(InetSocketAddress rtpTarget) {
+    Objects.requireNonNull(rtpTarget, "rtpTarget");
+    start(rtpTarget, new InetSocketAddress(rtpTarget.getAddress(), rtpTarget.getPort() + 1));
+  }
+
+  /** As {@link #start(InetSocketAddress)}, with RTCP sent where the SDP answer's {@code a=rtcp} says. */
+  public void start(InetSocketAddress rtpTarget, InetSocketAddress rtcpTarget) {
+    requireResolved(rtpTarget, "RTP");
+    requireResolved(rtcpTarget, "RTCP");
+    if (closed.get()) {
+      throw new IllegalStateException(callId + ": audio already closed");
+    }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException(callId + ": audio already started");
+    }
+    sender.pointAt(rtpTarget);
+    rtcpOut.pointAt(rtcpTarget);
+    pacer.register(sender);
+  }
+
+  /** Where received audio goes from now on (null: dropped). */
+  public void attach(InboundAudioSink sink) {
+    inbound.attach(sink);
+  }
+
+  /** The bot's side: queue, flush, playback accounting. */
+  public OutboundAudio outbound() {
+    return outbound;
+  }
+
+  public CallAudioStats stats() {
+    return new CallAudioStats(inbound.stats(), outbound.stats(sender), rtcpIn.stats(rtcpOut));
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      pacer.unregister(sender);
+      if (started.get()) {
+        rtcpOut.sendBye(clock.nanoTime());
+      }
+    } finally {
+      inbound.attach(null);
+      sockets.close();
+      queue.close();
+      onClose.accept(this);
+    }
+  }
+
+  private static void requireResolved(InetSocketAddress target, String what) {
+    Objects.requireNonNull(target, what + " target");
+    if (target.isUnresolved()) {
+      throw new IllegalArgumentException(what + " target " + target + " is not resolved");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CallAudio[" + callId + ", " + codec + ", " + sockets.rtpAddress() + "]";
+  }
+}

@@ -1,0 +1,86 @@
+package dev.wavoice.audio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reads one UDP socket on its own thread and hands each datagram to a handler, reusing one buffer: it
+ * blocks only on its own socket and allocates nothing per packet. It ends when the socket is closed. A
+ * handler failure is counted and logged (the first one), never fatal to the loop.
+ *
+ * <p>The caller chooses the thread: a platform thread for RTP (50 packets a second: parking and waking a
+ * virtual thread that often costs more CPU and allocates ~45 bytes per packet in the JDK, see
+ * {@code docs/performance.md}), a virtual thread for RTCP (a packet every few seconds).
+ */
+final class DatagramReceiver {
+
+  private static final Logger LOG = Logger.getLogger(DatagramReceiver.class.getName());
+
+  /** Receives one datagram; the buffer is only valid during the call. */
+  interface Handler {
+    void onDatagram(byte[] buf, int len);
+  }
+
+  private final DatagramChannel channel;
+  private final Handler handler;
+  private final String name;
+  private final Thread.Builder threads;
+  private volatile long handlerFailures;
+  private Thread thread;
+
+  DatagramReceiver(DatagramChannel channel, Handler handler, Thread.Builder threads, String name) {
+    this.channel = channel;
+    this.handler = handler;
+    this.threads = threads;
+    this.name = name;
+  }
+
+  synchronized void start() {
+    if (thread == null) {
+      thread = threads.name(name).start(this::run);
+    }
+  }
+
+  long handlerFailures() {
+    return handlerFailures;
+  }
+
+  private void run() {
+    // a direct buffer: the channel reads into it without an intermediate copy; then one copy to the array
+    ByteBuffer direct = ByteBuffer.allocateDirect(RtpSocketPair.MAX_DATAGRAM_BYTES);
+    byte[] packet = new byte[RtpSocketPair.MAX_DATAGRAM_BYTES];
+    while (channel.isOpen()) {
+      try {
+        direct.clear();
+        if (channel.receive(direct) == null) {
+          continue;
+        }
+        direct.flip();
+        int len = direct.remaining();
+        direct.get(packet, 0, len);
+        handle(packet, len);
+      } catch (ClosedChannelException e) {
+        return; // the call ended
+      } catch (IOException e) {
+        if (!channel.isOpen()) {
+          return;
+        }
+        LOG.log(Level.FINE, name + ": receive failed", e); // e.g. ICMP port unreachable echoed on Linux
+      }
+    }
+  }
+
+  private void handle(byte[] packet, int len) {
+    try {
+      handler.onDatagram(packet, len);
+    } catch (RuntimeException e) {
+      if (handlerFailures++ == 0) {
+        LOG.log(Level.WARNING, name + ": a datagram could not be processed (further failures are only counted)", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.wavoice.audio;
+
+/**
+ * Counters of a call's send path since it started.
+ *
+ * @param framesQueued 20 ms frames of bot audio queued
+ * @param overflowFrames frames refused because the queue was full (their audio is lost)
+ * @param droppedLateMs audio of interrupted items that arrived after the flush (dropped)
+ * @param flushes barge-in flushes
+ * @param audioFramesSent frames of bot audio sent
+ * @param silenceFramesSent silence frames sent because the queue was empty
+ * @param sendFailures frames the socket refused
+ * @param queuedFrames frames waiting now
+ */
+public record OutboundStats(long framesQueued, long overflowFrames, long droppedLateMs, long flushes,
+    long audioFramesSent, long silenceFramesSent, long sendFailures, long queuedFrames) {}

@@ -23,6 +23,21 @@ final class WhatsAppSdp {
 
   private WhatsAppSdp() {}
 
+  /**
+   * Refuses, before anything is made on Kurento, an offer wavoice cannot bridge: it must have exactly
+   * one audio section, accepted (port above 0), with Opus and an {@code a=mid}.
+   */
+  static void checkOffer(String offer) {
+    Sdp.Media audio = Sdp.parse(offer, "the remote offer").singleAudio("the remote offer");
+    opusOf(audio, "the remote offer", MediaException.Reason.BAD_SDP);
+    if (audio.port() <= 0) {
+      throw new MediaException(MediaException.Reason.BAD_SDP, "the remote offer rejects its audio section (port " + audio.port() + ")");
+    }
+    if (audio.attribute("mid").isEmpty()) {
+      throw new MediaException(MediaException.Reason.BAD_SDP, "the remote offer has no a=mid");
+    }
+  }
+
   /** True when the SDP declares its sender ICE-lite (session-level {@code a=ice-lite}, RFC 8839). */
   static boolean isIceLite(String sdp) {
     return Sdp.parse(sdp, "the remote SDP").hasSessionFlag("ice-lite");

@@ -31,6 +31,7 @@ import org.kurento.client.MediaType;
 import org.kurento.client.NewCandidatePairSelectedEvent;
 import org.kurento.client.OfferOptions;
 import org.kurento.client.RtpEndpoint;
+import org.kurento.client.Transaction;
 import org.kurento.client.internal.server.KurentoServerException;
 import org.kurento.client.WebRtcEndpoint;
 
@@ -47,8 +48,8 @@ final class KurentoMediaSession implements MediaSession {
   static final String TAG_INSTANCE = "wavoice.instance";
 
   private static final Logger LOG = Logger.getLogger(KurentoMediaSession.class.getName());
-  /** kurento-client's own request timeout; subscriptions answered later than this count as a Kurento failure. */
-  private static final long SUBSCRIBE_TIMEOUT_MS = 10_000;
+  /** kurento-client's own request timeout; asynchronous requests answered later than this count as a Kurento failure. */
+  private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final int SDP_PARSE_ERROR = 40201;
   private static final int SDP_PROCESS_OFFER_ERROR = 40205;
   private static final int SDP_PROCESS_ANSWER_ERROR = 40206;
@@ -65,6 +66,8 @@ final class KurentoMediaSession implements MediaSession {
   private final AtomicBoolean failureReported = new AtomicBoolean();
   private final CompletableFuture<Void> gathered = new CompletableFuture<>();
   private final List<CompletableFuture<ListenerSubscription>> subscriptions = new ArrayList<>();
+  private final CompletableFuture<String> rtpAnswer = new CompletableFuture<>();
+  private RtpLeg rtpLeg;
 
   private volatile MediaPipeline pipeline;
   private WebRtcEndpoint webRtc;
@@ -99,6 +102,7 @@ final class KurentoMediaSession implements MediaSession {
       } else {
         session.answerPlainly(remoteOffer);
       }
+      session.awaitSetUp();
       return session;
     } catch (RuntimeException e) {
       session.close();
@@ -115,6 +119,7 @@ final class KurentoMediaSession implements MediaSession {
       session.build(rtpLeg);
       session.kmsOffer = session.kmsOfferWithCandidates();
       session.localSdp = WhatsAppSdp.offerForWhatsApp(session.kmsOffer);
+      session.awaitSetUp();
       return session;
     } catch (RuntimeException e) {
       session.close();
@@ -132,18 +137,49 @@ final class KurentoMediaSession implements MediaSession {
 
   // ---- building
 
+  /**
+   * Creates the pipeline, then tags it and builds both endpoints connected both ways for audio in one
+   * transaction (one request), then sends the event subscriptions and the RTP leg's offer together;
+   * {@link #awaitSetUp()} waits for them. Call set-up time is mostly requests to Kurento, so it sends few.
+   */
   private void build(RtpLeg rtpLeg) {
+    this.rtpLeg = rtpLeg;
+    // the pipeline on its own: if the transaction fails half-way, releasing it releases whatever it made
     pipeline = client.createMediaPipeline();
-    // the instance tag last: reconciliation only looks at pipelines that have it, and then the call id is there
-    pipeline.addTag(TAG_CALL_ID, callId.value());
-    pipeline.addTag(TAG_INSTANCE, settings.instanceTag());
-    webRtc = new WebRtcEndpoint.Builder(pipeline).build();
-    rtp = new RtpEndpoint.Builder(pipeline).build();
-    webRtc.connect(rtp, MediaType.AUDIO);
-    rtp.connect(webRtc, MediaType.AUDIO);
+    Transaction tx = client.beginTransaction();
+    // creations first: kurento-client names new objects newref:0,1 by creation order while Kurento
+    // resolves newref:N to the result of operation N, so they only agree when nothing precedes them
+    WebRtcEndpoint newWebRtc = new WebRtcEndpoint.Builder(pipeline).build(tx);
+    RtpEndpoint newRtp = new RtpEndpoint.Builder(pipeline).build(tx);
+    // the instance tag after the call id: reconciliation only looks at pipelines that have it
+    pipeline.addTag(tx, TAG_CALL_ID, callId.value());
+    pipeline.addTag(tx, TAG_INSTANCE, settings.instanceTag());
+    newWebRtc.connect(tx, newRtp, MediaType.AUDIO);
+    newRtp.connect(tx, newWebRtc, MediaType.AUDIO);
+    tx.commit();
+    // kurento-client 7.3 does not register objects made in a transaction, so their events would be
+    // dropped ("doesn't exist in the client"); proxies from getById (local, no request) are registered
+    webRtc = client.getById(newWebRtc.getId(), WebRtcEndpoint.class);
+    rtp = client.getById(newRtp.getId(), RtpEndpoint.class);
     subscribeToEvents();
+    rtp.processOffer(RtpLegSdp.offer(rtpLeg), new Continuation<>() {
+      @Override
+      public void onSuccess(String answer) {
+        rtpAnswer.complete(answer);
+      }
 
-    int kmsRtpPort = RtpLegSdp.answeredPort(rtp.processOffer(RtpLegSdp.offer(rtpLeg)), rtpLeg.codec());
+      @Override
+      public void onError(Throwable cause) {
+        rtpAnswer.completeExceptionally(cause);
+      }
+    });
+  }
+
+  /** Every event subscription is in place and the RTP leg is negotiated: {@link #rtpTarget()} is known. */
+  private void awaitSetUp() {
+    awaitSubscriptions();
+    String answer = await(rtpAnswer, "the RTP leg's answer");
+    int kmsRtpPort = RtpLegSdp.answeredPort(answer, rtpLeg.codec());
     rtpTarget = new InetSocketAddress(settings.rtpHostFor(kms.url()), kmsRtpPort);
   }
 
@@ -193,15 +229,22 @@ final class KurentoMediaSession implements MediaSession {
         (MediaFlowOutStateChangedEvent e) -> report(MediaEvent.Leg.RTP, MediaEvent.Kind.MEDIA_FLOW_OUT, e.getState().name(), e.getMediaType().name()));
     subscribe(rtp::addErrorListener, (ErrorEvent e) -> kmsError(MediaEvent.Leg.RTP, e));
     subscribe(pipeline::addErrorListener, (ErrorEvent e) -> kmsError(MediaEvent.Leg.PIPELINE, e));
+  }
+
+  private void awaitSubscriptions() {
+    await(CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new)), "the event subscriptions");
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
     try {
-      CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new)).get(SUBSCRIBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return future.get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new MediaException(MediaException.Reason.KMS_ERROR, "Kurento refused an event subscription: " + e.getCause(), e.getCause());
+      throw asMediaException("answering " + what, e.getCause());
     } catch (TimeoutException e) {
-      throw new MediaException(MediaException.Reason.KMS_ERROR, "Kurento did not answer the event subscriptions in " + SUBSCRIBE_TIMEOUT_MS + " ms", e);
+      throw new MediaException(MediaException.Reason.KMS_ERROR, "Kurento did not answer " + what + " in " + REQUEST_TIMEOUT_MS + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MediaException(MediaException.Reason.KMS_ERROR, "interrupted while subscribing to Kurento events", e);
+      throw new MediaException(MediaException.Reason.KMS_ERROR, "interrupted while waiting for " + what, e);
     }
   }
 
@@ -266,6 +309,7 @@ final class KurentoMediaSession implements MediaSession {
 
   /** WhatsApp does not trickle: every candidate must be in the SDP, so gather first (after negotiating, or it does nothing). */
   private String gatherThenLocalSdp() {
+    awaitSubscriptions(); // IceGatheringDone must be subscribed before gathering starts
     webRtc.gatherCandidates();
     long timeoutMs = settings.gatheringTimeout().toMillis();
     try {

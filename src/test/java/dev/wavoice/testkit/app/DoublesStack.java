@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.app;
 
+import dev.wavoice.testkit.kms.KmsDouble;
 import dev.wavoice.testkit.whatsapp.WebhookSender;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import java.util.LinkedHashMap;
@@ -15,17 +16,23 @@ public final class DoublesStack implements AutoCloseable {
   public static final String VERIFY_TOKEN = "it-verify-token-93ab";
   public static final String ACCESS_TOKEN = "it-access-token-0d7e";
   public static final String PHONE_NUMBER_ID = "436666719526789";
+  /** The app's {@code wavoice.kurento.instance-tag}: the pipelines it makes on the KMS double carry it. */
+  public static final String KURENTO_INSTANCE_TAG = "it-doubles-stack";
 
   public final WhatsAppCloudDouble whatsapp;
+  /** Kurento: callers connect as soon as their endpoint is negotiated and speak a 440 Hz tone. */
+  public final KmsDouble kms;
   public final PayaraApp app;
 
-  private DoublesStack(WhatsAppCloudDouble whatsapp, PayaraApp app) {
+  private DoublesStack(WhatsAppCloudDouble whatsapp, KmsDouble kms, PayaraApp app) {
     this.whatsapp = whatsapp;
+    this.kms = kms;
     this.app = app;
   }
 
   static DoublesStack start() {
     WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID);
+    KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
     try {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("WAVOICE_WHATSAPP_APP_SECRET", APP_SECRET);
@@ -34,8 +41,12 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
       env.put("WAVOICE_WHATSAPP_GRAPH_BASE_URL", whatsapp.baseUrl());
       env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
-      return new DoublesStack(whatsapp, PayaraApp.start("doubles", env));
+      env.put("WAVOICE_KURENTO_URL", kms.url());
+      env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
+      env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
+      return new DoublesStack(whatsapp, kms, PayaraApp.start("doubles", env));
     } catch (RuntimeException e) {
+      kms.close();
       whatsapp.close();
       throw e;
     }
@@ -52,6 +63,7 @@ public final class DoublesStack implements AutoCloseable {
   @Override
   public void close() {
     app.close();
+    kms.close();
     whatsapp.close();
   }
 }

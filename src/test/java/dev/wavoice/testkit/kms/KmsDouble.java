@@ -513,15 +513,14 @@ public final class KmsDouble implements AutoCloseable {
       throw KmsError.marshall("'operationParams' should be an object");
     }
     JsonObject operationParams = rawOperationParams instanceof JsonObject o ? o : null;
-    if (id.equals(SERVER_MANAGER)) {
-      return serverManager(operation, operationParams);
-    }
-    MediaObjectDouble object = lookup(id);
     Deque<KmsError> scripted = failures.get(operation);
     if (scripted != null && !scripted.isEmpty()) {
       throw scripted.poll();
     }
-    return object.invoke(operation, operationParams);
+    if (id.equals(SERVER_MANAGER)) {
+      return serverManager(operation, operationParams);
+    }
+    return lookup(id).invoke(operation, operationParams);
   }
 
   private JsonValue serverManager(String operation, JsonObject params) {

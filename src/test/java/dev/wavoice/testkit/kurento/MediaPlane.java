@@ -38,9 +38,14 @@ public final class MediaPlane implements AutoCloseable {
 
   /** Settings for tests: quick retries, a 1 s ping, reconciliation only when a test asks, a fresh instance tag. */
   public static KurentoSettings settings(String... urls) {
+    return settings(true, urls);
+  }
+
+  /** The same, choosing whether ICE-lite offers are answered by role inversion (the default) or plainly. */
+  public static KurentoSettings settings(boolean invertIceLite, String... urls) {
     return new KurentoSettings(Arrays.stream(urls).map(URI::create).toList(), Optional.empty(),
         "it-" + UUID.randomUUID(), Duration.ofSeconds(8), Duration.ofSeconds(3), Duration.ofMillis(100),
-        Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofHours(1), true);
+        Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofHours(1), invertIceLite);
   }
 
   public static MediaPlane start(KurentoSettings settings) {

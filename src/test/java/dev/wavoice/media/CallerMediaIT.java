@@ -55,6 +55,25 @@ class CallerMediaIT {
     call(false);
   }
 
+  @Test
+  void anOutgoingCallConnectsToACallerThatAnswersOurOfferAndAudioFlowsBothWays() {
+    CallId callId = new CallId("wacid.IT" + UUID.randomUUID());
+    RecordingListener listener = new RecordingListener();
+    try (RtpPeer peer = RtpPeer.open(); MediaSession session = media.gateway.offer(callId, peer.leg(AudioCodec.PCMU), listener);
+        Caller caller = Caller.answering(session.localSdp(), MEDIA_SECONDS, CALLER_HZ)) {
+      session.applyRemoteAnswer(caller.awaitAnswer());
+      listener.awaitConnected(Duration.ofSeconds(15));
+      peer.sendPcmuTone(session.rtpTarget(), OUR_HZ, 8000);
+      peer.awaitPackets(100, Duration.ofSeconds(10));
+      short[] heard = peer.receivedPcmu();
+      assertThat(Tones.dominantHz(Arrays.copyOfRange(heard, Math.max(0, heard.length - 8000), heard.length), 8000)).isCloseTo(CALLER_HZ, within(30.0));
+      Caller.Report report = caller.awaitReport(Duration.ofSeconds(MEDIA_SECONDS + 20));
+      assertThat(report.dtlsConnected()).as(report.raw()).isTrue();
+      assertThat(report.dominantHz()).as(report.raw()).isCloseTo(OUR_HZ, within(30.0));
+      assertThat(listener.failures()).isEmpty();
+    }
+  }
+
   private void call(boolean iceLite) {
     CallId callId = new CallId("wacid.IT" + UUID.randomUUID());
     try (Caller caller = Caller.offering(MEDIA_SECONDS, CALLER_HZ); RtpPeer peer = RtpPeer.open()) {

@@ -111,19 +111,23 @@ public final class RealKms implements AutoCloseable {
     }
   }
 
-  /** Kills Kurento and starts it again on the same port: every object on it is gone. */
+  /** Kurento crashes (SIGKILL) and starts again on the same port: every object on it is gone. */
   public void restart() {
-    stop();
+    stop(true);
     startProcess();
   }
 
-  private void stop() {
+  private void stop(boolean crash) {
     if (process == null || !process.isAlive()) {
       return;
     }
-    process.destroy();
     try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      if (crash) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return;
+      }
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
@@ -134,6 +138,6 @@ public final class RealKms implements AutoCloseable {
 
   @Override
   public void close() {
-    stop();
+    stop(false);
   }
 }

@@ -5,6 +5,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -81,6 +82,17 @@ public class KurentoLifecycle {
       return new UnconfiguredGateway(configProblem);
     }
     return new KurentoMediaGateway(p);
+  }
+
+  /**
+   * The RTP leg's settings ({@code wavoice.media.*}) for the audio plane, which binds the call's RTP
+   * socket and hands its address to the gateway as an {@link RtpLeg}. Invalid values fail with a message
+   * naming the key.
+   */
+  @Produces
+  @Dependent
+  RtpSettings rtpSettings() {
+    return RtpSettings.from(key -> config.getOptionalValue(key, String.class));
   }
 
   /** Each KMS and its state, for readiness; empty when the configuration is invalid. */

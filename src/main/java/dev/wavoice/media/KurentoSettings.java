@@ -127,11 +127,24 @@ public record KurentoSettings(
     };
   }
 
+  /** The host's name without a name lookup where possible: the environment, then /etc/hostname, then the JDK. */
   private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.strip();
+    }
+    try {
+      String file = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).strip();
+      if (!file.isEmpty()) {
+        return file;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or not readable: ask the JDK
+    }
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("wavoice");
+      return "wavoice";
     }
   }
 }

@@ -140,6 +140,7 @@ class KurentoMediaGatewayTest {
     CallId callId = newCallId();
     RecordingListener listener = new RecordingListener();
     try (MediaSession session = media.gateway.answer(callId, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.OPUS), listener)) {
+      assertThat(session.rtpTarget().getPort()).isEqualTo(pipelineOf(callId).rtp().localPort());
       WebRtcEndpointDouble caller = pipelineOf(callId).webRtc();
       caller.connectCaller();
       caller.playFromCaller(Tones.sine(440, 48_000, 0, 48_000, 10_000));
@@ -170,6 +171,7 @@ class KurentoMediaGatewayTest {
     CallId callId = newCallId();
     RecordingListener listener = new RecordingListener();
     try (MediaSession session = media.gateway.answer(callId, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), listener)) {
+      assertThat(session.callId()).isEqualTo(callId);
       assertThat(listener.connectedCount()).isZero();
       WebRtcEndpointDouble caller = pipelineOf(callId).webRtc();
       caller.connectCaller();
@@ -199,6 +201,7 @@ class KurentoMediaGatewayTest {
     RecordingListener dtlsListener = new RecordingListener();
     try (MediaSession a = media.gateway.answer(ice, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), iceListener);
         MediaSession b = media.gateway.answer(dtls, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), dtlsListener)) {
+      assertThat(a.kmsUrl()).isEqualTo(b.kmsUrl());
       pipelineOf(ice).webRtc().failIce();
       pipelineOf(dtls).webRtc().failDtls();
       assertThat(iceListener.awaitFailure(DEADLINE).kind()).isEqualTo(MediaFailure.Kind.ICE_FAILED);
@@ -326,6 +329,7 @@ class KurentoMediaGatewayTest {
     media.awaitAvailable();
     CallId after = newCallId();
     try (MediaSession session = media.gateway.answer(after, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), new RecordingListener())) {
+      assertThat(session.callId()).isEqualTo(after);
       assertThat(pipelineOf(after).webRtc().offerer()).isTrue();
     }
     assertThat(kms.pipelines()).isEmpty();

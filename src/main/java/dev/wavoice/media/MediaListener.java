@@ -1,14 +1,21 @@
 package dev.wavoice.media;
 
 /**
- * What the media plane tells the call layer about one call's media. Called from Kurento's event threads:
- * implementations hand off quickly and never block.
+ * What the media plane tells the call layer about one call's media. Called from Kurento's event threads,
+ * possibly before {@link MediaGateway#answer} returns: implementations hand off quickly and never block.
+ * After {@link MediaSession#close()} nothing more is reported.
  */
 public interface MediaListener {
 
-  /** ICE and DTLS are up on the WebRTC leg (media can flow): the moment to {@code accept}. */
+  /** ICE and DTLS are up on the WebRTC leg (media can flow): the moment to {@code accept}. Called at most once. */
   void mediaConnected();
 
-  /** The media of this call is gone for good (ICE failed, an error event, Kurento restarted, ...). */
+  /**
+   * The media of this call is gone for good (ICE or DTLS failed, an error event, Kurento restarted or
+   * the link to it was lost). Called at most once; the call layer ends the call through its normal path.
+   */
   void mediaFailed(MediaFailure failure);
+
+  /** A state change on the pipeline (ICE, DTLS, media flow, errors), for logs and the call's timeline. */
+  default void mediaEvent(MediaEvent event) {}
 }

@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.app;
 
+import dev.wavoice.testkit.kms.KmsDouble;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.whatsapp.WebhookSender;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * The app on Payara Micro, fully configured, with every outside service replaced by its strict double
- * on loopback. Started once per test run and shared by all test classes that ask for it.
+ * on loopback (WhatsApp Cloud API, OpenAI Realtime, Kurento). Started once per test run and shared by all
+ * test classes that ask for it.
  */
 public final class DoublesStack implements AutoCloseable {
 
@@ -16,21 +18,27 @@ public final class DoublesStack implements AutoCloseable {
   public static final String VERIFY_TOKEN = "it-verify-token-93ab";
   public static final String ACCESS_TOKEN = "it-access-token-0d7e";
   public static final String PHONE_NUMBER_ID = "436666719526789";
-  public static final String OPENAI_API_KEY = "sk-it-openai-key-4c2d";
+  public static final String OPENAI_API_KEY = "it-openai-key-4c2d";
+  /** The app's {@code wavoice.kurento.instance-tag}: the pipelines it makes on the KMS double carry it. */
+  public static final String KURENTO_INSTANCE_TAG = "it-doubles-stack";
 
   public final WhatsAppCloudDouble whatsapp;
   public final OpenAiRealtimeDouble openai;
+  /** Kurento: callers connect as soon as their endpoint is negotiated and speak a 440 Hz tone. */
+  public final KmsDouble kms;
   public final PayaraApp app;
 
-  private DoublesStack(WhatsAppCloudDouble whatsapp, OpenAiRealtimeDouble openai, PayaraApp app) {
+  private DoublesStack(WhatsAppCloudDouble whatsapp, OpenAiRealtimeDouble openai, KmsDouble kms, PayaraApp app) {
     this.whatsapp = whatsapp;
     this.openai = openai;
+    this.kms = kms;
     this.app = app;
   }
 
   static DoublesStack start() {
     WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID);
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
+    KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
     try {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("WAVOICE_WHATSAPP_APP_SECRET", APP_SECRET);
@@ -41,8 +49,12 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
       env.put("WAVOICE_OPENAI_URL", openai.url());
       env.put("WAVOICE_OPENAI_API_KEY", OPENAI_API_KEY);
-      return new DoublesStack(whatsapp, openai, PayaraApp.start("doubles", env));
+      env.put("WAVOICE_KURENTO_URL", kms.url());
+      env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
+      env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
+      return new DoublesStack(whatsapp, openai, kms, PayaraApp.start("doubles", env));
     } catch (RuntimeException e) {
+      kms.close();
       whatsapp.close();
       openai.close();
       throw e;
@@ -60,6 +72,7 @@ public final class DoublesStack implements AutoCloseable {
   @Override
   public void close() {
     app.close();
+    kms.close();
     whatsapp.close();
     openai.close();
   }

@@ -9,11 +9,11 @@ import java.util.Locale;
  * RFC 8866 text with CRLF line ends, one audio section with Opus over DTLS-SRTP, ICE credentials,
  * SHA-256 fingerprints only, and the DTLS role. Returns the problems found, empty when it is fine.
  */
-final class SdpChecks {
+public final class SdpChecks {
 
   private SdpChecks() {}
 
-  static List<String> answer(String sdp) {
+  public static List<String> answer(String sdp) {
     List<String> problems = common(sdp);
     if (problems.isEmpty()) {
       if (!sdp.contains("\r\na=setup:active\r\n")) {
@@ -26,7 +26,7 @@ final class SdpChecks {
     return problems;
   }
 
-  static List<String> offer(String sdp) {
+  public static List<String> offer(String sdp) {
     List<String> problems = common(sdp);
     if (problems.isEmpty() && !sdp.contains("\r\na=setup:actpass\r\n")) {
       problems.add("an offer must have a=setup:actpass");

@@ -1,0 +1,16 @@
+package dev.wavoice.media;
+
+/**
+ * One Kurento Media Server as operators see it.
+ *
+ * @param url its WebSocket URL without user info
+ * @param state {@code CONNECTING}, {@code CONNECTED}, {@code RECONNECTING} or {@code CLOSED}
+ * @param openSessions calls with a pipeline on it
+ * @param problem the last connection problem, empty when none
+ */
+public record KmsStatus(String url, String state, int openSessions, String problem) {
+
+  public boolean connected() {
+    return "CONNECTED".equals(state);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.wavoice.media;
+
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.kurento.client.KurentoClient;
+import org.kurento.client.MediaPipeline;
+import org.kurento.client.Tag;
+
+/**
+ * Releases leaked pipelines: those on a KMS that carry this wavoice's instance tag but belong to no open
+ * call here (a release that failed, a crash of an earlier run of this instance). Pipelines of other
+ * applications or other wavoice instances are never touched.
+ */
+final class PipelineReconciler {
+
+  private static final Logger LOG = Logger.getLogger(PipelineReconciler.class.getName());
+
+  private final String instanceTag;
+
+  PipelineReconciler(String instanceTag) {
+    this.instanceTag = instanceTag;
+  }
+
+  /** Returns how many pipelines it released on this KMS. */
+  int reconcile(KmsConnection kms, KurentoClient client) {
+    List<MediaPipeline> pipelines = client.getServerManager().getPipelines();
+    // read after listing: a session registers before it creates its pipeline, so every listed pipeline
+    // of an open session is covered here
+    Set<String> open = kms.sessions().stream()
+        .filter(s -> !s.isClosed())
+        .map(s -> s.callId().value())
+        .collect(Collectors.toSet());
+    int released = 0;
+    for (MediaPipeline pipeline : pipelines) {
+      try {
+        List<Tag> tags = pipeline.getTags();
+        if (!instanceTag.equals(tag(tags, KurentoMediaSession.TAG_INSTANCE))) {
+          continue;
+        }
+        String callId = tag(tags, KurentoMediaSession.TAG_CALL_ID);
+        if (callId != null && open.contains(callId)) {
+          continue;
+        }
+        pipeline.release();
+        released++;
+        LOG.warning(() -> "released leaked pipeline " + pipeline.getId() + " of call " + callId + " on " + kms.displayUrl());
+      } catch (RuntimeException e) {
+        // released meanwhile, or Kurento refused: the next round looks again
+        LOG.log(Level.FINE, "could not reconcile pipeline " + pipeline.getId() + " on " + kms.displayUrl(), e);
+      }
+    }
+    return released;
+  }
+
+  private static String tag(List<Tag> tags, String key) {
+    return tags.stream().filter(t -> key.equals(t.getKey())).map(Tag::getValue).findFirst().orElse(null);
+  }
+}

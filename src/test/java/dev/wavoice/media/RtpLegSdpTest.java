@@ -1,0 +1,63 @@
+package dev.wavoice.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.testkit.kurento.SdpFixtures;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+/** The RTP leg's offer as wavoice writes it, and Kurento 7.3.0's real answers to it. */
+class RtpLegSdpTest {
+
+  @Test
+  void thePcmuOfferNamesOurSocketAndExactlyOneCodec() {
+    RtpLeg leg = new RtpLeg(new InetSocketAddress("127.0.0.1", 31000), AudioCodec.PCMU, 3_000_000_000L);
+    assertThat(RtpLegSdp.offer(leg)).isEqualTo("v=0\r\n"
+        + "o=- 3000000000 0 IN IP4 127.0.0.1\r\n"
+        + "s=wavoice\r\n"
+        + "c=IN IP4 127.0.0.1\r\n"
+        + "t=0 0\r\n"
+        + "m=audio 31000 RTP/AVP 0\r\n"
+        + "a=rtpmap:0 PCMU/8000\r\n"
+        + "a=ptime:20\r\n"
+        + "a=sendrecv\r\n"
+        + "a=ssrc:3000000000 cname:wavoice\r\n");
+  }
+
+  @Test
+  void theOpusOfferUsesTheCodecsPayloadType() {
+    RtpLeg leg = new RtpLeg(new InetSocketAddress("127.0.0.1", 31002), AudioCodec.OPUS, 42);
+    String offer = RtpLegSdp.offer(leg);
+    assertThat(offer).contains("\r\nm=audio 31002 RTP/AVP 111\r\n", "\r\na=rtpmap:111 opus/48000/2\r\n", "a=ssrc:42 cname:");
+    assertThat(offer.lines().filter(l -> l.startsWith("a=rtpmap:")).count()).isOne();
+  }
+
+  @Test
+  void anIpv6SocketIsWrittenAsIp6() {
+    RtpLeg leg = new RtpLeg(new InetSocketAddress("::1", 31004), AudioCodec.PCMU, 7);
+    assertThat(RtpLegSdp.offer(leg)).contains("c=IN IP6 0:0:0:0:0:0:0:1\r\n");
+  }
+
+  @Test
+  void kurentosPortIsReadFromItsRealAnswers() {
+    assertThat(RtpLegSdp.answeredPort(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.PCMU)).isEqualTo(45076);
+    assertThat(RtpLegSdp.answeredPort(SdpFixtures.kmsRtpAnswerOpus(), AudioCodec.OPUS)).isEqualTo(45122);
+  }
+
+  @Test
+  void anAnswerWithAnotherCodecOrARejectedSectionIsAKurentoError() {
+    assertThatThrownBy(() -> RtpLegSdp.answeredPort(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.OPUS))
+        .isInstanceOf(MediaException.class).hasMessageContaining("opus/48000/2")
+        .satisfies(e -> assertThat(((MediaException) e).reason()).isEqualTo(MediaException.Reason.KMS_ERROR));
+    String rejected = SdpFixtures.kmsRtpAnswerPcmu().replace("m=audio 45076 ", "m=audio 0 ");
+    assertThatThrownBy(() -> RtpLegSdp.answeredPort(rejected, AudioCodec.PCMU)).isInstanceOf(MediaException.class)
+        .hasMessageContaining("port 0");
+    String renamed = SdpFixtures.kmsRtpAnswerPcmu().replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:0 PCMA/8000");
+    assertThatThrownBy(() -> RtpLegSdp.answeredPort(renamed, AudioCodec.PCMU)).isInstanceOf(MediaException.class)
+        .hasMessageContaining("PCMA/8000");
+    assertThatThrownBy(() -> RtpLegSdp.answeredPort("not sdp", AudioCodec.PCMU)).isInstanceOf(MediaException.class)
+        .satisfies(e -> assertThat(((MediaException) e).reason()).isEqualTo(MediaException.Reason.KMS_ERROR));
+  }
+}

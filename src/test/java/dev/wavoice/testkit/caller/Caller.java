@@ -1,0 +1,173 @@
+package dev.wavoice.testkit.caller;
+
+import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.Fixtures;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WhatsApp-style WebRTC caller ({@code caller.py} from system property {@code wavoice.it.caller},
+ * env {@code WAVOICE_CALLER}, run with /usr/bin/python3): a real WebRTC stack (full ICE, DTLS-SRTP,
+ * Opus) that plays a tone and reports what it heard. Its SDP files and logs live in
+ * {@code target/caller/<id>/}.
+ */
+public final class Caller implements AutoCloseable {
+
+  public static final String CALLER_PROPERTY = "wavoice.it.caller";
+  private static final String PYTHON = "/usr/bin/python3";
+
+  /** The caller's JSON report (see the caller's README). */
+  public record Report(String iceState, boolean dtlsConnected, long sentPackets, long receivedPackets, long receivedAudioMs,
+      Double rmsDbfs, Double dominantHz, String error, int exitCode, String raw) {}
+
+  private final Path dir;
+  private final Process process;
+
+  private Caller(Path dir, Process process) {
+    this.dir = dir;
+    this.process = process;
+  }
+
+  /** Starts the caller as the offerer (the WhatsApp role); {@code seconds} of media count from the moment it gets the answer. */
+  public static Caller offering(int seconds, int toneHz) {
+    Path dir = newDir();
+    return start(dir, List.of("offer", "--out", dir.resolve("offer.sdp").toString(),
+        "--answer-file", dir.resolve("answer.sdp").toString(), "--seconds", Integer.toString(seconds),
+        "--tone", Integer.toString(toneHz), "--wait", "60"));
+  }
+
+  /** Starts the caller as the answerer of {@code offer} (a business-initiated call). */
+  public static Caller answering(String offer, int seconds, int toneHz) {
+    Path dir = newDir();
+    write(dir.resolve("offer.sdp"), offer);
+    return start(dir, List.of("answer", "--out", dir.resolve("answer.sdp").toString(),
+        "--offer-file", dir.resolve("offer.sdp").toString(), "--seconds", Integer.toString(seconds),
+        "--tone", Integer.toString(toneHz), "--wait", "60"));
+  }
+
+  private static Caller start(Path dir, List<String> args) {
+    String script = System.getProperty(CALLER_PROPERTY, "");
+    if (script.isBlank() || script.startsWith("${") || !Files.isRegularFile(Path.of(script))) {
+      throw new IllegalStateException("the WebRTC test caller is needed: set env WAVOICE_CALLER (or -D" + CALLER_PROPERTY
+          + ") to caller.py and install its packages (see .ci/run); found '" + script + "'");
+    }
+    List<String> command = new ArrayList<>(List.of(PYTHON, script));
+    command.addAll(args);
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+      builder.redirectOutput(dir.resolve("report.json").toFile());
+      builder.redirectError(dir.resolve("caller.log").toFile());
+      builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      return new Caller(dir, builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path newDir() {
+    Path dir = Path.of("target", "caller", UUID.randomUUID().toString()).toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String awaitFile(String name, Duration deadline) {
+    Path file = dir.resolve(name);
+    return Await.value(deadline, "the caller's " + name, () -> {
+      if (!process.isAlive() && !Files.exists(file)) {
+        throw new IllegalStateException("the caller exited with " + process.exitValue() + ": " + log());
+      }
+      try {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+  }
+
+  public String awaitOffer() {
+    return awaitFile("offer.sdp", Duration.ofSeconds(20));
+  }
+
+  public String awaitAnswer() {
+    return awaitFile("answer.sdp", Duration.ofSeconds(20));
+  }
+
+  /** Hands the caller our answer (written atomically, as it polls the file). */
+  public void answer(String sdp) {
+    write(dir.resolve("answer.sdp"), sdp);
+  }
+
+  public Report awaitReport(Duration deadline) {
+    try {
+      if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("the caller did not finish within " + deadline + ": " + log());
+      }
+      String out = Files.readString(dir.resolve("report.json"), StandardCharsets.UTF_8).strip();
+      String last = out.lines().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("the caller printed no report: " + log()));
+      JsonObject json = Fixtures.parse(last);
+      return new Report(json.getString("ice_state", null), json.getBoolean("dtls_connected", false),
+          json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
+          json.getJsonNumber("received_audio_ms").longValue(), number(json, "rms_dbfs"), number(json, "dominant_hz"),
+          json.getString("error", null), process.exitValue(), last);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Double number(JsonObject json, String key) {
+    JsonValue value = json.get(key);
+    return value instanceof JsonNumber n ? n.doubleValue() : null;
+  }
+
+  public String log() {
+    try {
+      return Files.readString(dir.resolve("caller.log"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no caller log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+}

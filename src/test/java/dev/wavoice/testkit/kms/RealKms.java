@@ -1,0 +1,143 @@
+package dev.wavoice.testkit.kms;
+
+import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Kurento Media Server 7.3 (its {@code run.sh}, from system property {@code wavoice.it.kms-run},
+ * env {@code WAVOICE_KMS_RUN}) started for a test run: WebSocket on 127.0.0.1 at a free port, ICE on
+ * loopback only ({@code KMS_NETWORK_INTERFACES=lo}), no STUN/TURN, and a random 200-port RTP window in
+ * 40000-49999 so two test runs on one machine do not collide. Its log goes to
+ * {@code target/kms/<port>/kms.log}. Shared by all test classes of a run through {@code Stacks}.
+ */
+public final class RealKms implements AutoCloseable {
+
+  public static final String RUN_PROPERTY = "wavoice.it.kms-run";
+  private static final int WINDOW = 200;
+
+  private final Path runScript;
+  private final int port;
+  private final int minPort;
+  private final Path dir;
+  private Process process;
+
+  private RealKms(Path runScript) {
+    this.runScript = runScript;
+    this.port = Ports.freeTcpPort();
+    this.minPort = 40000 + 2 * ThreadLocalRandom.current().nextInt((10000 - WINDOW) / 2 + 1);
+    this.dir = Path.of("target", "kms", Integer.toString(port)).toAbsolutePath();
+  }
+
+  public static RealKms start() {
+    String run = System.getProperty(RUN_PROPERTY, "");
+    if (run.isBlank() || run.startsWith("${") || !Files.isExecutable(Path.of(run))) {
+      throw new IllegalStateException("the real Kurento Media Server is needed: set env WAVOICE_KMS_RUN (or -D" + RUN_PROPERTY
+          + ") to the run.sh printed by the KMS install.sh (see README, .ci/run); found '" + run + "'");
+    }
+    RealKms kms = new RealKms(Path.of(run));
+    kms.startProcess();
+    return kms;
+  }
+
+  private void startProcess() {
+    try {
+      Files.createDirectories(dir);
+      ProcessBuilder builder = new ProcessBuilder(runScript.toString()).redirectErrorStream(true);
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+      var env = builder.environment();
+      env.keySet().removeIf(k -> k.startsWith("KMS_") || k.startsWith("GST_"));
+      env.put("KMS_LISTEN_ADDRESS", "127.0.0.1");
+      env.put("KMS_PORT", Integer.toString(port));
+      env.put("KMS_MIN_PORT", Integer.toString(minPort));
+      env.put("KMS_MAX_PORT", Integer.toString(maxPort()));
+      env.put("KMS_NETWORK_INTERFACES", "lo");
+      env.put("KMS_RUNTIME_DIR", dir.resolve("runtime").toString());
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Await.until(Duration.ofSeconds(30), "Kurento to listen on 127.0.0.1:" + port, () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Kurento exited with " + process.exitValue() + "; log tail:\n" + logTail());
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+  }
+
+  public String url() {
+    return "ws://127.0.0.1:" + port + "/kurento";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Kurento's RTP/ICE port window: every port it binds is in [minPort, maxPort]. */
+  public int minPort() {
+    return minPort;
+  }
+
+  public int maxPort() {
+    return minPort + WINDOW - 1;
+  }
+
+  public Path log() {
+    return dir.resolve("kms.log");
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Kurento crashes (SIGKILL) and starts again on the same port: every object on it is gone. */
+  public void restart() {
+    stop(true);
+    startProcess();
+  }
+
+  private void stop(boolean crash) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    try {
+      if (crash) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return;
+      }
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(false);
+  }
+}

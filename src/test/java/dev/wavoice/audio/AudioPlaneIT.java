@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * sockets from the configured range), driven through the test probe as the call layer and the bridge
  * will drive it, against a fake Kurento RtpEndpoint on loopback.
  */
+@Tag("doubles")
 @ExtendWith(Stacks.class)
 class AudioPlaneIT {
 

@@ -16,6 +16,7 @@ import dev.wavoice.testkit.rtp.RtpPeer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * webrtcbin, full ICE, DTLS-SRTP, Opus). The caller plays 440 Hz; it must come out of the RtpEndpoint
  * as PCMU to our socket. We play 1000 Hz as PCMU; the caller must hear it.
  */
+@Tag("real-kms")
 @ExtendWith(Stacks.class)
 class CallerMediaIT {
 

@@ -13,6 +13,7 @@ import dev.wavoice.testkit.kurento.RecordingListener;
 import dev.wavoice.testkit.rtp.RtpPeer;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * checks, so the full agent must be ICE-controlling and nominate. A full-ICE caller would hide a wrong
  * role (it resolves the conflict itself), so the peer here only answers binding requests.
  */
+@Tag("real-kms")
 @ExtendWith(Stacks.class)
 class IceLiteInversionIT {
 

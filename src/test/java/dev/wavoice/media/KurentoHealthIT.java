@@ -10,12 +10,14 @@ import dev.wavoice.testkit.app.UnconfiguredStack;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaPipeline;
 
 /** The media plane inside the real WAR on Payara Micro: readiness, leak reconciliation and its metric. */
+@Tag("doubles")
 @ExtendWith(Stacks.class)
 class KurentoHealthIT {
 

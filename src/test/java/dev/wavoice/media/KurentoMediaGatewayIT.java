@@ -29,6 +29,7 @@ import org.kurento.client.Tag;
 import org.kurento.client.WebRtcEndpoint;
 
 /** The media gateway against the real Kurento Media Server 7.3 (stock), inspected through a second client. */
+@org.junit.jupiter.api.Tag("real-kms")
 @ExtendWith(Stacks.class)
 class KurentoMediaGatewayIT {
 

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * requests, bad ones, SDP negotiation errors, transactions, sessions) goes to both, and every answer
  * must have the same shape, codes, types and messages (ids, session ids and SDP bodies aside).
  */
+@Tag("real-kms")
 @ExtendWith(Stacks.class)
 class KmsDoubleParityIT {
 

@@ -58,6 +58,8 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   private boolean gathered;
   private final List<String> candidates = new ArrayList<>();
   private boolean remoteLite;
+  /** A caller whose ICE ufrag starts with {@code silent} never answers connectivity checks: media never connects. */
+  private boolean remoteSilent;
   private boolean remoteHasSsrc;
   private boolean remoteHasCandidates;
   private String remoteCandidate;
@@ -282,6 +284,7 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   private void takeRemote(DoubleSdp remote, String text) {
     remoteSdp = text;
     remoteLite = remote.sessionFlag("ice-lite");
+    remoteSilent = text.contains("\r\na=ice-ufrag:silent");
     DoubleSdp.Section audio = remote.media.get(0);
     remoteHasSsrc = !audio.attrs("ssrc").isEmpty();
     List<String> remoteCandidates = audio.attrs("candidate").stream().filter(c -> c.split(" +").length > 5 && c.split(" +")[1].equals("1")).toList();
@@ -373,7 +376,7 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   }
 
   private void maybeAutoConnect() {
-    if (kms.autoConnectsCallers() && gathered && remoteSdp != null && !callerConnected && !iceFailed) {
+    if (kms.autoConnectsCallers() && gathered && remoteSdp != null && !callerConnected && !iceFailed && !remoteSilent) {
       connectCallerLocked();
     }
   }

@@ -44,8 +44,8 @@ public final class BusinessHours {
       if (times.length != 2) {
         throw invalid(spec, "times are '<HH:MM>-<HH:MM>'");
       }
-      LocalTime open = LocalTime.parse(times[0]);
-      LocalTime close = LocalTime.parse(times[1]);
+      LocalTime open = time(times[0], spec);
+      LocalTime close = time(times[1], spec);
       if (!close.isAfter(open)) {
         throw invalid(spec, "closing time must be after opening time");
       }
@@ -67,6 +67,14 @@ public final class BusinessHours {
   @Override
   public String toString() {
     return spec + " (" + zone + ")";
+  }
+
+  private static LocalTime time(String text, String spec) {
+    try {
+      return LocalTime.parse(text.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw invalid(spec, "'" + text + "' is not a time (HH:MM)");
+    }
   }
 
   private static Set<DayOfWeek> days(String text, String spec) {

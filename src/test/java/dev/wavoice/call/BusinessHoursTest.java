@@ -23,7 +23,7 @@ class BusinessHoursTest {
 
   @Test
   void daysMayWrapAndBeListed() {
-    BusinessHours nights = BusinessHours.parse("FRI-MON 08:00-09:00, ", ZoneId.of("UTC"));
+    BusinessHours nights = BusinessHours.parse("FRI-MON 08:00-09:00; ", ZoneId.of("UTC"));
     assertThat(nights.isOpen(Instant.parse("2026-11-29T08:30:00Z"))).isTrue(); // Sunday
     assertThat(nights.isOpen(Instant.parse("2026-11-25T08:30:00Z"))).isFalse(); // Wednesday
     BusinessHours listed = BusinessHours.parse("MON,WED 08:00-09:00", ZoneId.of("UTC"));
@@ -36,5 +36,6 @@ class BusinessHoursTest {
     assertThatThrownBy(() -> BusinessHours.parse("MON 17:00-09:00", ZoneId.of("UTC"))).hasMessageContaining("after opening");
     assertThatThrownBy(() -> BusinessHours.parse("XYZ 09:00-17:00", ZoneId.of("UTC"))).hasMessageContaining("unknown day");
     assertThatThrownBy(() -> BusinessHours.parse("MON 09:00", ZoneId.of("UTC"))).hasMessageContaining("times");
+    assertThatThrownBy(() -> BusinessHours.parse("MON 09:00-17:00,", ZoneId.of("UTC"))).hasMessageContaining("not a time");
   }
 }

@@ -103,6 +103,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         end(refusal, "refused by admission policy");
         return;
       }
+      if (!services.media().available()) {
+        end(EndReason.KMS_UNAVAILABLE, "no Kurento Media Server is connected");
+        return;
+      }
       armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect in time");
       try {
         bridge = services.bridges().create(context(), this);

@@ -38,8 +38,13 @@ public final class PayaraApp implements AutoCloseable {
   private PayaraApp(String name, Map<String, String> env) {
     this.name = name;
     this.env = new LinkedHashMap<>(env);
-    this.dir = Path.of(System.getProperty("wavoice.it.work-dir", "target/it")).resolve(name);
+    this.dir = workDir(name);
     this.port = Ports.freeTcpPort();
+  }
+
+  /** The working directory of the app named {@code name} (its log, runtime and data live there). */
+  public static Path workDir(String name) {
+    return Path.of(System.getProperty("wavoice.it.work-dir", "target/it")).resolve(name);
   }
 
   /** Starts the app with this configuration and waits until it is live (readiness may still be DOWN). */

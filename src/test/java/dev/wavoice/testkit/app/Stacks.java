@@ -2,22 +2,29 @@ package dev.wavoice.testkit.app;
 
 import dev.wavoice.testkit.kms.RealKms;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link UnconfiguredStack}) or
- * shared server ({@link RealKms}).
- * Each stack is started on first use and kept in the root store, so all test classes of one run share
- * it; JUnit closes it when the run ends.
+ * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link RealKmsStack},
+ * {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
+ * ask for another shared part (the real-KMS stack uses the one real KMS of the run).
  */
 public final class Stacks implements ParameterResolver {
 
-  private static final Map<Class<?>, Supplier<? extends AutoCloseable>> FACTORIES =
-      Map.of(DoublesStack.class, DoublesStack::start, UnconfiguredStack.class, UnconfiguredStack::start,
-          RealKms.class, RealKms::start);
+  /** Gives a factory the other shared parts it builds on. */
+  public interface Shared {
+    <T> T get(Class<T> type);
+  }
+
+  private static final Map<Class<?>, Function<Shared, ? extends AutoCloseable>> FACTORIES = Map.of(
+      DoublesStack.class, shared -> DoublesStack.start(),
+      UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
+      RealKms.class, shared -> RealKms.start(),
+      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)));
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -26,8 +33,16 @@ public final class Stacks implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Class<?> type = parameter.getParameter().getType();
+    return shared(context).get(parameter.getParameter().getType());
+  }
+
+  private static Shared shared(ExtensionContext context) {
     ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(Stacks.class));
-    return store.getOrComputeIfAbsent(type, t -> (Object) FACTORIES.get(t).get(), Object.class);
+    return new Shared() {
+      @Override
+      public <T> T get(Class<T> type) {
+        return type.cast(store.getOrComputeIfAbsent(type, t -> (Object) FACTORIES.get(t).apply(this), Object.class));
+      }
+    };
   }
 }

@@ -27,6 +27,7 @@ final class OutboundFrameQueue {
   // set by poll and read by announceSent, both on the pacer thread
   private String startedItem;
   private String finishedItem;
+  private boolean emptied;
 
   OutboundFrameQueue(int capacityFrames, int maxFrameBytes) {
     if (capacityFrames < 1) {
@@ -107,16 +108,25 @@ final class OutboundFrameQueue {
     head = (head + 1) % capacity;
     size--;
     if (size == 0) {
-      completeDrained();
+      emptied = true; // drained() completes in announceSent, once this last frame has really been sent
     }
     return len;
   }
 
   /**
-   * Pacer, after the frame from {@link #poll} went out: tells the observer if it began or completed an
-   * item. Outside the monitor, so the observer never holds up the bridge's thread.
+   * Pacer, after the frame from {@link #poll} went out: completes {@link #drained()} if it was the last
+   * one queued, and tells the observer if it began or completed an item (outside the monitor, so the
+   * observer never holds up the bridge's thread).
    */
   void announceSent() {
+    if (emptied) {
+      emptied = false;
+      synchronized (this) {
+        if (size == 0) {
+          completeDrained();
+        }
+      }
+    }
     String started = startedItem;
     String finished = finishedItem;
     if (started == null && finished == null) {

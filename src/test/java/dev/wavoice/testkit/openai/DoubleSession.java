@@ -96,6 +96,8 @@ public final class DoubleSession {
   private volatile boolean frozen;
   private volatile boolean recordAudioText = true;
   private volatile boolean recordInputAudio = true;
+  private volatile int lateDeltasMs;
+  private volatile Turn defaultTurn;
   private final java.util.zip.CRC32 inputCrc = new java.util.zip.CRC32();
   private long inputBytes;
   private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
@@ -188,6 +190,22 @@ public final class DoubleSession {
    */
   public DoubleSession recordInputAudio(boolean on) {
     recordInputAudio = on;
+    return this;
+  }
+
+  /**
+   * When turn detection interrupts a response, this much more audio of it still goes out after
+   * {@code speech_started} and before the cancellation (what OpenAI had in flight): deltas of the item
+   * being streamed, or of a new item when none was. A client must drop them.
+   */
+  public DoubleSession lateDeltasOnInterrupt(int ms) {
+    lateDeltasMs = ms;
+    return this;
+  }
+
+  /** The answer when nothing is scripted (instead of {@link Turn#defaultTurn()}). */
+  public DoubleSession defaultTurn(Turn turn) {
+    defaultTurn = turn;
     return this;
   }
 
@@ -612,6 +630,9 @@ public final class DoubleSession {
     emit(event("input_audio_buffer.speech_started").add("audio_start_ms", speechStartMs).add("item_id", userItemId));
     JsonObject td = turnDetection();
     if (active != null && (td == null || td.getBoolean("interrupt_response", true))) {
+      if (lateDeltasMs > 0) {
+        lateDeltas(active, lateDeltasMs);
+      }
       cancel(active, "turn_detected");
     }
   }
@@ -779,7 +800,8 @@ public final class DoubleSession {
       }
     }
     Turn shared = server.nextTurn();
-    return shared != null ? shared : Turn.defaultTurn();
+    Turn fallback = defaultTurn;
+    return shared != null ? shared : fallback != null ? fallback : Turn.defaultTurn();
   }
 
   // ---- responses
@@ -865,6 +887,35 @@ public final class DoubleSession {
     String[] words = transcript.isEmpty() ? new String[0] : transcript.split(" ");
     int bytesPerMs = Audio.bytesPerMs(format);
     sendChunk(run, item, outputIndex, audio, 0, 0, words, 0, bytesPerMs, transcript);
+  }
+
+  /** Audio of an interrupted response that was already in flight (see {@link #lateDeltasOnInterrupt}). */
+  private void lateDeltas(ResponseRun run, int ms) {
+    String format = outputFormat();
+    if (run.streaming == null) {
+      ItemState item = new ItemState("item_" + random(20), "message", "assistant");
+      item.hasAudio = true;
+      items.put(item.id, item);
+      run.streaming = item;
+      run.spoken = new StringBuilder();
+      JsonObject added = Json.createObjectBuilder().add("id", item.id).add("object", "realtime.item").add("type", "message")
+          .add("status", "in_progress").add("role", "assistant").add("content", Json.createArrayBuilder()).build();
+      run.streamingItem = added;
+      emit(event("response.output_item.added").add("response_id", run.id).add("output_index", run.output.size())
+          .add("item", added));
+      emit(withPrevious(event("conversation.item.added"), previousOf(item.id)).add("item", added));
+    }
+    ItemState item = run.streaming;
+    int outputIndex = run.output.size();
+    byte[] audio = Audio.tone(format, ms, 660, 0.3);
+    int piece = Audio.bytesPerMs(format) * VAD_FRAME_MS;
+    for (int offset = 0; offset < audio.length; offset += piece) {
+      byte[] chunk = java.util.Arrays.copyOfRange(audio, offset, Math.min(audio.length, offset + piece));
+      emit(part(event("response.output_audio.delta"), run, item, outputIndex)
+          .add("delta", Base64.getEncoder().encodeToString(chunk)));
+      item.audioMs += chunk.length / Audio.bytesPerMs(format);
+    }
+    assistantAudioSent = true;
   }
 
   private void sendChunk(ResponseRun run, ItemState item, int outputIndex, byte[] audio, int offset, int chunk,

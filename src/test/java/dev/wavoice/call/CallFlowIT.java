@@ -103,7 +103,9 @@ class CallFlowIT {
   void aCallIsAnsweredByTheAgentHeardBothWaysAndEndedByMeta() throws Exception {
     String callId = newCallId();
     int sessionsBefore = stack.openai.sessions().size();
-    stack.openai.configureNextSession(s -> s.enqueue(Turn.of().audio(1500, BOT_TONE_HZ, "Hello, this is the wavoice agent.")));
+    // the double's caller speaks a steady tone, so the test says when the caller stopped talking
+    stack.openai.configureNextSession(s -> s.autoVad(false)
+        .enqueue(Turn.of().audio(1500, BOT_TONE_HZ, "Hello, this is the wavoice agent.")));
 
     assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
 
@@ -117,6 +119,8 @@ class CallFlowIT {
     DoubleSession session = nextOpenAiSession(sessionsBefore);
     Await.until(WAIT, "caller audio at OpenAI", () -> session.inputAudioBytes() >= 8_000);
     assertThat(session.received("input_audio_buffer.append")).isNotEmpty();
+    session.speechStarted();
+    session.speechStopped();
 
     // the agent's audio (660 Hz) reaches the caller through Kurento
     PipelineDouble pipeline = pipeline(callId).orElseThrow();

@@ -143,6 +143,27 @@ public final class PayaraApp implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes a thread dump of the app into its directory ({@code threads-<label>.txt}), for a failed test
+   * to show what the server was doing.
+   */
+  public void dumpThreads(String label) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    Path jcmd = Path.of(System.getProperty("wavoice.it.java", "java")).resolveSibling("jcmd");
+    Path out = dir.resolve("threads-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".txt");
+    try {
+      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      dump.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // diagnostics only
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public String logTail() {
     try {
       List<String> lines = Files.readAllLines(log(), StandardCharsets.UTF_8);

@@ -6,14 +6,16 @@ import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link RealKmsStack},
  * {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
- * ask for another shared part (the real-KMS stack uses the one real KMS of the run).
+ * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
+ * every running app writes a thread dump next to its log.
  */
-public final class Stacks implements ParameterResolver {
+public final class Stacks implements ParameterResolver, TestWatcher {
 
   /** Gives a factory the other shared parts it builds on. */
   public interface Shared {
@@ -34,6 +36,22 @@ public final class Stacks implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return shared(context).get(parameter.getParameter().getType());
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(Stacks.class));
+    String label = context.getRequiredTestClass().getSimpleName() + "-" + context.getDisplayName();
+    for (Class<?> type : FACTORIES.keySet()) {
+      Object started = store.get(type);
+      if (started instanceof DoublesStack s) {
+        s.app.dumpThreads(label);
+      } else if (started instanceof RealKmsStack s) {
+        s.app.dumpThreads(label);
+      } else if (started instanceof UnconfiguredStack s) {
+        s.app.dumpThreads(label);
+      }
+    }
   }
 
   private static Shared shared(ExtensionContext context) {

@@ -8,11 +8,11 @@ package dev.wavoice.bridge;
 public interface BridgeTimings {
 
   /**
-   * Caller audio went to OpenAI: the RTP packet that completed the batch arrived at
-   * {@code packetArrivalNanos}; the {@code input_audio_buffer.append} was handed to the WebSocket at
-   * {@code sentNanos}.
+   * Caller audio went to OpenAI: the RTP packets of the batch's first and last frame arrived at
+   * {@code firstArrivalNanos} and {@code lastArrivalNanos}; the {@code input_audio_buffer.append} was
+   * handed to the session's WebSocket at {@code sentNanos}.
    */
-  void callerAudioSent(long packetArrivalNanos, long sentNanos);
+  void callerAudioSent(long firstArrivalNanos, long lastArrivalNanos, long sentNanos);
 
   /**
    * A bot item began while nothing was queued: its first delta reached the bridge at {@code deltaNanos},
@@ -20,18 +20,18 @@ public interface BridgeTimings {
    */
   void botAudioStarted(long deltaNanos, long queuedNanos, long onWireNanos);
 
-  /** A barge-in: {@code speech_started} reached the bridge at {@code eventNanos}; queue flushed and truncate handed over at {@code doneNanos}. */
-  void bargeIn(long eventNanos, long doneNanos);
+  /** {@code speech_started} reached the bridge at {@code eventNanos}; the call's queue was flushed at {@code flushedNanos}. */
+  void bargeIn(long eventNanos, long flushedNanos);
 
   /** Records nothing. */
   BridgeTimings NONE = new BridgeTimings() {
     @Override
-    public void callerAudioSent(long packetArrivalNanos, long sentNanos) {}
+    public void callerAudioSent(long firstArrivalNanos, long lastArrivalNanos, long sentNanos) {}
 
     @Override
     public void botAudioStarted(long deltaNanos, long queuedNanos, long onWireNanos) {}
 
     @Override
-    public void bargeIn(long eventNanos, long doneNanos) {}
+    public void bargeIn(long eventNanos, long flushedNanos) {}
   };
 }

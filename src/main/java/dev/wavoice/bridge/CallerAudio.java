@@ -21,6 +21,7 @@ final class CallerAudio implements InboundAudioSink {
   private final byte[] batch;
   private volatile RealtimeSession session;
   private int filled;
+  private long firstArrivalNanos;
   private volatile long appends;
   private volatile long droppedFrames;
 
@@ -46,6 +47,9 @@ final class CallerAudio implements InboundAudioSink {
     if (filled + len > batch.length) {
       send(s); // not expected: frames are 20 ms and the batch a whole number of them
     }
+    if (filled == 0 && timings != BridgeTimings.NONE) {
+      firstArrivalNanos = audio.packetArrivalNanos();
+    }
     System.arraycopy(frame, off, batch, filled, Math.min(len, batch.length));
     filled += Math.min(len, batch.length);
     if (filled == batch.length) {
@@ -58,7 +62,7 @@ final class CallerAudio implements InboundAudioSink {
     filled = 0;
     appends++;
     if (timings != BridgeTimings.NONE) {
-      timings.callerAudioSent(audio.packetArrivalNanos(), clock.nanoTime());
+      timings.callerAudioSent(firstArrivalNanos, audio.packetArrivalNanos(), clock.nanoTime());
     }
   }
 

@@ -295,11 +295,11 @@ final class RealtimeCallBridge implements CallBridge {
       return;
     }
     BotPlayback.BargeIn cut = playback.bargeIn();
+    timings.bargeIn(t0, clock.nanoTime()); // flushed: the next tick sends silence
     cut.truncation().ifPresent(t -> {
       s.truncate(t.itemId(), t.contentIndex(), (int) Math.min(Integer.MAX_VALUE, t.audioEndMs()));
       metrics.truncation();
     });
-    timings.bargeIn(t0, clock.nanoTime());
     if (cut.interruptedBot()) {
       bargeIns.incrementAndGet();
       metrics.bargeIn();

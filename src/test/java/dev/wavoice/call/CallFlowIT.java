@@ -55,9 +55,10 @@ class CallFlowIT {
   }
 
   @AfterEach
-  void noProtocolViolations() {
+  void noProtocolViolationsAndNoCallLeftBehind() {
     stack.openai.assertNoViolations();
     assertThat(stack.kms.protocolViolations()).isEmpty();
+    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
   }
 
   private static String newCallId() {

@@ -20,6 +20,8 @@ public final class DoublesStack implements AutoCloseable {
   public static final String PHONE_NUMBER_ID = "436666719526789";
   public static final String OPENAI_API_KEY = "it-openai-key-4c2d";
   public static final String ADMIN_TOKEN = "it-admin-token-71b0";
+  /** Calls from this number are refused by the app (tests of the webhook alone use it). */
+  public static final String BLOCKED_NUMBER = "19995550100";
   /** Small on purpose: the capacity test fills it. */
   public static final int MAX_ACTIVE_CALLS = 3;
   public static final int MEDIA_TIMEOUT_SECONDS = 6;
@@ -58,6 +60,7 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
       env.put("WAVOICE_ADMIN_TOKEN", ADMIN_TOKEN);
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
+      env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
       // AUTO_SERVER lets the tests read the records from the running app's H2 file
       env.put("WAVOICE_DB_URL", "jdbc:h2:file:" + PayaraApp.workDir("doubles").resolve("data").toAbsolutePath() + "/wavoice;AUTO_SERVER=TRUE");

@@ -112,6 +112,14 @@ public final class CallAudio implements AutoCloseable {
     inbound.attach(sink);
   }
 
+  /**
+   * When the RTP packet whose audio the sink is being given arrived (monotonic clock): for latency
+   * measurements. Only meaningful on the sink's thread, during {@link InboundAudioSink#onFrame}.
+   */
+  public long packetArrivalNanos() {
+    return inbound.arrivalNanos();
+  }
+
   /** The bot's side: queue, flush, playback accounting. */
   public OutboundAudio outbound() {
     return outbound;

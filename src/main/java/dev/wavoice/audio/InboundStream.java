@@ -32,6 +32,8 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
   private long sourceSsrc;
   private boolean haveExpected;
   private long expectedTimestamp;
+  /** When the packet being processed arrived; read by the sink on this thread. */
+  private long arrivalNanos;
 
   // single writer (the receive thread); volatile so stats readers see them
   private volatile long packets;
@@ -79,7 +81,8 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
     sourceSsrc = ssrc;
     int seq = RtpHeader.sequenceNumber(buf, 0);
     long timestamp = RtpHeader.timestamp(buf, 0);
-    reception.onPacket(ssrc, seq, timestamp, clock.nanoTime());
+    arrivalNanos = clock.nanoTime();
+    reception.onPacket(ssrc, seq, timestamp, arrivalNanos);
     int headerLength = RtpHeader.headerLength(buf, 0, len);
     reorder.push(seq, timestamp, buf, headerLength, payloadLength);
   }
@@ -116,6 +119,10 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
         LOG.log(Level.WARNING, callTag + ": the inbound audio sink failed (further failures are only counted)", e);
       }
     }
+  }
+
+  long arrivalNanos() {
+    return arrivalNanos;
   }
 
   InboundStats stats() {

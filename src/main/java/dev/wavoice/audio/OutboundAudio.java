@@ -94,6 +94,11 @@ public final class OutboundAudio {
     return truncation;
   }
 
+  /** Who is told when an item's audio starts and finishes on the wire (one observer; null: nobody). */
+  public void observe(PlaybackObserver observer) {
+    queue.observe(observer);
+  }
+
   /** The item on the wire now, if one is partly played. */
   public Optional<PlaybackSnapshot> playing() {
     return queue.playing();

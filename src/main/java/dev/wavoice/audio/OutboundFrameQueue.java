@@ -23,6 +23,11 @@ final class OutboundFrameQueue {
   private int size;
   private PlaybackItem lastSent;
   private CompletableFuture<Void> drained;
+  private volatile PlaybackObserver observer = PlaybackObserver.NONE;
+  // set by poll and read by announceSent, both on the pacer thread
+  private String startedItem;
+  private String finishedItem;
+  private boolean emptied;
 
   OutboundFrameQueue(int capacityFrames, int maxFrameBytes) {
     if (capacityFrames < 1) {
@@ -44,8 +49,19 @@ final class OutboundFrameQueue {
     item.receivedBytes += bytes;
   }
 
-  synchronized void markEnded(PlaybackItem item) {
-    item.ended = true;
+  void observe(PlaybackObserver playbackObserver) {
+    this.observer = playbackObserver == null ? PlaybackObserver.NONE : playbackObserver;
+  }
+
+  void markEnded(PlaybackItem item) {
+    boolean finishedNow;
+    synchronized (this) {
+      finishedNow = !item.ended && item.sentFrames > 0 && item.queuedFrames == 0 && !item.flushed;
+      item.ended = true;
+    }
+    if (finishedNow) {
+      observer.finished(item.itemId); // everything had gone out before the item ended
+    }
   }
 
   /** Queues a copy of one frame; false when the queue is full. */
@@ -82,13 +98,49 @@ final class OutboundFrameQueue {
     items[head] = null;
     item.queuedFrames--;
     item.sentFrames++;
+    if (item.sentFrames == 1) {
+      startedItem = item.itemId;
+    }
+    if (item.ended && item.queuedFrames == 0) {
+      finishedItem = item.itemId;
+    }
     lastSent = item;
     head = (head + 1) % capacity;
     size--;
     if (size == 0) {
-      completeDrained();
+      emptied = true; // drained() completes in announceSent, once this last frame has really been sent
     }
     return len;
+  }
+
+  /**
+   * Pacer, after the frame from {@link #poll} went out: completes {@link #drained()} if it was the last
+   * one queued, and tells the observer if it began or completed an item (outside the monitor, so the
+   * observer never holds up the bridge's thread).
+   */
+  void announceSent() {
+    if (emptied) {
+      emptied = false;
+      synchronized (this) {
+        if (size == 0) {
+          completeDrained();
+        }
+      }
+    }
+    String started = startedItem;
+    String finished = finishedItem;
+    if (started == null && finished == null) {
+      return;
+    }
+    startedItem = null;
+    finishedItem = null;
+    PlaybackObserver o = observer;
+    if (started != null) {
+      o.started(started);
+    }
+    if (finished != null) {
+      o.finished(finished);
+    }
   }
 
   /**
@@ -104,6 +156,7 @@ final class OutboundFrameQueue {
     for (int i = 0; i < size; i++) {
       int slot = (head + i) % capacity;
       items[slot].queuedFrames--;
+      items[slot].flushed = true;
       items[slot] = null;
     }
     Arrays.fill(lengths, 0);

@@ -16,6 +16,8 @@ final class PlaybackItem {
   int queuedFrames;
   /** No more audio will come for it (its last partial frame was padded and queued). */
   boolean ended;
+  /** Some of its frames were dropped by a flush (barge-in): it will never play completely. */
+  boolean flushed;
 
   PlaybackItem(String itemId, int contentIndex, int bytesPerMs) {
     this.itemId = itemId;

@@ -92,6 +92,9 @@ final class RtpSender implements PacedStream {
       audioFramesSent++;
     }
     rtcp.onRtpSent(nowNanos, sentTimestamp, packetsSent, octetsSent);
+    if (!silence) {
+      queue.announceSent();
+    }
   }
 
   long ssrc() {

@@ -45,6 +45,7 @@ final class KmsConnection {
   private final KurentoSettings settings;
   private final ScheduledExecutorService scheduler;
   private final Consumer<KmsConnection> onConnected;
+  private final MediaMetrics metrics;
   private final Set<KurentoMediaSession> sessions = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
 
@@ -59,7 +60,9 @@ final class KmsConnection {
   private ScheduledFuture<?> retry;
   private ScheduledFuture<?> ping;
 
-  KmsConnection(URI url, KurentoSettings settings, ScheduledExecutorService scheduler, Consumer<KmsConnection> onConnected) {
+  KmsConnection(URI url, KurentoSettings settings, ScheduledExecutorService scheduler, Consumer<KmsConnection> onConnected,
+      MediaMetrics metrics) {
+    this.metrics = metrics;
     this.url = url;
     this.displayUrl = KurentoSettings.display(url);
     this.settings = settings;
@@ -216,6 +219,7 @@ final class KmsConnection {
       failedPings = 0;
       lastProblem = sameServer ? "" : "Kurento restarted";
     }
+    metrics.reconnected(!sameServer);
     if (sameServer) {
       LOG.info(() -> "reconnected to Kurento at " + displayUrl + "; its pipelines are intact");
     } else {

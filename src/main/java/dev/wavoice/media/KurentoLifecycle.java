@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
@@ -25,8 +26,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 @ApplicationScoped
 public class KurentoLifecycle {
 
-  static final String LEAKED_RELEASED = "wavoice.kurento.leaked.pipelines.released";
-  static final String OPEN_SESSIONS = "wavoice.kurento.sessions.open";
+  static final String LEAKED_RELEASED = "wavoice_kurento_leaked_pipelines_released";
+  static final String OPEN_SESSIONS = "wavoice_kurento_sessions_open";
+  static final String RECONNECTS = "wavoice_kurento_reconnects";
 
   private static final Logger LOG = Logger.getLogger(KurentoLifecycle.class.getName());
 
@@ -58,7 +60,20 @@ public class KurentoLifecycle {
     Counter leaked = metrics.counter(Metadata.builder().withName(LEAKED_RELEASED)
         .withDescription("Pipelines of this wavoice on Kurento that belonged to no open call and were released by leak reconciliation")
         .build());
-    pool = new KurentoPool(settings, scheduler, leaked::inc);
+    Metadata reconnects = Metadata.builder().withName(RECONNECTS)
+        .withDescription("Reconnections to Kurento after the link dropped; kms_restarted=true when every pipeline on it was lost")
+        .build();
+    pool = new KurentoPool(settings, scheduler, new MediaMetrics() {
+      @Override
+      public void leakedPipelinesReleased(int count) {
+        leaked.inc(count);
+      }
+
+      @Override
+      public void reconnected(boolean kmsRestarted) {
+        metrics.counter(reconnects, new Tag("kms_restarted", Boolean.toString(kmsRestarted))).inc();
+      }
+    });
     metrics.gauge(Metadata.builder().withName(OPEN_SESSIONS).withDescription("Calls with a media pipeline on Kurento").build(),
         pool, KurentoPool::openSessions);
   }

@@ -34,7 +34,7 @@ public final class KurentoPool implements AutoCloseable {
     this.metrics = metrics;
     this.reconciler = new PipelineReconciler(settings.instanceTag());
     for (URI url : settings.urls()) {
-      connections.add(new KmsConnection(url, settings, scheduler, kms -> scheduler.execute(() -> reconcile(kms))));
+      connections.add(new KmsConnection(url, settings, scheduler, kms -> scheduler.execute(() -> reconcile(kms)), metrics));
     }
   }
 

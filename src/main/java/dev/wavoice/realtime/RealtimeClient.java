@@ -53,12 +53,24 @@ public final class RealtimeClient implements AutoCloseable {
    * @param callerWaId the caller's WhatsApp id, for {@code send_whatsapp_message}; null for a softphone
    */
   public CompletableFuture<RealtimeSession> open(CallId callId, String callerWaId, RealtimeListener listener) {
+    return open(callId, callerWaId, null, listener);
+  }
+
+  /**
+   * As {@link #open(CallId, String, RealtimeListener)}, with the audio format of this call's RTP leg
+   * (the bridge passes it so the session always matches the leg; null: the configured format).
+   */
+  public CompletableFuture<RealtimeSession> open(CallId callId, String callerWaId, RealtimeTypes.AudioFormat format,
+      RealtimeListener listener) {
     RealtimeSettings current;
     try {
       current = settings.get();
     } catch (RuntimeException misconfigured) {
       return CompletableFuture.failedFuture(new RealtimeException(
           RealtimeFailure.of(RealtimeFailure.Kind.CONFIG_REJECTED, "wavoice configuration: " + misconfigured.getMessage())));
+    }
+    if (format != null && !format.equals(current.format())) {
+      current = current.withFormat(format);
     }
     return new RealtimeSession(current, this, callId, callerWaId, listener).start();
   }

@@ -97,6 +97,8 @@ public final class RealtimeSession implements AutoCloseable {
   private final ResponseGate gate = new ResponseGate();
   private final Map<String, Map<String, ToolCall>> callsByResponse = new HashMap<>();
   private final Set<String> assistantItems = new HashSet<>();
+  /** Assistant items whose transcript has been reported (by its .done event). */
+  private final Set<String> transcribedItems = new HashSet<>();
   private RealtimeConnection next;
   private boolean callerSpeaking;
   private boolean responseExpected;
@@ -382,9 +384,13 @@ public final class RealtimeSession implements AutoCloseable {
           new AudioDelta(e.responseId(), e.itemId(), e.contentIndex(), Base64.getDecoder().decode(e.delta())));
       case OutputAudioDone e -> listener.audioDone(e.responseId(), e.itemId(), e.contentIndex());
       case OutputAudioTranscriptDone e -> {
+        synchronized (lock) {
+          transcribedItems.add(e.itemId());
+        }
         recap.agent(e.transcript());
         listener.botTranscript(e.responseId(), e.itemId(), e.transcript());
       }
+      case OutputItemDone e -> unfinishedTranscript(e);
       case OutputTextDone e -> {
         recap.agent(e.text());
         listener.botTranscript(e.responseId(), e.itemId(), e.text());
@@ -420,7 +426,6 @@ public final class RealtimeSession implements AutoCloseable {
       case OutputAudioTranscriptDelta e -> LOG.finest("transcript delta");
       case OutputTextDelta e -> LOG.finest("text delta");
       case FunctionCallArgumentsDelta e -> LOG.finest("arguments delta");
-      case OutputItemDone e -> LOG.finest("output_item.done");
       case ContentPartAdded e -> LOG.finest("content_part.added");
       case ContentPartDone e -> LOG.finest("content_part.done");
       case ConversationCreated e -> LOG.finest("conversation.created");
@@ -434,6 +439,34 @@ public final class RealtimeSession implements AutoCloseable {
       case OutputAudioBufferStarted e -> LOG.fine(() -> label + ": ignored output_audio_buffer.started");
       case OutputAudioBufferStopped e -> LOG.fine(() -> label + ": ignored output_audio_buffer.stopped");
       case OutputAudioBufferCleared e -> LOG.fine(() -> label + ": ignored output_audio_buffer.cleared");
+    }
+  }
+
+  /**
+   * An interrupted (cancelled or incomplete) assistant item gets no transcript {@code .done} event; its
+   * {@code output_item.done} carries what had been generated, which is reported instead.
+   */
+  private void unfinishedTranscript(OutputItemDone e) {
+    Item item = e.item();
+    if (item == null || item.id() == null || !"message".equals(item.type()) || !"assistant".equals(item.role())) {
+      return;
+    }
+    synchronized (lock) {
+      if (transcribedItems.remove(item.id()) || "completed".equals(item.status())) {
+        return;
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    if (item.content() != null) {
+      for (var part : item.content()) {
+        if (part.transcript() != null && !part.transcript().isBlank()) {
+          text.append(text.isEmpty() ? "" : " ").append(part.transcript().strip());
+        }
+      }
+    }
+    if (!text.isEmpty()) {
+      recap.agent(text.toString());
+      listener.botTranscript(e.responseId(), item.id(), text.toString());
     }
   }
 
@@ -664,6 +697,7 @@ public final class RealtimeSession implements AutoCloseable {
       gate.reset();
       callsByResponse.clear();
       assistantItems.clear();
+      transcribedItems.clear();
       callerSpeaking = false;
       responseExpected = false;
       scheduleRollover(fresh);

@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,19 +55,20 @@ public class WebhookDispatcher {
 
   /** Fires one event per new call, status or permission reply in the payload; returns how many. */
   public int dispatch(WebhookPayload payload) {
+    Instant receivedAt = clock.instant();
     int fired = 0;
     for (WebhookPayload.Entry entry : payload.entry()) {
       for (WebhookPayload.Change change : entry.changes()) {
         if (change == null || change.value() == null) {
           continue;
         }
-        fired += dispatch(entry.id(), change.field(), change.value());
+        fired += dispatch(entry.id(), change.field(), change.value(), receivedAt);
       }
     }
     return fired;
   }
 
-  private int dispatch(String wabaId, String field, WebhookPayload.Value value) {
+  private int dispatch(String wabaId, String field, WebhookPayload.Value value, Instant receivedAt) {
     WebhookPayload.Metadata metadata = value.metadata();
     WebhookSource source =
         new WebhookSource(
@@ -79,7 +81,7 @@ public class WebhookDispatcher {
     if ("calls".equals(field)) {
       for (WebhookCall call : value.calls()) {
         if (call != null && call.id() != null && dedup.firstDelivery("call|" + call.id() + "|" + call.event())) {
-          log(calls.fireAsync(new CallWebhookReceived(source, call), options()), "call " + call.id());
+          log(calls.fireAsync(new CallWebhookReceived(source, call, receivedAt), options()), "call " + call.id());
           fired++;
         }
       }

@@ -303,6 +303,24 @@ class RealtimeSessionTest {
   // ---- truncation
 
   @Test
+  void anInterruptedItemReportsTheTranscriptItsOutputItemCarries() {
+    openai.configureNextSession(s -> s.deltaInterval(Duration.ofMillis(40)));
+    openai.enqueue(Turn.of().audio(2000, 440, "One two three four five six seven eight nine ten eleven twelve thirteen"));
+    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    DoubleSession remote = openai.awaitSession(0, WAIT);
+    session.requestResponse();
+    Await.until(WAIT, "a few deltas", () -> listener.deltas.size() >= 3);
+    remote.speechStarted(); // turn detection cancels the response mid-item: no transcript .done for it
+    Await.until(WAIT, "the cancelled response", () -> listener.responses.size() == 1);
+    assertThat(listener.responses.get(0).status()).isEqualTo("cancelled");
+    assertThat(remote.sent("response.output_audio_transcript.done")).isEmpty();
+    assertThat(listener.botLines).singleElement().satisfies(line -> {
+      assertThat(line).startsWith("One two three");
+      assertThat(line).isNotEqualTo("One two three four five six seven eight nine ten eleven twelve thirteen");
+    });
+  }
+
+  @Test
   void aTruncateOfAPlayingItemIsConfirmed() {
     openai.enqueue(Turn.of().audio(800, 440, "A long answer that the caller interrupts.").held());
     RealtimeSession session = open(settings(AudioFormat.PCMU));

@@ -13,6 +13,6 @@ public class ProbeApplication extends Application {
 
   @Override
   public Set<Class<?>> getClasses() {
-    return Set.of(ProbeResource.class, ProbeErrors.class, RealtimeProbe.class, AudioProbe.class);
+    return Set.of(ProbeResource.class, ProbeErrors.class, RealtimeProbe.class, AudioProbe.class, BridgeProbe.class);
   }
 }

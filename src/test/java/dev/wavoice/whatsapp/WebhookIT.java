@@ -40,8 +40,13 @@ class WebhookIT {
     return "wacid.IT" + UUID.randomUUID().toString().replace("-", "");
   }
 
+  /**
+   * A connect from a number the stack blocks: these tests are about the webhook's dispatch, so the call
+   * layer refuses their calls at once instead of keeping them up.
+   */
   private static String connect(String callId) {
-    return Fixtures.withCallId("webhook-connect-user-initiated.json", callId);
+    return Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"),
+        c -> Json.createObjectBuilder(c).add("id", callId).add("from", DoublesStack.BLOCKED_NUMBER).build()).toString();
   }
 
   @Test
@@ -71,7 +76,7 @@ class WebhookIT {
         .getJsonObject("value").getJsonArray("calls").getJsonObject(0);
 
     assertThat(call.getString("event")).isEqualTo("connect");
-    assertThat(call.getString("from")).isEqualTo("13175550000");
+    assertThat(call.getString("from")).isEqualTo(DoublesStack.BLOCKED_NUMBER);
     assertThat(call.getString("to")).isEqualTo("13175551399");
     assertThat(call.getString("timestamp")).isEqualTo("1764064800");
     assertThat(call.getString("direction")).isEqualTo("USER_INITIATED");
@@ -88,8 +93,8 @@ class WebhookIT {
   @Test
   void aNumericTimestampIsReadLikeAString() {
     String callId = newCallId();
-    String body = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"),
-        c -> Json.createObjectBuilder(c).add("id", callId).add("timestamp", 1764064800L).build()).toString();
+    String body = Fixtures.editCalls(Fixtures.parse(connect(callId)),
+        c -> Json.createObjectBuilder(c).add("timestamp", 1764064800L).build()).toString();
     assertThat(meta.send(body).statusCode()).isEqualTo(200);
     JsonObject event = probe.awaitEvent("connect " + callId, e -> !probe.callEvents(callId).isEmpty());
     assertThat(probe.callEvents(callId).get(0).getJsonObject("call").getString("timestamp")).isEqualTo("1764064800");
@@ -116,8 +121,8 @@ class WebhookIT {
     assertThat(meta.sendWithSignature(body, WebhookSender.signature("some-other-app-secret", body)).statusCode()).isEqualTo(401);
 
     // signed correctly, but over the configured limit (64 KiB in this stack)
-    JsonObject big = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"),
-        c -> Json.createObjectBuilder(c).add("id", oversized).add("padding", "x".repeat(70_000)).build());
+    JsonObject big = Fixtures.editCalls(Fixtures.parse(connect(oversized)),
+        c -> Json.createObjectBuilder(c).add("padding", "x".repeat(70_000)).build());
     body = Fixtures.utf8(big.toString());
     assertThat(meta.sendWithSignature(body, WebhookSender.signature(DoublesStack.APP_SECRET, body)).statusCode()).isEqualTo(413);
 

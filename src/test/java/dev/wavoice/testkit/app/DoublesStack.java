@@ -19,6 +19,12 @@ public final class DoublesStack implements AutoCloseable {
   public static final String ACCESS_TOKEN = "it-access-token-0d7e";
   public static final String PHONE_NUMBER_ID = "436666719526789";
   public static final String OPENAI_API_KEY = "it-openai-key-4c2d";
+  public static final String ADMIN_TOKEN = "it-admin-token-71b0";
+  /** Calls from this number are refused by the app (tests of the webhook alone use it). */
+  public static final String BLOCKED_NUMBER = "19995550100";
+  /** Small on purpose: the capacity test fills it. */
+  public static final int MAX_ACTIVE_CALLS = 3;
+  public static final int MEDIA_TIMEOUT_SECONDS = 6;
   /** The app's {@code wavoice.kurento.instance-tag}: the pipelines it makes on the KMS double carry it. */
   public static final String KURENTO_INSTANCE_TAG = "it-doubles-stack";
 
@@ -52,6 +58,12 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_KURENTO_URL", kms.url());
       env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
+      env.put("WAVOICE_ADMIN_TOKEN", ADMIN_TOKEN);
+      env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
+      env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
+      env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
+      // AUTO_SERVER lets the tests read the records from the running app's H2 file
+      env.put("WAVOICE_DB_URL", "jdbc:h2:file:" + PayaraApp.workDir("doubles").resolve("data").toAbsolutePath() + "/wavoice;AUTO_SERVER=TRUE");
       return new DoublesStack(whatsapp, openai, kms, PayaraApp.start("doubles", env));
     } catch (RuntimeException e) {
       kms.close();
@@ -63,6 +75,15 @@ public final class DoublesStack implements AutoCloseable {
 
   public WebhookSender webhooks() {
     return whatsapp.webhooks(app.uri("/webhook"), APP_SECRET);
+  }
+
+  public AdminClient admin() {
+    return new AdminClient(app, ADMIN_TOKEN);
+  }
+
+  /** A JDBC connection to the app's call record database (H2 in mixed mode). */
+  public java.sql.Connection database() throws java.sql.SQLException {
+    return java.sql.DriverManager.getConnection(app.env().get("WAVOICE_DB_URL"), "sa", "");
   }
 
   public Probe probe() {

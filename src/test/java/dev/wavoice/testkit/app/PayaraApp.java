@@ -38,8 +38,13 @@ public final class PayaraApp implements AutoCloseable {
   private PayaraApp(String name, Map<String, String> env) {
     this.name = name;
     this.env = new LinkedHashMap<>(env);
-    this.dir = Path.of(System.getProperty("wavoice.it.work-dir", "target/it")).resolve(name);
+    this.dir = workDir(name);
     this.port = Ports.freeTcpPort();
+  }
+
+  /** The working directory of the app named {@code name} (its log, runtime and data live there). */
+  public static Path workDir(String name) {
+    return Path.of(System.getProperty("wavoice.it.work-dir", "target/it")).resolve(name);
   }
 
   /** Starts the app with this configuration and waits until it is live (readiness may still be DOWN). */
@@ -135,6 +140,27 @@ public final class PayaraApp implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes a thread dump of the app into its directory ({@code threads-<label>.txt}), for a failed test
+   * to show what the server was doing.
+   */
+  public void dumpThreads(String label) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    Path jcmd = Path.of(System.getProperty("wavoice.it.java", "java")).resolveSibling("jcmd");
+    Path out = dir.resolve("threads-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".txt");
+    try {
+      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      dump.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // diagnostics only
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -2,22 +2,31 @@ package dev.wavoice.testkit.app;
 
 import dev.wavoice.testkit.kms.RealKms;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link UnconfiguredStack}) or
- * shared server ({@link RealKms}).
- * Each stack is started on first use and kept in the root store, so all test classes of one run share
- * it; JUnit closes it when the run ends.
+ * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link RealKmsStack},
+ * {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
+ * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
+ * every running app writes a thread dump next to its log.
  */
-public final class Stacks implements ParameterResolver {
+public final class Stacks implements ParameterResolver, TestWatcher {
 
-  private static final Map<Class<?>, Supplier<? extends AutoCloseable>> FACTORIES =
-      Map.of(DoublesStack.class, DoublesStack::start, UnconfiguredStack.class, UnconfiguredStack::start,
-          RealKms.class, RealKms::start);
+  /** Gives a factory the other shared parts it builds on. */
+  public interface Shared {
+    <T> T get(Class<T> type);
+  }
+
+  private static final Map<Class<?>, Function<Shared, ? extends AutoCloseable>> FACTORIES = Map.of(
+      DoublesStack.class, shared -> DoublesStack.start(),
+      UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
+      RealKms.class, shared -> RealKms.start(),
+      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)));
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -26,8 +35,32 @@ public final class Stacks implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Class<?> type = parameter.getParameter().getType();
+    return shared(context).get(parameter.getParameter().getType());
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
     ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(Stacks.class));
-    return store.getOrComputeIfAbsent(type, t -> (Object) FACTORIES.get(t).get(), Object.class);
+    String label = context.getRequiredTestClass().getSimpleName() + "-" + context.getDisplayName();
+    for (Class<?> type : FACTORIES.keySet()) {
+      Object started = store.get(type);
+      if (started instanceof DoublesStack s) {
+        s.app.dumpThreads(label);
+      } else if (started instanceof RealKmsStack s) {
+        s.app.dumpThreads(label);
+      } else if (started instanceof UnconfiguredStack s) {
+        s.app.dumpThreads(label);
+      }
+    }
+  }
+
+  private static Shared shared(ExtensionContext context) {
+    ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(Stacks.class));
+    return new Shared() {
+      @Override
+      public <T> T get(Class<T> type) {
+        return type.cast(store.getOrComputeIfAbsent(type, t -> (Object) FACTORIES.get(t).apply(this), Object.class));
+      }
+    };
   }
 }

@@ -22,7 +22,7 @@ public final class MediaPlane implements AutoCloseable {
   public final KurentoSettings settings;
   public final KurentoPool pool;
   public final KurentoMediaGateway gateway;
-  /** What the app counts in {@code wavoice.kurento.leaked.pipelines.released}. */
+  /** What the app counts in {@code wavoice_kurento_leaked_pipelines_released}. */
   public final AtomicLong leakedReleased = new AtomicLong();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
     Thread t = new Thread(r, "media-plane-test");

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * POST /turns                                a {@link Turn} for the next response of any session
  * POST /next-session | /every-session        session options: {"mismatch_formats", "never_confirm", "auto_vad",
  *                                            "vad_rms", "delta_interval_ms", "max_duration_ms", "record_audio_text",
- *                                            "record_input_audio"}
+ *                                            "record_input_audio", "late_deltas_ms", "default_turn"}
  * GET  /sessions                             each session: index, id, path, query, closed, close_code,
  *                                            input_audio_bytes, input_audio_crc32, received (count by type)
  * GET  /sessions/{i}/received | /sent        the events, in order
@@ -53,7 +53,7 @@ public final class DoubleControl implements AutoCloseable {
   /** Session options, as the control interface takes them. */
   public record SessionOptions(
       Boolean mismatchFormats, Boolean neverConfirm, Boolean autoVad, Double vadRms, Long deltaIntervalMs,
-      Long maxDurationMs, Boolean recordAudioText, Boolean recordInputAudio) {
+      Long maxDurationMs, Boolean recordAudioText, Boolean recordInputAudio, Integer lateDeltasMs, Turn defaultTurn) {
 
     Consumer<DoubleSession> setup() {
       return session -> {
@@ -80,6 +80,12 @@ public final class DoubleControl implements AutoCloseable {
         }
         if (recordInputAudio != null) {
           session.recordInputAudio(recordInputAudio);
+        }
+        if (lateDeltasMs != null) {
+          session.lateDeltasOnInterrupt(lateDeltasMs);
+        }
+        if (defaultTurn != null) {
+          session.defaultTurn(defaultTurn);
         }
       };
     }

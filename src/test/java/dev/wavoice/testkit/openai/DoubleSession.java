@@ -1,6 +1,5 @@
 package dev.wavoice.testkit.openai;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -37,6 +36,9 @@ import org.java_websocket.WebSocket;
  * order, so responses can be interrupted between two deltas like the real service.
  */
 public final class DoubleSession {
+
+  /** One JSON-P provider for every event: {@code Json.create...} looks the provider up on each call. */
+  private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
   /** Client events and what the double did with them. */
   public record Received(long seq, Instant at, String type, JsonObject event, boolean valid) {}
@@ -96,6 +98,8 @@ public final class DoubleSession {
   private volatile boolean frozen;
   private volatile boolean recordAudioText = true;
   private volatile boolean recordInputAudio = true;
+  private volatile int lateDeltasMs;
+  private volatile Turn defaultTurn;
   private final java.util.zip.CRC32 inputCrc = new java.util.zip.CRC32();
   private long inputBytes;
   private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
@@ -188,6 +192,22 @@ public final class DoubleSession {
    */
   public DoubleSession recordInputAudio(boolean on) {
     recordInputAudio = on;
+    return this;
+  }
+
+  /**
+   * When turn detection interrupts a response, this much more audio of it still goes out after
+   * {@code speech_started} and before the cancellation (what OpenAI had in flight): deltas of the item
+   * being streamed, or of a new item when none was. A client must drop them.
+   */
+  public DoubleSession lateDeltasOnInterrupt(int ms) {
+    lateDeltasMs = ms;
+    return this;
+  }
+
+  /** The answer when nothing is scripted (instead of {@link Turn#defaultTurn()}). */
+  public DoubleSession defaultTurn(Turn turn) {
+    defaultTurn = turn;
     return this;
   }
 
@@ -409,7 +429,7 @@ public final class DoubleSession {
       return;
     }
     JsonObject event;
-    try (var reader = Json.createReader(new StringReader(raw))) {
+    try (var reader = JSON.createReader(new StringReader(raw))) {
       event = reader.readObject();
     } catch (JsonException | IllegalStateException notJson) {
       received.add(new Received(n, Instant.now(), null, null, false));
@@ -445,7 +465,7 @@ public final class DoubleSession {
     var violation = schema.checkClient(type, raw);
     JsonObject kept = event;
     if (!recordAudioText && type.equals("input_audio_buffer.append") && event.get("audio") instanceof JsonString audio) {
-      kept = Json.createObjectBuilder(event).remove("audio").add("audio_base64_chars", audio.getString().length()).build();
+      kept = JSON.createObjectBuilder(event).remove("audio").add("audio_base64_chars", audio.getString().length()).build();
     }
     received.add(new Received(n, Instant.now(), type, kept, violation.isEmpty()));
     if (violation.isPresent()) {
@@ -502,24 +522,24 @@ public final class DoubleSession {
     }
     JsonObject echoed = config;
     if (mismatchFormats) {
-      JsonObject pcm = Json.createObjectBuilder().add("type", Audio.PCM).add("rate", 24000).build();
+      JsonObject pcm = JSON.createObjectBuilder().add("type", Audio.PCM).add("rate", 24000).build();
       JsonObject audio = config.getJsonObject("audio");
-      echoed = Json.createObjectBuilder(config).add("audio", Json.createObjectBuilder()
-          .add("input", Json.createObjectBuilder(audio.getJsonObject("input")).add("format", pcm))
-          .add("output", Json.createObjectBuilder(audio.getJsonObject("output")).add("format", pcm))).build();
+      echoed = JSON.createObjectBuilder(config).add("audio", JSON.createObjectBuilder()
+          .add("input", JSON.createObjectBuilder(audio.getJsonObject("input")).add("format", pcm))
+          .add("output", JSON.createObjectBuilder(audio.getJsonObject("output")).add("format", pcm))).build();
     }
     emit(event("session.updated").add("session", echoed));
   }
 
   /** A partial update: given fields replace the current ones; {@code audio.input/output} are merged field by field. */
   private static JsonObject merge(JsonObject current, JsonObject update) {
-    JsonObjectBuilder merged = Json.createObjectBuilder(current);
+    JsonObjectBuilder merged = JSON.createObjectBuilder(current);
     for (var entry : update.entrySet()) {
       if (entry.getKey().equals("audio") && entry.getValue() instanceof JsonObject audio) {
-        JsonObjectBuilder audioMerged = Json.createObjectBuilder(current.getJsonObject("audio"));
+        JsonObjectBuilder audioMerged = JSON.createObjectBuilder(current.getJsonObject("audio"));
         for (String side : List.of("input", "output")) {
           if (audio.get(side) instanceof JsonObject part) {
-            JsonObjectBuilder sideMerged = Json.createObjectBuilder(current.getJsonObject("audio").getJsonObject(side));
+            JsonObjectBuilder sideMerged = JSON.createObjectBuilder(current.getJsonObject("audio").getJsonObject(side));
             part.forEach(sideMerged::add);
             audioMerged.add(side, sideMerged);
           }
@@ -612,6 +632,9 @@ public final class DoubleSession {
     emit(event("input_audio_buffer.speech_started").add("audio_start_ms", speechStartMs).add("item_id", userItemId));
     JsonObject td = turnDetection();
     if (active != null && (td == null || td.getBoolean("interrupt_response", true))) {
+      if (lateDeltasMs > 0) {
+        lateDeltas(active, lateDeltasMs);
+      }
       cancel(active, "turn_detected");
     }
   }
@@ -653,9 +676,9 @@ public final class DoubleSession {
       committed.add("previous_item_id", previous);
     }
     emit(committed);
-    JsonObject userItem = Json.createObjectBuilder().add("id", itemId).add("object", "realtime.item")
+    JsonObject userItem = JSON.createObjectBuilder().add("id", itemId).add("object", "realtime.item")
         .add("type", "message").add("status", "completed").add("role", "user")
-        .add("content", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "input_audio"))).build();
+        .add("content", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("type", "input_audio"))).build();
     emit(withPrevious(event("conversation.item.added"), previous).add("item", userItem));
     emit(withPrevious(event("conversation.item.done"), previous).add("item", userItem));
     JsonValue transcription = config.getJsonObject("audio").getJsonObject("input").get("transcription");
@@ -668,7 +691,7 @@ public final class DoubleSession {
           .add("delta", text));
       emit(event("conversation.item.input_audio_transcription.completed").add("item_id", itemId)
           .add("content_index", 0).add("transcript", text)
-          .add("usage", Json.createObjectBuilder().add("type", "tokens").add("input_tokens", 10)
+          .add("usage", JSON.createObjectBuilder().add("type", "tokens").add("input_tokens", 10)
               .add("output_tokens", words(text)).add("total_tokens", 10 + words(text))));
     }
   }
@@ -698,7 +721,7 @@ public final class DoubleSession {
     String previous = event.getString("previous_item_id", lastItemId());
     ItemState state = new ItemState(itemId, type, item.getString("role", null));
     items.put(itemId, state);
-    JsonObjectBuilder echo = Json.createObjectBuilder(item).add("id", itemId).add("object", "realtime.item")
+    JsonObjectBuilder echo = JSON.createObjectBuilder(item).add("id", itemId).add("object", "realtime.item")
         .add("status", "completed");
     JsonObject echoed = echo.build();
     emit(withPrevious(event("conversation.item.added"), previous).add("item", echoed));
@@ -747,9 +770,9 @@ public final class DoubleSession {
       emitError(OpenAiErrors.itemNotFound("item_retrieve_invalid_item_id", itemId, clientEventId));
       return;
     }
-    emit(event("conversation.item.retrieved").add("item", Json.createObjectBuilder().add("id", item.id)
+    emit(event("conversation.item.retrieved").add("item", JSON.createObjectBuilder().add("id", item.id)
         .add("object", "realtime.item").add("type", "message").add("status", "completed")
-        .add("role", item.role == null ? "user" : item.role).add("content", Json.createArrayBuilder())));
+        .add("role", item.role == null ? "user" : item.role).add("content", JSON.createArrayBuilder())));
   }
 
   private void responseCreate(String clientEventId) {
@@ -779,7 +802,8 @@ public final class DoubleSession {
       }
     }
     Turn shared = server.nextTurn();
-    return shared != null ? shared : Turn.defaultTurn();
+    Turn fallback = defaultTurn;
+    return shared != null ? shared : fallback != null ? fallback : Turn.defaultTurn();
   }
 
   // ---- responses
@@ -809,10 +833,10 @@ public final class DoubleSession {
     ResponseRun run = new ResponseRun(turn);
     active = run;
     emit(event("response.created").add("response", response(run, "in_progress", null, false)));
-    emit(event("rate_limits.updated").add("rate_limits", Json.createArrayBuilder()
-        .add(Json.createObjectBuilder().add("name", "requests").add("limit", 5000).add("remaining", 4999)
+    emit(event("rate_limits.updated").add("rate_limits", JSON.createArrayBuilder()
+        .add(JSON.createObjectBuilder().add("name", "requests").add("limit", 5000).add("remaining", 4999)
             .add("reset_seconds", 0.012))
-        .add(Json.createObjectBuilder().add("name", "tokens").add("limit", 400000).add("remaining", 395000)
+        .add(JSON.createObjectBuilder().add("name", "tokens").add("limit", 400000).add("remaining", 395000)
             .add("reset_seconds", 0.75))));
     thread.execute(() -> nextStep(run));
   }
@@ -853,18 +877,47 @@ public final class DoubleSession {
     items.put(item.id, item);
     run.streaming = item;
     run.spoken = new StringBuilder();
-    JsonObject added = Json.createObjectBuilder().add("id", item.id).add("object", "realtime.item").add("type", "message")
-        .add("status", "in_progress").add("role", "assistant").add("content", Json.createArrayBuilder()).build();
+    JsonObject added = JSON.createObjectBuilder().add("id", item.id).add("object", "realtime.item").add("type", "message")
+        .add("status", "in_progress").add("role", "assistant").add("content", JSON.createArrayBuilder()).build();
     run.streamingItem = added;
     int outputIndex = run.output.size();
     String previous = previousOf(item.id);
     emit(event("response.output_item.added").add("response_id", run.id).add("output_index", outputIndex).add("item", added));
     emit(withPrevious(event("conversation.item.added"), previous).add("item", added));
     emit(part(event("response.content_part.added"), run, item, outputIndex)
-        .add("part", Json.createObjectBuilder().add("type", "audio").add("transcript", "")));
+        .add("part", JSON.createObjectBuilder().add("type", "audio").add("transcript", "")));
     String[] words = transcript.isEmpty() ? new String[0] : transcript.split(" ");
     int bytesPerMs = Audio.bytesPerMs(format);
     sendChunk(run, item, outputIndex, audio, 0, 0, words, 0, bytesPerMs, transcript);
+  }
+
+  /** Audio of an interrupted response that was already in flight (see {@link #lateDeltasOnInterrupt}). */
+  private void lateDeltas(ResponseRun run, int ms) {
+    String format = outputFormat();
+    if (run.streaming == null) {
+      ItemState item = new ItemState("item_" + random(20), "message", "assistant");
+      item.hasAudio = true;
+      items.put(item.id, item);
+      run.streaming = item;
+      run.spoken = new StringBuilder();
+      JsonObject added = JSON.createObjectBuilder().add("id", item.id).add("object", "realtime.item").add("type", "message")
+          .add("status", "in_progress").add("role", "assistant").add("content", JSON.createArrayBuilder()).build();
+      run.streamingItem = added;
+      emit(event("response.output_item.added").add("response_id", run.id).add("output_index", run.output.size())
+          .add("item", added));
+      emit(withPrevious(event("conversation.item.added"), previousOf(item.id)).add("item", added));
+    }
+    ItemState item = run.streaming;
+    int outputIndex = run.output.size();
+    byte[] audio = Audio.tone(format, ms, 660, 0.3);
+    int piece = Audio.bytesPerMs(format) * VAD_FRAME_MS;
+    for (int offset = 0; offset < audio.length; offset += piece) {
+      byte[] chunk = java.util.Arrays.copyOfRange(audio, offset, Math.min(audio.length, offset + piece));
+      emit(part(event("response.output_audio.delta"), run, item, outputIndex)
+          .add("delta", Base64.getEncoder().encodeToString(chunk)));
+      item.audioMs += chunk.length / Audio.bytesPerMs(format);
+    }
+    assistantAudioSent = true;
   }
 
   private void sendChunk(ResponseRun run, ItemState item, int outputIndex, byte[] audio, int offset, int chunk,
@@ -879,7 +932,7 @@ public final class DoubleSession {
       emit(part(event("response.output_audio.done"), run, item, outputIndex));
       emit(part(event("response.output_audio_transcript.done"), run, item, outputIndex).add("transcript", transcript));
       emit(part(event("response.content_part.done"), run, item, outputIndex)
-          .add("part", Json.createObjectBuilder().add("type", "audio").add("transcript", transcript)));
+          .add("part", JSON.createObjectBuilder().add("type", "audio").add("transcript", transcript)));
       JsonObject doneItem = assistantItem(item, "completed", transcript);
       run.output.add(doneItem);
       emit(event("response.output_item.done").add("response_id", run.id).add("output_index", outputIndex).add("item", doneItem));
@@ -916,7 +969,7 @@ public final class DoubleSession {
     items.put(item.id, item);
     int outputIndex = run.output.size();
     String arguments = step.arguments() == null ? "{}" : step.arguments();
-    JsonObject added = Json.createObjectBuilder().add("id", item.id).add("object", "realtime.item")
+    JsonObject added = JSON.createObjectBuilder().add("id", item.id).add("object", "realtime.item")
         .add("type", "function_call").add("status", "in_progress").add("call_id", item.callId)
         .add("name", step.name()).add("arguments", "").build();
     String previous = previousOf(item.id);
@@ -929,7 +982,7 @@ public final class DoubleSession {
     }
     emit(event("response.function_call_arguments.done").add("response_id", run.id).add("item_id", item.id)
         .add("output_index", outputIndex).add("call_id", item.callId).add("name", step.name()).add("arguments", arguments));
-    JsonObject done = Json.createObjectBuilder(added).add("status", "completed").add("arguments", arguments).build();
+    JsonObject done = JSON.createObjectBuilder(added).add("status", "completed").add("arguments", arguments).build();
     run.output.add(done);
     run.textTokens += Math.max(1, arguments.length() / 4);
     emit(event("response.output_item.done").add("response_id", run.id).add("output_index", outputIndex).add("item", done));
@@ -969,27 +1022,27 @@ public final class DoubleSession {
   }
 
   private JsonObject response(ResponseRun run, String status, String reason, boolean withUsage) {
-    JsonObjectBuilder response = Json.createObjectBuilder().add("id", run.id).add("object", "realtime.response")
+    JsonObjectBuilder response = JSON.createObjectBuilder().add("id", run.id).add("object", "realtime.response")
         .add("status", status);
     if (!status.equals("in_progress") && !status.equals("completed")) {
-      JsonObjectBuilder details = Json.createObjectBuilder().add("type", status);
+      JsonObjectBuilder details = JSON.createObjectBuilder().add("type", status);
       if (reason != null) {
         details.add("reason", reason);
       }
       if (status.equals("failed")) {
-        details.add("error", Json.createObjectBuilder().add("type", "server_error").add("code", "server_error"));
+        details.add("error", JSON.createObjectBuilder().add("type", "server_error").add("code", "server_error"));
       }
       if (status.equals("incomplete") && reason == null) {
         details.add("reason", "max_output_tokens");
       }
       response.add("status_details", details);
     }
-    JsonArrayBuilder output = Json.createArrayBuilder();
+    JsonArrayBuilder output = JSON.createArrayBuilder();
     run.output.forEach(output::add);
     response.add("output", output).add("conversation_id", conversationId)
-        .add("output_modalities", Json.createArrayBuilder().add("audio"))
+        .add("output_modalities", JSON.createArrayBuilder().add("audio"))
         .add("max_output_tokens", "inf")
-        .add("audio", Json.createObjectBuilder().add("output", Json.createObjectBuilder()
+        .add("audio", JSON.createObjectBuilder().add("output", JSON.createObjectBuilder()
             .add("format", config.getJsonObject("audio").getJsonObject("output").getJsonObject("format"))
             .add("voice", config.getJsonObject("audio").getJsonObject("output").get("voice"))));
     if (withUsage) {
@@ -1028,23 +1081,23 @@ public final class DoubleSession {
     }
     lastInputText = inText;
     lastInputAudio = inAudio;
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("total_tokens", inText + inAudio + outText + outAudio)
         .add("input_tokens", inText + inAudio)
         .add("output_tokens", outText + outAudio)
-        .add("input_token_details", Json.createObjectBuilder()
+        .add("input_token_details", JSON.createObjectBuilder()
             .add("cached_tokens", cachedText + cachedAudio).add("text_tokens", inText).add("image_tokens", 0)
             .add("audio_tokens", inAudio)
-            .add("cached_tokens_details", Json.createObjectBuilder().add("text_tokens", cachedText)
+            .add("cached_tokens_details", JSON.createObjectBuilder().add("text_tokens", cachedText)
                 .add("image_tokens", 0).add("audio_tokens", cachedAudio)))
-        .add("output_token_details", Json.createObjectBuilder().add("text_tokens", outText).add("audio_tokens", outAudio))
+        .add("output_token_details", JSON.createObjectBuilder().add("text_tokens", outText).add("audio_tokens", outAudio))
         .build();
   }
 
   private JsonObject assistantItem(ItemState item, String status, String transcript) {
-    return Json.createObjectBuilder().add("id", item.id).add("object", "realtime.item").add("type", "message")
+    return JSON.createObjectBuilder().add("id", item.id).add("object", "realtime.item").add("type", "message")
         .add("status", status).add("role", "assistant")
-        .add("content", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "output_audio")
+        .add("content", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("type", "output_audio")
             .add("transcript", transcript)))
         .build();
   }
@@ -1056,7 +1109,7 @@ public final class DoubleSession {
   // ---- sending
 
   private JsonObjectBuilder event(String type) {
-    return Json.createObjectBuilder().add("type", type).add("event_id", "event_" + eventSeq.incrementAndGet() + random(8));
+    return JSON.createObjectBuilder().add("type", type).add("event_id", "event_" + eventSeq.incrementAndGet() + random(8));
   }
 
   private void emitError(JsonObject error) {
@@ -1160,21 +1213,21 @@ public final class DoubleSession {
   }
 
   private JsonObject defaultConfig(String model) {
-    JsonObject pcm = Json.createObjectBuilder().add("type", Audio.PCM).add("rate", 24000).build();
-    return Json.createObjectBuilder()
+    JsonObject pcm = JSON.createObjectBuilder().add("type", Audio.PCM).add("rate", 24000).build();
+    return JSON.createObjectBuilder()
         .add("type", "realtime").add("object", "realtime.session").add("id", id)
         .add("model", model == null ? "gpt-realtime" : model)
-        .add("output_modalities", Json.createArrayBuilder().add("audio"))
+        .add("output_modalities", JSON.createArrayBuilder().add("audio"))
         .add("instructions", "Your knowledge cutoff is 2023-10. You are a helpful, witty, and friendly AI.")
-        .add("tools", Json.createArrayBuilder()).add("tool_choice", "auto").add("max_output_tokens", "inf")
+        .add("tools", JSON.createArrayBuilder()).add("tool_choice", "auto").add("max_output_tokens", "inf")
         .addNull("tracing").add("truncation", "auto").addNull("prompt")
         .add("expires_at", Instant.now().plus(maxDuration).getEpochSecond())
-        .add("audio", Json.createObjectBuilder()
-            .add("input", Json.createObjectBuilder().add("format", pcm)
-                .add("turn_detection", Json.createObjectBuilder().add("type", "server_vad").add("threshold", 0.5)
+        .add("audio", JSON.createObjectBuilder()
+            .add("input", JSON.createObjectBuilder().add("format", pcm)
+                .add("turn_detection", JSON.createObjectBuilder().add("type", "server_vad").add("threshold", 0.5)
                     .add("prefix_padding_ms", 300).add("silence_duration_ms", 200).addNull("idle_timeout_ms")
                     .add("create_response", true).add("interrupt_response", true)))
-            .add("output", Json.createObjectBuilder().add("format", pcm).add("voice", "alloy").add("speed", 1.0)))
+            .add("output", JSON.createObjectBuilder().add("format", pcm).add("voice", "alloy").add("speed", 1.0)))
         .build();
   }
 

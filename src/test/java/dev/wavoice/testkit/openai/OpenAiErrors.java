@@ -1,6 +1,5 @@
 package dev.wavoice.testkit.openai;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -11,12 +10,15 @@ import jakarta.json.JsonObjectBuilder;
  */
 public final class OpenAiErrors {
 
+  /** One JSON-P provider for every event: {@code Json.create...} looks the provider up on each call. */
+  private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+
   public static final String INVALID_REQUEST = "invalid_request_error";
 
   private OpenAiErrors() {}
 
   public static JsonObject error(String type, String code, String message, String param, String clientEventId) {
-    JsonObjectBuilder error = Json.createObjectBuilder().add("type", type);
+    JsonObjectBuilder error = JSON.createObjectBuilder().add("type", type);
     if (code == null) {
       error.addNull("code");
     } else {

@@ -1,0 +1,133 @@
+package dev.wavoice.bridge;
+
+import dev.wavoice.audio.MonotonicClock;
+import dev.wavoice.audio.OutboundAudio;
+import dev.wavoice.audio.Truncation;
+import dev.wavoice.realtime.AudioDelta;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The bot's side of one call: OpenAI's audio deltas into the call's {@link OutboundAudio} (which cuts
+ * them into 20 ms frames for the pacer), and barge-in. It knows which responses are active and which
+ * were cut by a barge-in: the deltas of a cut response that still arrive (OpenAI had them in flight)
+ * are dropped at the door until that response's {@code response.done}.
+ *
+ * <p>Barge-in ({@link #bargeIn()}), following the design's recipe: flush the queue at once (the next
+ * tick sends silence), then truncate the item that was playing, only if it was partly played, at the
+ * audio actually sent minus what is still in Kurento's jitter buffer ({@code playoutDelayMs}), clamped
+ * to what was received and to zero. Nothing is truncated when nothing was playing.
+ *
+ * <p>Driven by the WebSocket's thread; its monitor is held only for queueing, never for I/O.
+ */
+final class BotPlayback {
+
+  /** What a barge-in did. */
+  record BargeIn(boolean interruptedBot, Optional<Truncation> truncation) {}
+
+  /** What became of a delta. */
+  enum Accepted { DROPPED, QUEUED, QUEUED_NEW_ITEM }
+
+  private final OutboundAudio out;
+  private final int playoutDelayMs;
+  private final MonotonicClock clock;
+  private final BridgeTimings timings;
+  private final Set<String> active = new LinkedHashSet<>();
+  private final Set<String> discarded = new HashSet<>();
+  private final Set<String> items = new LinkedHashSet<>();
+  /** Benchmarks only: when the first delta of an item that found the queue empty came and was queued. */
+  private final Map<String, long[]> firstDeltaNanos = new HashMap<>();
+  private boolean open;
+  private long droppedBytes;
+
+  BotPlayback(OutboundAudio out, int playoutDelayMs, MonotonicClock clock, BridgeTimings timings) {
+    this.out = out;
+    this.playoutDelayMs = playoutDelayMs;
+    this.clock = clock;
+    this.timings = timings;
+  }
+
+  /** The call was accepted: bot audio may play from now on. */
+  synchronized void open() {
+    open = true;
+  }
+
+  synchronized void responseStarted(String responseId) {
+    if (responseId != null) {
+      active.add(responseId);
+    }
+  }
+
+  /** Queues a delta unless the call is not playing yet or its response was cut by a barge-in. */
+  Accepted delta(AudioDelta delta) {
+    long arrived = timings == BridgeTimings.NONE ? 0 : clock.nanoTime();
+    synchronized (this) {
+      if (!open || discarded.contains(delta.responseId())) {
+        droppedBytes += delta.audio().length;
+        return Accepted.DROPPED;
+      }
+      boolean newItem = items.add(delta.itemId());
+      boolean idle = newItem && timings != BridgeTimings.NONE && out.queuedMs() == 0;
+      out.enqueue(delta.itemId(), delta.contentIndex(), delta.audio());
+      if (idle) {
+        firstDeltaNanos.put(delta.itemId(), new long[] {arrived, clock.nanoTime()});
+      }
+      if (items.size() > 64) { // only the latest items matter; OutboundAudio keeps their accounting
+        var oldest = items.iterator();
+        oldest.next();
+        oldest.remove();
+      }
+      return newItem ? Accepted.QUEUED_NEW_ITEM : Accepted.QUEUED;
+    }
+  }
+
+  /** All audio of the item has come: its last partial frame is padded and queued. */
+  synchronized void audioDone(String responseId, String itemId) {
+    if (open && !discarded.contains(responseId)) {
+      out.endItem(itemId);
+    }
+  }
+
+  /** The response is over: no more deltas of it can come. */
+  synchronized void responseDone(String responseId) {
+    active.remove(responseId);
+    discarded.remove(responseId);
+  }
+
+  /** The item's first frame went out (pacer thread): reports the latency to a benchmark. */
+  void started(String itemId, long onWireNanos) {
+    if (timings == BridgeTimings.NONE) {
+      return;
+    }
+    long[] first;
+    synchronized (this) {
+      first = firstDeltaNanos.remove(itemId);
+    }
+    if (first != null) {
+      timings.botAudioStarted(first[0], first[1], onWireNanos);
+    }
+  }
+
+  /**
+   * The caller started speaking: stops the bot at once. Returns whether the bot was talking (audio
+   * queued or playing, or a response under way) and where to truncate the item that was playing.
+   */
+  synchronized BargeIn bargeIn() {
+    boolean talking = !active.isEmpty() || out.queuedMs() > 0 || out.playing().isPresent();
+    Optional<Truncation> sent = out.flush();
+    discarded.addAll(active);
+    firstDeltaNanos.clear();
+    Optional<Truncation> truncation = sent.map(t ->
+        new Truncation(t.itemId(), t.contentIndex(), Math.max(0, t.audioEndMs() - playoutDelayMs)));
+    return new BargeIn(talking, truncation);
+  }
+
+  /** Audio dropped because its response had been cut, or because the call was not playing yet. */
+  synchronized long droppedBytes() {
+    return droppedBytes;
+  }
+}

@@ -1,0 +1,434 @@
+package dev.wavoice.call;
+
+import dev.wavoice.CallId;
+import dev.wavoice.bridge.BridgeListener;
+import dev.wavoice.bridge.BridgeResult;
+import dev.wavoice.bridge.CallBridge;
+import dev.wavoice.bridge.CallContext;
+import dev.wavoice.bridge.TranscriptLine;
+import dev.wavoice.media.MediaException;
+import dev.wavoice.media.MediaFailure;
+import dev.wavoice.media.MediaListener;
+import dev.wavoice.media.MediaSession;
+import dev.wavoice.whatsapp.GraphApiException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One call and its state machine. Everything that changes the call — the webhook that started it, media
+ * and bridge events, Meta's terminate, timeouts, an operator's hang-up — runs on the call's own
+ * {@link SerialExecutor}, one at a time, so the state needs no locks. Every way out goes through
+ * {@link #end(EndReason, String)}, which runs once.
+ *
+ * <p>Incoming: set up media and pre-warm OpenAI in parallel → {@code pre_accept} with the answer → when
+ * media has really connected, {@code accept} with the same answer → start the bridge. Outgoing: media
+ * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
+ */
+public final class ActiveCall implements MediaListener, BridgeListener {
+
+  private static final Logger LOG = Logger.getLogger(ActiveCall.class.getName());
+
+  public enum Direction { INBOUND, OUTBOUND }
+
+  enum State { SETTING_UP, PRE_ACCEPTED, DIALING, CONNECTING, ACTIVE, ENDED }
+
+  private final CallServices services;
+  private final SerialExecutor actor;
+  private final Direction direction;
+  private final String channel;
+  private final String remoteNumber;
+  private final String callerName;
+  private final Instant startedAt;
+  private final CompletableFuture<EndReason> ended = new CompletableFuture<>();
+
+  private volatile CallId id;
+  private volatile State state = State.SETTING_UP;
+  private volatile Instant acceptedAt;
+  private boolean recorded;
+  private boolean metaKnowsCall;
+  private boolean mediaUp;
+  private CallBridge bridge;
+  private MediaSession media;
+  private String localSdp;
+  private CompletableFuture<Void> prepared;
+  private ScheduledFuture<?> deadline;
+
+  ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
+      String callerName, Instant startedAt) {
+    this.services = services;
+    this.actor = new SerialExecutor(services.executor());
+    this.id = id;
+    this.direction = direction;
+    this.channel = channel;
+    this.remoteNumber = remoteNumber;
+    this.callerName = callerName;
+    this.startedAt = startedAt;
+  }
+
+  public CallId id() {
+    return id;
+  }
+
+  /** Completes with the end reason once the call has ended and its record is written. */
+  public CompletableFuture<EndReason> ended() {
+    return ended;
+  }
+
+  public CallView view() {
+    Instant accepted = acceptedAt;
+    long durationMs = accepted == null ? 0 : Duration.between(accepted, services.clock().instant()).toMillis();
+    boolean inbound = direction == Direction.INBOUND;
+    return new CallView(id.value(), channel, direction.name(), state.name(), inbound ? remoteNumber : null,
+        inbound ? null : remoteNumber, callerName, services.settings().codec().name().toLowerCase(), startedAt,
+        accepted, durationMs);
+  }
+
+  // ---- incoming
+
+  /** Answers a user-initiated call whose SDP offer came with the connect webhook. */
+  void answer(String offer, EndReason refusal) {
+    actor.execute(() -> {
+      record();
+      metaKnowsCall = true;
+      if (refusal != null) {
+        end(refusal, "refused by admission policy");
+        return;
+      }
+      if (!services.media().available()) {
+        end(EndReason.KMS_UNAVAILABLE, "no Kurento Media Server is connected");
+        return;
+      }
+      armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect in time");
+      try {
+        bridge = services.bridges().create(context(), this);
+        prewarm();
+        media = services.media().answer(id, offer, bridge.rtpLeg(), this);
+        services.records().update(id, r -> r.onKms(media.kmsUrl()));
+        bridge.connectRtp(media.rtpTarget());
+        localSdp = media.localSdp();
+        if (state == State.ENDED) {
+          return;
+        }
+        services.graph().preAccept(id.value(), localSdp);
+        state = State.PRE_ACCEPTED;
+        Instant now = services.clock().instant();
+        services.records().update(id, r -> r.preAccepted(now));
+        services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
+        services.live().state(id, state.name());
+        if (mediaUp) {
+          accept();
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    });
+  }
+
+  private void accept() {
+    if (!awaitPrepared()) {
+      return;
+    }
+    try {
+      services.graph().accept(id.value(), localSdp, null);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    activate();
+  }
+
+  // ---- outgoing
+
+  /** Places a business-initiated call; completes with Meta's call id once {@code connect} succeeded. */
+  void dial(String to, String bizOpaqueCallbackData, CompletableFuture<CallId> placed) {
+    actor.execute(() -> {
+      armDeadline(services.settings().outboundAnswerTimeout(), EndReason.NOT_ANSWERED, "not answered in time");
+      try {
+        bridge = services.bridges().create(context(), this);
+        prewarm();
+        media = services.media().offer(id, bridge.rtpLeg(), this);
+        bridge.connectRtp(media.rtpTarget());
+        CallId metaId = new CallId(services.graph().connect(to, media.localSdp(), bizOpaqueCallbackData));
+        services.registry().alias(metaId, this);
+        id = metaId;
+        metaKnowsCall = true;
+        record();
+        services.records().update(id, r -> r.onKms(media.kmsUrl()));
+        state = State.DIALING;
+        services.live().state(id, state.name());
+        placed.complete(metaId);
+      } catch (RuntimeException e) {
+        placed.completeExceptionally(e);
+        record();
+        fail(e);
+      }
+    });
+  }
+
+  /** The user answered an outgoing call: apply their SDP answer. */
+  void remoteAnswer(String sdpAnswer) {
+    actor.execute(() -> {
+      if (state != State.DIALING) {
+        LOG.warning(() -> "answer for call " + id + " in state " + state + " ignored");
+        return;
+      }
+      try {
+        media.applyRemoteAnswer(sdpAnswer);
+        state = State.CONNECTING;
+        services.live().state(id, state.name());
+        if (mediaUp) {
+          activate();
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    });
+  }
+
+  // ---- ending from outside
+
+  void terminatedByMeta(String detail) {
+    actor.execute(() -> end(EndReason.REMOTE_TERMINATE, detail));
+  }
+
+  void notAnswered(String detail) {
+    actor.execute(() -> end(EndReason.NOT_ANSWERED, detail));
+  }
+
+  /** Ends the call for this reason (operator hang-up, shutdown). */
+  public void hangUp(EndReason reason, String detail) {
+    actor.execute(() -> end(reason, detail));
+  }
+
+  // ---- media events (Kurento threads)
+
+  @Override
+  public void mediaConnected() {
+    actor.execute(() -> {
+      mediaUp = true;
+      switch (state) {
+        case PRE_ACCEPTED -> accept();
+        case CONNECTING -> activate();
+        default -> { } // SETTING_UP: accepted right after pre_accept; DIALING: once the answer arrives
+      }
+    });
+  }
+
+  @Override
+  public void mediaFailed(MediaFailure failure) {
+    actor.execute(() -> end(
+        failure.kind() == MediaFailure.Kind.KMS_RESTARTED ? EndReason.KMS_RESTARTED : EndReason.MEDIA_FAILED,
+        failure.kind() + ": " + failure.detail()));
+  }
+
+  // ---- bridge events (bridge threads)
+
+  @Override
+  public void endRequested(String detail) {
+    actor.execute(() -> end(EndReason.AGENT_ENDED, detail));
+  }
+
+  @Override
+  public void failed(String detail) {
+    actor.execute(() -> end(state == State.ACTIVE ? EndReason.OPENAI_FAILED : EndReason.OPENAI_REFUSED, detail));
+  }
+
+  @Override
+  public void firstBotAudio(Instant at) {
+    actor.execute(() -> {
+      if (state == State.ENDED) {
+        return;
+      }
+      services.records().update(id, r -> r.firstBotAudio(at));
+      services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
+    });
+  }
+
+  @Override
+  public void transcriptLine(TranscriptLine line) {
+    services.live().transcript(id, line);
+  }
+
+  // ---- internals
+
+  private CallContext context() {
+    return new CallContext(id, channel, remoteNumber, callerName, services.settings().codec());
+  }
+
+  /** Opens OpenAI while media is set up; a refusal ends the call before it is answered. */
+  private void prewarm() {
+    prepared = bridge.prepare().toCompletableFuture();
+    prepared.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        actor.execute(() -> {
+          if (state != State.ACTIVE) {
+            end(EndReason.OPENAI_REFUSED, rootMessage(failure));
+          }
+        });
+      }
+    });
+  }
+
+  /** The agent must be ready before the call is answered; wait for it within the media deadline. */
+  private boolean awaitPrepared() {
+    try {
+      long leftMs = deadline == null ? services.settings().mediaTimeout().toMillis() : deadline.getDelay(TimeUnit.MILLISECONDS);
+      prepared.get(Math.max(1, leftMs), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      end(EndReason.OPENAI_REFUSED, "the OpenAI session was not ready in time");
+    } catch (ExecutionException e) {
+      end(EndReason.OPENAI_REFUSED, rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      end(EndReason.INTERNAL_ERROR, "interrupted");
+    }
+    return false;
+  }
+
+  private void activate() {
+    state = State.ACTIVE;
+    cancelDeadline();
+    Instant now = services.clock().instant();
+    acceptedAt = now;
+    services.records().update(id, r -> r.accepted(now));
+    if (direction == Direction.INBOUND) {
+      services.metrics().setupLatency("accept", Duration.between(startedAt, now));
+    }
+    services.live().state(id, state.name());
+    LOG.info(() -> "call " + id + " connected");
+    try {
+      bridge.start();
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void armDeadline(Duration after, EndReason reason, String detail) {
+    deadline = services.scheduler().schedule(
+        () -> actor.execute(() -> {
+          if (state != State.ACTIVE) {
+            end(reason, detail);
+          }
+        }),
+        after.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+  }
+
+  private void fail(RuntimeException e) {
+    if (e instanceof MediaException media) {
+      end(media.reason() == MediaException.Reason.KMS_UNAVAILABLE ? EndReason.KMS_UNAVAILABLE : EndReason.MEDIA_SETUP_FAILED,
+          media.reason() + ": " + media.getMessage());
+    } else if (e instanceof GraphApiException graph) {
+      if (recorded) {
+        services.records().update(id, r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage()));
+      }
+      end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
+    } else {
+      LOG.log(Level.SEVERE, "call " + id + " failed", e);
+      end(EndReason.INTERNAL_ERROR, e.toString());
+    }
+  }
+
+  private void record() {
+    if (recorded) {
+      return;
+    }
+    boolean inbound = direction == Direction.INBOUND;
+    try {
+      services.records().insert(new CallRecord(id.value(), channel, direction.name(),
+          inbound ? remoteNumber : null, inbound ? null : remoteNumber, callerName,
+          services.settings().codec().name().toLowerCase(), startedAt));
+      recorded = true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not write the record of call " + id, e);
+    }
+  }
+
+  /** The one way out. Runs once; each step is guarded so a failing step never skips the others. */
+  private void end(EndReason reason, String detail) {
+    if (state == State.ENDED) {
+      return;
+    }
+    State before = state;
+    state = State.ENDED;
+    cancelDeadline();
+    LOG.info(() -> "call " + id + " ends: " + reason + (detail == null ? "" : " (" + detail + ")"));
+    if (reason.endedByUs() && metaKnowsCall) {
+      tellMeta(before);
+    }
+    BridgeResult result = BridgeResult.EMPTY;
+    if (bridge != null) {
+      try {
+        result = bridge.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "closing the bridge of call " + id + " failed", e);
+      }
+    }
+    if (media != null) {
+      try {
+        media.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "releasing the media of call " + id + " failed", e);
+      }
+    }
+    services.registry().remove(this);
+    Instant now = services.clock().instant();
+    BridgeResult usage = result;
+    List<TranscriptEntry> lines = usage.transcript().stream()
+        .map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text()))
+        .toList();
+    if (recorded) {
+      try {
+        services.records().update(id, r -> r.ended(now, reason, detail,
+            new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
+                usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
+            lines, usage.bargeIns()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not complete the record of call " + id, e);
+      }
+    }
+    services.metrics().callEnded(reason.outcome().name(), reason.name());
+    services.live().state(id, State.ENDED.name());
+    ended.complete(reason);
+  }
+
+  /** Before accept Meta is told {@code reject}; after, {@code terminate}. */
+  private void tellMeta(State before) {
+    boolean answered = before == State.ACTIVE || direction == Direction.OUTBOUND;
+    try {
+      if (answered) {
+        services.graph().terminate(id.value());
+      } else {
+        services.graph().reject(id.value());
+      }
+    } catch (GraphApiException e) {
+      LOG.warning(() -> "telling Meta the end of call " + id + " failed: " + e.getMessage());
+      if (recorded) {
+        services.records().update(id, r -> r.addError("graph " + e.operation() + ": " + e.getMessage()));
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

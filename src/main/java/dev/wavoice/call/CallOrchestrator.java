@@ -1,0 +1,211 @@
+package dev.wavoice.call;
+
+import dev.wavoice.CallId;
+import dev.wavoice.bridge.BridgeFactory;
+import dev.wavoice.media.MediaGateway;
+import dev.wavoice.ops.WavoiceMetrics;
+import dev.wavoice.whatsapp.CallStatusReceived;
+import dev.wavoice.whatsapp.CallWebhookReceived;
+import dev.wavoice.whatsapp.Contact;
+import dev.wavoice.whatsapp.GraphApi;
+import dev.wavoice.whatsapp.WebhookCall;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Turns WhatsApp's call webhooks and operator requests into calls: admission (blocked numbers, business
+ * hours, capacity), then one {@link ActiveCall} per call, which does the rest. Unknown call ids are logged
+ * and ignored. On shutdown it stops admitting and ends every live call through the normal end path.
+ */
+@ApplicationScoped
+public class CallOrchestrator {
+
+  private static final Logger LOG = Logger.getLogger(CallOrchestrator.class.getName());
+  private static final Duration OUTBOUND_ID_WAIT = Duration.ofSeconds(10);
+
+  @Resource private ManagedExecutorService executor;
+  @Resource private ManagedScheduledExecutorService scheduler;
+
+  private Config config;
+  private GraphApi graph;
+  private MediaGateway media;
+  private BridgeFactory bridges;
+  private CallRecordStore records;
+  private CallRegistry registry;
+  private WavoiceMetrics metrics;
+  private LiveCallEvents live;
+  private Clock clock;
+  private CallServices services;
+  private volatile boolean admitting = true;
+
+  protected CallOrchestrator() {}
+
+  @Inject
+  public CallOrchestrator(Config config, GraphApi graph, MediaGateway media, BridgeFactory bridges,
+      CallRecordStore records, CallRegistry registry, WavoiceMetrics metrics, LiveCallEvents live, Clock clock) {
+    this.config = config;
+    this.graph = graph;
+    this.media = media;
+    this.bridges = bridges;
+    this.records = records;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.live = live;
+    this.clock = clock;
+  }
+
+  @PostConstruct
+  void init() {
+    services = new CallServices(graph, media, bridges, records, registry, CallSettings.from(config), metrics, live,
+        clock, executor, scheduler);
+    metrics.gauge("wavoice_calls_active", "calls in progress", registry::count);
+  }
+
+  public CallSettings settings() {
+    return services.settings();
+  }
+
+  // ---- WhatsApp
+
+  void onCallWebhook(@ObservesAsync CallWebhookReceived event) {
+    WebhookCall call = event.call();
+    CallId id = new CallId(call.id());
+    if (call.isConnect() && !call.isBusinessInitiated()) {
+      incoming(event, id);
+    } else if (call.isConnect()) {
+      String sdp = call.session() == null ? null : call.session().sdp();
+      registry.await(id, OUTBOUND_ID_WAIT).ifPresentOrElse(
+          c -> c.remoteAnswer(sdp),
+          () -> LOG.warning(() -> "answer for unknown outgoing call " + id + " ignored"));
+    } else if (call.isTerminate()) {
+      registry.find(id).ifPresentOrElse(
+          c -> c.terminatedByMeta(terminateDetail(call)),
+          () -> LOG.info(() -> "terminate for call " + id + ", which is not live here; ignored"));
+    } else {
+      LOG.warning(() -> "call event '" + call.event() + "' for " + id + " ignored");
+    }
+  }
+
+  void onCallStatus(@ObservesAsync CallStatusReceived event) {
+    CallId id = new CallId(event.status().id());
+    String status = event.status().status();
+    if ("REJECTED".equalsIgnoreCase(status)) {
+      registry.find(id).ifPresent(c -> c.notAnswered("the user rejected the call"));
+    } else {
+      LOG.fine(() -> "call " + id + " status " + status);
+    }
+  }
+
+  private void incoming(CallWebhookReceived event, CallId id) {
+    WebhookCall call = event.call();
+    if (registry.find(id).isPresent()) {
+      LOG.info(() -> "connect for call " + id + ", which is already live; ignored");
+      return;
+    }
+    String callerName = event.source().contact(call.from()).map(Contact::name).orElse(null);
+    ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, "whatsapp", call.from(), callerName,
+        event.receivedAt());
+    EndReason refusal = admission(call.from(), event.receivedAt());
+    if (refusal == null && !registry.tryAdmit(id, active, services.settings().maxActive())) {
+      refusal = EndReason.OVER_CAPACITY;
+    }
+    if (call.session() == null || call.session().sdp() == null) {
+      refusal = refusal == null ? EndReason.MEDIA_SETUP_FAILED : refusal;
+    }
+    active.answer(call.session() == null ? null : call.session().sdp(), refusal);
+  }
+
+  private EndReason admission(String from, Instant at) {
+    CallSettings settings = services.settings();
+    if (!admitting) {
+      return EndReason.SHUTDOWN;
+    }
+    if (settings.blockedNumbers().contains(CallSettings.normalizeNumber(from))) {
+      return EndReason.BLOCKED_NUMBER;
+    }
+    if (settings.businessHours().isPresent() && !settings.businessHours().get().isOpen(at)) {
+      return EndReason.OUTSIDE_HOURS;
+    }
+    return null;
+  }
+
+  private static String terminateDetail(WebhookCall call) {
+    StringBuilder detail = new StringBuilder("WhatsApp terminate");
+    if (call.status() != null) {
+      detail.append(", status ").append(call.status());
+    }
+    call.errors().forEach(e -> detail.append(", error ").append(e.code()).append(' ')
+        .append(e.message() != null ? e.message() : e.title()));
+    return detail.toString();
+  }
+
+  // ---- operators
+
+  /** Places a business-initiated call; completes with Meta's call id, or fails with Meta's error. */
+  public CompletableFuture<CallId> dial(String to, String bizOpaqueCallbackData) {
+    CompletableFuture<CallId> placed = new CompletableFuture<>();
+    if (!admitting) {
+      placed.completeExceptionally(new IllegalStateException("wavoice is shutting down"));
+      return placed;
+    }
+    CallId local = new CallId("out-" + UUID.randomUUID());
+    ActiveCall active = new ActiveCall(services, local, ActiveCall.Direction.OUTBOUND, "whatsapp",
+        CallSettings.normalizeNumber(to), null, clock.instant());
+    if (!registry.tryAdmit(local, active, services.settings().maxActive())) {
+      placed.completeExceptionally(new IllegalStateException("at capacity: " + services.settings().maxActive() + " calls"));
+      return placed;
+    }
+    active.dial(CallSettings.normalizeNumber(to), bizOpaqueCallbackData, placed);
+    return placed;
+  }
+
+  public Optional<ActiveCall> find(CallId id) {
+    return registry.find(id);
+  }
+
+  public List<CallView> active() {
+    return registry.active().stream().map(ActiveCall::view).toList();
+  }
+
+  /** Ends a live call as an operator; false when no such call is live. */
+  public boolean hangUp(CallId id) {
+    Optional<ActiveCall> call = registry.find(id);
+    call.ifPresent(c -> c.hangUp(EndReason.OPERATOR_HANGUP, "operator hang-up"));
+    return call.isPresent();
+  }
+
+  // ---- shutdown
+
+  @PreDestroy
+  void shutdown() {
+    admitting = false;
+    List<ActiveCall> calls = registry.active();
+    if (calls.isEmpty()) {
+      return;
+    }
+    LOG.info(() -> "shutting down: ending " + calls.size() + " calls");
+    calls.forEach(c -> c.hangUp(EndReason.SHUTDOWN, "wavoice is shutting down"));
+    try {
+      CompletableFuture.allOf(calls.stream().map(ActiveCall::ended).toArray(CompletableFuture[]::new))
+          .get(services.settings().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warning(() -> "not every call ended within " + services.settings().shutdownGrace() + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.wavoice.call;
+
+import dev.wavoice.bridge.BridgeFactory;
+import dev.wavoice.media.MediaGateway;
+import dev.wavoice.ops.WavoiceMetrics;
+import dev.wavoice.whatsapp.GraphApi;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Everything a call needs from the rest of the application, handed to each {@link ActiveCall}. */
+record CallServices(
+    GraphApi graph,
+    MediaGateway media,
+    BridgeFactory bridges,
+    CallRecordStore records,
+    CallRegistry registry,
+    CallSettings settings,
+    WavoiceMetrics metrics,
+    LiveCallEvents live,
+    Clock clock,
+    Executor executor,
+    ScheduledExecutorService scheduler) {}

@@ -1,0 +1,327 @@
+package dev.wavoice.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.wavoice.CallId;
+import dev.wavoice.WireJson;
+import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.AudioPlane;
+import dev.wavoice.audio.AudioSettings;
+import dev.wavoice.audio.MonotonicClock;
+import dev.wavoice.audio.Pacer;
+import dev.wavoice.bridge.BridgeListener;
+import dev.wavoice.bridge.BridgeMetrics;
+import dev.wavoice.bridge.BridgeSettings;
+import dev.wavoice.bridge.BridgeTimings;
+import dev.wavoice.bridge.CallBridge;
+import dev.wavoice.bridge.CallContext;
+import dev.wavoice.bridge.RealtimeBridgeFactory;
+import dev.wavoice.bridge.TranscriptLine;
+import dev.wavoice.realtime.Prices;
+import dev.wavoice.realtime.RealtimeClient;
+import dev.wavoice.realtime.RealtimeSettings;
+import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
+import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.ToolCatalog;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Benchmark of the bridge: N real bridges (audio plane with the real pacer thread, Realtime client,
+ * barge-in, transcript) in this process, the OpenAI double ({@code OpenAiRealtimeDoubleMain}, lean) and
+ * the RTP load driver ({@link BridgeLoadPeer}) each in their own process, so only the bridge's CPU is
+ * counted. Every call is a conversation: the caller talks 1 s in every 4 s; the double's turn detection
+ * hears it and answers with 3 s of audio (as fast as its socket takes it), which the caller's next turn
+ * interrupts after about 2.5 s: one answer and one barge-in per call every 4 s.
+ *
+ * <p>Per codec mode and number of calls, after a warm-up, it prints one row:
+ *
+ * <ul>
+ *   <li>caller direction: RTP packet in (arrival at the call's socket) → its {@code
+ *       input_audio_buffer.append} handed to the WebSocket, p50/p99, for the packet that completed the
+ *       batch (the bridge's own work) and for the batch's first packet (plus the batching wait);
+ *   <li>bot direction, for answers that began with an empty queue: first delta received → its first
+ *       frame on RTP (p50/p99; includes the wait for the next 20 ms tick), and → queued (the bridge's own
+ *       work);
+ *   <li>pacing, measured by the receiving peer over the frames of each bot turn: jitter |gap − 20 ms|
+ *       p99, bursts (4 or more frames each under 5 ms after the previous), sequence breaks; and the
+ *       pacer thread's own tick lateness p99;
+ *   <li>barge-in: {@code speech_started} received → the call's queue flushed (the next tick sends silence);
+ *   <li>CPU of this process per call (% of a core) and calls per core, heap per call, GC pauses, the
+ *       machine's load average.
+ * </ul>
+ *
+ * Command: see {@code docs/performance.md}. Options: {@code --seconds N} (measured, default 20),
+ * {@code --warmup N} (default 10), {@code --calls 50,100,200}, {@code --codecs pcmu,opus},
+ * {@code --batch-ms 40}.
+ */
+public final class BridgeBenchmark {
+
+  static final String KEY = "sk-bench-bridge";
+  static final int PREPARE_WAVE = 20;
+  static final String ANSWER =
+      "{\"steps\":[{\"kind\":\"audio\",\"ms\":3000,\"frequency_hz\":523.0,\"transcript\":\"Here is a fairly long answer.\"}]}";
+
+  /** What the bridges' timings recorded, thread-safe (HdrHistogram recorders, microseconds). */
+  static final class Timings implements BridgeTimings {
+    final Recorder callerLast = new Recorder(3);
+    final Recorder callerFirst = new Recorder(3);
+    final Recorder botOnWire = new Recorder(3);
+    final Recorder botQueued = new Recorder(3);
+    final Recorder bargeIn = new Recorder(3);
+
+    @Override
+    public void callerAudioSent(long firstArrivalNanos, long lastArrivalNanos, long sentNanos) {
+      callerLast.recordValue(Math.max(0, (sentNanos - lastArrivalNanos) / 1000));
+      callerFirst.recordValue(Math.max(0, (sentNanos - firstArrivalNanos) / 1000));
+    }
+
+    @Override
+    public void botAudioStarted(long deltaNanos, long queuedNanos, long onWireNanos) {
+      botOnWire.recordValue(Math.max(0, (onWireNanos - deltaNanos) / 1000));
+      botQueued.recordValue(Math.max(0, (queuedNanos - deltaNanos) / 1000));
+    }
+
+    @Override
+    public void bargeIn(long eventNanos, long flushedNanos) {
+      bargeIn.recordValue(Math.max(0, (flushedNanos - eventNanos) / 1000));
+    }
+
+    void reset() {
+      callerLast.reset();
+      callerFirst.reset();
+      botOnWire.reset();
+      botQueued.reset();
+      bargeIn.reset();
+    }
+  }
+
+  /** What the bridges told the "call layer". */
+  static final class Listener implements BridgeListener {
+    final AtomicLong failures = new AtomicLong();
+    final AtomicLong ends = new AtomicLong();
+    final AtomicLong lines = new AtomicLong();
+    volatile String lastFailure;
+
+    @Override
+    public void endRequested(String detail) {
+      ends.incrementAndGet();
+    }
+
+    @Override
+    public void failed(String detail) {
+      failures.incrementAndGet();
+      lastFailure = detail;
+    }
+
+    @Override
+    public void firstBotAudio(Instant at) {}
+
+    @Override
+    public void transcriptLine(TranscriptLine line) {
+      lines.incrementAndGet();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = PacerBenchmark.options(args);
+    int seconds = Integer.parseInt(options.getOrDefault("--seconds", "20"));
+    int warmup = Integer.parseInt(options.getOrDefault("--warmup", "10"));
+    int batchMs = Integer.parseInt(options.getOrDefault("--batch-ms", "40"));
+    List<Integer> callCounts = new ArrayList<>();
+    for (String n : options.getOrDefault("--calls", "50,100,200").split(",")) {
+      callCounts.add(Integer.parseInt(n));
+    }
+    List<AudioCodec> codecs = new ArrayList<>();
+    for (String c : options.getOrDefault("--codecs", "pcmu,opus").split(",")) {
+      codecs.add(AudioCodec.fromConfig(c));
+    }
+    System.out.println("## Machine");
+    System.out.println();
+    System.out.println("- date: " + LocalDate.now());
+    System.out.println("- cores: " + Runtime.getRuntime().availableProcessors() + ", memory: "
+        + ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / (1 << 20) + " MiB"
+        + ", CPU: " + PacerBenchmark.cpuModel());
+    System.out.println("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+        + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+    System.out.println("- append batch: " + batchMs + " ms; " + seconds + " s measured after " + warmup + " s warm-up per row");
+    System.out.println();
+    System.out.println("| codec | calls | caller: last packet → append p50 / p99 (µs) | caller: first packet → append p50 / p99 (µs) | bot: delta → queued p50 / p99 (µs) | bot: delta → on RTP p50 / p99 (µs) | pacing jitter p50 / p99 / max (µs) | arrival bursts | seq breaks | pacer tick jitter p99 (µs) | pacer bursts | barge-in flush p50 / p99 / max (µs) | answers from an empty queue / speech starts | CPU per call (% of a core) | calls per core | heap per call (KiB) | GC pauses (count, ms) | failures | OpenAI double / load peer CPU (% of a core) | load average |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (AudioCodec codec : codecs) {
+      for (int calls : callCounts) {
+        try {
+          System.out.println(run(codec, calls, warmup, seconds, batchMs));
+        } catch (Exception failed) {
+          System.out.println("| " + codec + " | " + calls + " | run failed: " + failed + " (load average "
+              + PacerBenchmark.loadAverage() + ") |");
+        }
+      }
+    }
+  }
+
+  static String run(AudioCodec codec, int callCount, int warmup, int seconds, int batchMs) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("java.class.path");
+    List<Process> children = new ArrayList<>();
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      Process openaiProcess = new ProcessBuilder(java, "-Xmx1g", "-cp", classpath,
+          "dev.wavoice.testkit.openai.OpenAiRealtimeDoubleMain", "--port", "0", "--control-port", "0", "--api-key", KEY, "--lean")
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      children.add(openaiProcess);
+      BufferedReader openaiOut = new BufferedReader(new InputStreamReader(openaiProcess.getInputStream()));
+      String announced = openaiOut.readLine();
+      while (announced != null && !announced.startsWith("openai-double ")) {
+        announced = openaiOut.readLine(); // e.g. the JVM's own notices
+      }
+      if (announced == null) {
+        throw new IllegalStateException("the OpenAI double did not start: " + announced);
+      }
+      String wsUrl = announced.split(" ")[1].substring(3);
+      String controlUrl = announced.split(" ")[2].substring(8);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> configured = http.send(HttpRequest.newBuilder(URI.create(controlUrl + "/every-session"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"auto_vad\":true,\"record_audio_text\":false,"
+              + "\"record_input_audio\":false,\"default_turn\":" + ANSWER + "}")).build(), HttpResponse.BodyHandlers.ofString());
+      if (configured.statusCode() != 204) {
+        throw new IllegalStateException("the double refused the session options: " + configured.body());
+      }
+
+      Process peerProcess = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, BridgeLoadPeer.class.getName())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      children.add(peerProcess);
+      BufferedReader peerOut = new BufferedReader(new InputStreamReader(peerProcess.getInputStream()));
+      PrintWriter peerIn = new PrintWriter(peerProcess.getOutputStream(), true);
+      int peerPort = Integer.parseInt(peerOut.readLine().split(" ")[1]);
+      InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort);
+
+      MonotonicClock clock = MonotonicClock.system();
+      Pacer pacer = new Pacer(clock);
+      pacer.start();
+      opened.add(pacer::stop);
+      AudioSettings defaults = AudioSettings.defaults();
+      AudioPlane plane = new AudioPlane(new AudioSettings(InetAddress.getLoopbackAddress(), PacerBenchmark.freeRange(callCount + 10),
+          defaults.reorderDepthFrames(), defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(),
+          defaults.opusComplexity()), pacer, Clock.systemUTC(), clock);
+      RealtimeSettings realtime = new RealtimeSettings(URI.create(wsUrl), KEY, "gpt-realtime", Duration.ofSeconds(20),
+          Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU, "You are the benchmark agent.", "marin", 1.0,
+          new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", null, "near_field",
+          null, Prices.GPT_REALTIME, new ToolCatalog(List.of()));
+      RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create(), null);
+      opened.add(client);
+      Timings timings = new Timings();
+      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, BridgeSettings.defaults().withAppendBatchMs(batchMs),
+          BridgeMetrics.NONE, timings, Clock.systemUTC(), clock);
+      opened.add(factory::close);
+      Listener listener = new Listener();
+
+      System.gc();
+      long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      List<CallBridge> bridges = new ArrayList<>();
+      StringBuilder ports = new StringBuilder();
+      List<CompletableFuture<Void>> wave = new ArrayList<>();
+      for (int i = 0; i < callCount; i++) {
+        CallBridge bridge = factory.create(new CallContext(new CallId("bench-" + i), "whatsapp", "1555000" + i, null, codec),
+            listener);
+        bridges.add(bridge);
+        wave.add(bridge.prepare().toCompletableFuture());
+        ports.append(' ').append(bridge.rtpLeg().local().getPort());
+        if (wave.size() == PREPARE_WAVE || i == callCount - 1) { // calls arrive over time, not all in one instant
+          CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+          wave.clear();
+        }
+      }
+      for (CallBridge bridge : bridges) {
+        bridge.connectRtp(peer);
+        bridge.start();
+      }
+      peerIn.println("START " + codec.name().toLowerCase() + ports);
+
+      Thread.sleep(warmup * 1000L); // a benchmark, not a test: real time is what is measured
+      System.gc();
+      long heapPerCall = (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - heapBefore) / callCount;
+
+      OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      PacerBenchmark.TickRecorder ticks = new PacerBenchmark.TickRecorder();
+      pacer.observeTicks(ticks);
+      timings.reset();
+      peerIn.println("MEASURE");
+      long cpu0 = os.getProcessCpuTime();
+      long openaiCpu0 = cpuNanos(openaiProcess);
+      long peerCpu0 = cpuNanos(peerProcess);
+      long wall0 = System.nanoTime();
+      long[] gc0 = PacerBenchmark.gcPauses();
+      Thread.sleep(seconds * 1000L);
+      long[] gc = PacerBenchmark.gcPauses();
+      long wall = System.nanoTime() - wall0;
+      long cpu = os.getProcessCpuTime() - cpu0;
+      long openaiCpu = cpuNanos(openaiProcess) - openaiCpu0;
+      long peerCpu = cpuNanos(peerProcess) - peerCpu0;
+      peerIn.println("STOP");
+      Map<String, String> peerResult = PacerBenchmark.parseResult(peerOut.readLine());
+      Histogram callerLast = timings.callerLast.getIntervalHistogram();
+      Histogram callerFirst = timings.callerFirst.getIntervalHistogram();
+      Histogram botOnWire = timings.botOnWire.getIntervalHistogram();
+      Histogram botQueued = timings.botQueued.getIntervalHistogram();
+      Histogram bargeIn = timings.bargeIn.getIntervalHistogram();
+      PacerBenchmark.TickRecorder.Snapshot tick = ticks.snapshot();
+      String load = PacerBenchmark.loadAverage();
+
+      for (CallBridge bridge : bridges) {
+        bridge.close();
+      }
+
+      double cpuPerCall = 100.0 * cpu / wall / callCount;
+      return String.format("| %s | %d | %s | %s | %s | %s | %s / %s / %s | %s | %s | %d | %d | %s | %d / %d | %.3f | %.0f | %d | %d, %d | %d%s | %.0f / %.0f | %s |",
+          codec, callCount, p(callerLast), p(callerFirst), p(botQueued), p(botOnWire),
+          peerResult.get("gapP50us"), peerResult.get("gapP99us"), peerResult.get("gapMaxUs"), peerResult.get("bursts"),
+          peerResult.get("sequenceBreaks"), tick.p99Micros(), tick.bursts(),
+          bargeIn.getTotalCount() == 0 ? "–" : bargeIn.getValueAtPercentile(50) + " / " + bargeIn.getValueAtPercentile(99) + " / "
+              + bargeIn.getMaxValue(),
+          botOnWire.getTotalCount(), bargeIn.getTotalCount(), cpuPerCall, 100 / cpuPerCall, heapPerCall / 1024,
+          gc[0] - gc0[0], gc[1] - gc0[1], listener.failures.get(),
+          listener.lastFailure == null ? "" : " (" + listener.lastFailure + ")", 100.0 * openaiCpu / wall, 100.0 * peerCpu / wall,
+          load);
+    } finally {
+      for (AutoCloseable c : opened.reversed()) {
+        c.close(); // the factory closes any bridge still open
+      }
+      for (Process child : children) {
+        child.getOutputStream().close(); // both exit when their input closes
+        if (!child.waitFor(10, TimeUnit.SECONDS)) {
+          child.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** CPU time a child process used so far (its own accounting, from the OS). */
+  private static long cpuNanos(Process process) {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  private static String p(Histogram h) {
+    return h.getTotalCount() == 0 ? "–" : h.getValueAtPercentile(50) + " / " + h.getValueAtPercentile(99);
+  }
+}

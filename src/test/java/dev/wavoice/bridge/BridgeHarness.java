@@ -1,0 +1,144 @@
+package dev.wavoice.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wavoice.CallId;
+import dev.wavoice.WireJson;
+import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.AudioPlane;
+import dev.wavoice.audio.AudioSettings;
+import dev.wavoice.audio.Pacer;
+import dev.wavoice.audio.PortRange;
+import dev.wavoice.realtime.Prices;
+import dev.wavoice.realtime.RealtimeClient;
+import dev.wavoice.realtime.RealtimeSettings;
+import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
+import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.ToolCatalog;
+import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
+import dev.wavoice.whatsapp.GraphApi;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * The real bridge as the call layer uses it, over real sockets: the real audio plane (RTP sockets from
+ * a free loopback range) with a pacer that ticks only when the test says so, the real Realtime client
+ * against the strict OpenAI double, and a {@link KurentoPeer} for Kurento's RtpEndpoint.
+ */
+final class BridgeHarness implements AutoCloseable {
+
+  static final String KEY = "sk-test-bridge-71c3";
+  static final String CALLER = "13175550123";
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final long FRAME_NANOS = Pacer.FRAME_NANOS;
+
+  final ManualClock clock = new ManualClock();
+  final Pacer pacer = new Pacer(clock);
+  final OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(KEY);
+  final KurentoPeer kurento = new KurentoPeer();
+  final RecordingBridgeListener listener = new RecordingBridgeListener();
+  final AudioPlane plane;
+  final RealtimeClient client;
+  final RealtimeBridgeFactory factory;
+  final RealtimeSettings realtimeSettings;
+  private final List<CallBridge> bridges = new ArrayList<>();
+
+  BridgeHarness() {
+    this(UnaryOperator.identity(), BridgeSettings.defaults(), null, BridgeMetrics.NONE);
+  }
+
+  BridgeHarness(UnaryOperator<RealtimeSettings> realtime, BridgeSettings bridge, GraphApi graph, BridgeMetrics metrics) {
+    // the tests speak for the caller themselves (speechStarted/speechStopped): no energy detection
+    openai.configureEverySession(s -> s.autoVad(false));
+    AudioSettings defaults = AudioSettings.defaults();
+    plane = new AudioPlane(new AudioSettings(InetAddress.getLoopbackAddress(), freeRange(4), defaults.reorderDepthFrames(),
+        defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(), defaults.opusComplexity()),
+        pacer, Clock.systemUTC(), clock);
+    realtimeSettings = realtime.apply(new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime",
+        Duration.ofSeconds(3), Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU,
+        "You are the wavoice test agent.", "marin", 1.0,
+        new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", "en",
+        "near_field", null, Prices.GPT_REALTIME, new ToolCatalog(List.of())));
+    client = new RealtimeClient(() -> realtimeSettings, WireJson.create(), graph);
+    factory = new RealtimeBridgeFactory(plane, client, bridge, metrics, BridgeTimings.NONE, Clock.systemUTC(), clock);
+  }
+
+  /** A new bridge for a WhatsApp call, not yet prepared. */
+  RealtimeCallBridge bridge(AudioCodec codec) {
+    return bridge(new CallContext(new CallId("wacid.bridge-" + System.nanoTime()), "whatsapp", CALLER, "Ada", codec));
+  }
+
+  RealtimeCallBridge bridge(CallContext context) {
+    RealtimeCallBridge bridge = (RealtimeCallBridge) factory.create(context, listener);
+    bridges.add(bridge);
+    return bridge;
+  }
+
+  /** As the call layer does up to WhatsApp's accept: prepare (waiting for OpenAI), point RTP at Kurento, start. */
+  RealtimeCallBridge started(AudioCodec codec) {
+    RealtimeCallBridge bridge = bridge(codec);
+    bridge.prepare().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    bridge.connectRtp(kurento.rtpTarget());
+    bridge.start();
+    return bridge;
+  }
+
+  /** Where the caller's RTP goes: the bridge's leg. */
+  static InetSocketAddress leg(CallBridge bridge) {
+    return bridge.rtpLeg().local();
+  }
+
+  /** One pacer tick: exactly one packet reaches Kurento (for the one call), and nothing else. */
+  KurentoPeer.Packet tick() {
+    pacer.tick();
+    clock.advance(FRAME_NANOS);
+    KurentoPeer.Packet packet = kurento.poll();
+    assertThat(packet).as("a packet for the tick").isNotNull();
+    assertThat(kurento.poll()).as("a second packet in the same tick").isNull();
+    return packet;
+  }
+
+  private boolean closed;
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    bridges.forEach(CallBridge::close);
+    factory.close();
+    client.close();
+    kurento.close();
+    openai.close();
+    openai.assertNoViolations();
+  }
+
+  private static PortRange freeRange(int pairs) {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int first = 20_000 + 2 * ThreadLocalRandom.current().nextInt(5_000);
+      List<DatagramSocket> held = new ArrayList<>();
+      try {
+        for (int port = first; port < first + 2 * pairs; port++) {
+          held.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
+        }
+        return new PortRange(first, first + 2 * pairs - 1);
+      } catch (SocketException taken) {
+        // try another stretch
+      } finally {
+        held.forEach(DatagramSocket::close);
+      }
+    }
+    throw new IllegalStateException("no free run of " + pairs + " UDP port pairs on loopback");
+  }
+}

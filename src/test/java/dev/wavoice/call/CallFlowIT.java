@@ -1,0 +1,292 @@
+package dev.wavoice.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.Fixtures;
+import dev.wavoice.testkit.app.AdminClient;
+import dev.wavoice.testkit.app.DoublesStack;
+import dev.wavoice.testkit.app.Stacks;
+import dev.wavoice.testkit.audio.Tones;
+import dev.wavoice.testkit.kms.PipelineDouble;
+import dev.wavoice.testkit.openai.DoubleSession;
+import dev.wavoice.testkit.openai.Turn;
+import dev.wavoice.testkit.whatsapp.GraphRequest;
+import dev.wavoice.testkit.whatsapp.WebhookSender;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Whole calls through the real WAR on Payara Micro, with the WhatsApp, OpenAI and Kurento doubles: a
+ * signed connect is answered by the agent and ended by Meta's terminate, and each way a call can fail or
+ * be refused ends it through the one end path, observed from outside (what reached Meta, OpenAI and
+ * Kurento, the admin API, the database).
+ */
+@Tag("doubles")
+@ExtendWith(Stacks.class)
+class CallFlowIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final double BOT_TONE_HZ = 660;
+
+  private static DoublesStack stack;
+  private static WebhookSender meta;
+  private static AdminClient admin;
+
+  @BeforeAll
+  static void start(DoublesStack doubles) {
+    stack = doubles;
+    meta = doubles.webhooks();
+    admin = doubles.admin();
+  }
+
+  @AfterEach
+  void noProtocolViolationsAndNoCallLeftBehind() {
+    stack.openai.assertNoViolations();
+    assertThat(stack.kms.protocolViolations()).isEmpty();
+    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
+  }
+
+  private static String newCallId() {
+    return "wacid.CF" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private static String connect(String callId) {
+    return Fixtures.withCallId("webhook-connect-user-initiated.json", callId);
+  }
+
+  private static void terminate(String callId) {
+    assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
+  }
+
+  private static List<String> actions(String callId) {
+    return stack.whatsapp.acceptedActions(callId);
+  }
+
+  private static JsonObject endedRecord(String callId) {
+    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
+      HttpResponse<String> response = admin.get("/api/calls/" + callId);
+      if (response.statusCode() != 200) {
+        return null;
+      }
+      JsonObject record = Fixtures.parse(response.body());
+      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
+    });
+  }
+
+  private static Optional<PipelineDouble> pipeline(String callId) {
+    return stack.kms.pipelineTagged("wavoice.call-id", callId);
+  }
+
+  private static DoubleSession nextOpenAiSession(int before) {
+    return stack.openai.awaitSession(before, WAIT);
+  }
+
+  private static boolean live(String callId) {
+    return admin.get("/api/calls").body().contains(callId);
+  }
+
+  @Test
+  void aCallIsAnsweredByTheAgentHeardBothWaysAndEndedByMeta() throws Exception {
+    String callId = newCallId();
+    int sessionsBefore = stack.openai.sessions().size();
+    // the double's caller speaks a steady tone, so the test says when the caller stopped talking
+    stack.openai.configureNextSession(s -> s.autoVad(false)
+        .enqueue(Turn.of().audio(1500, BOT_TONE_HZ, "Hello, this is the wavoice agent.")));
+
+    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+
+    // pre_accept, then accept once media connected, with the same SDP answer
+    Await.until(WAIT, "pre_accept and accept of " + callId, () -> actions(callId).equals(List.of("pre_accept", "accept")));
+    List<GraphRequest> requests = stack.whatsapp.callActions(callId);
+    assertThat(requests.get(0).sdp()).isNotBlank().isEqualTo(requests.get(1).sdp());
+    assertThat(requests.get(0).sdp()).doesNotContain("a=ice-lite").contains("a=setup:active");
+
+    // the caller's audio (the double's 440 Hz tone) reaches OpenAI
+    DoubleSession session = nextOpenAiSession(sessionsBefore);
+    Await.until(WAIT, "caller audio at OpenAI", () -> session.inputAudioBytes() >= 8_000);
+    assertThat(session.received("input_audio_buffer.append")).isNotEmpty();
+    session.speechStarted();
+    session.speechStopped();
+
+    // the agent's audio (660 Hz) reaches the caller through Kurento
+    PipelineDouble pipeline = pipeline(callId).orElseThrow();
+    Await.until(WAIT, "the agent's tone at the caller", () -> {
+      short[] heard = pipeline.webRtc().heardByCaller();
+      short[] tail = Arrays.copyOfRange(heard, Math.max(0, heard.length - 48_000), heard.length);
+      return tail.length > 9_600 && Math.abs(Tones.dominantHz(tail, 48_000) - BOT_TONE_HZ) < 30;
+    });
+    assertThat(live(callId)).isTrue();
+
+    terminate(callId);
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
+    assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(record.getString("direction")).isEqualTo("INBOUND");
+    assertThat(record.getString("from")).isEqualTo("13175550000");
+    assertThat(record.getString("callerName")).isEqualTo("Test Caller");
+    assertThat(record.getJsonNumber("talkTimeMs").longValue()).isPositive();
+    assertThat(record.containsKey("firstBotAudioAt")).isTrue();
+    assertThat(record.getJsonNumber("totalTokens").longValue()).isPositive();
+    assertThat(record.getJsonArray("transcript").toString()).contains("Hello, this is the wavoice agent.");
+
+    // everything released: the pipeline, the OpenAI socket; Meta was not told anything (it ended the call)
+    Await.until(WAIT, "pipeline released", () -> pipeline(callId).isEmpty());
+    Await.until(WAIT, "OpenAI session closed", session::isClosed);
+    assertThat(actions(callId)).containsExactly("pre_accept", "accept");
+    assertThat(live(callId)).isFalse();
+
+    // exactly one record in the database, with its transcript
+    try (Connection db = stack.database();
+        PreparedStatement q = db.prepareStatement("SELECT COUNT(*), MAX(end_reason) FROM call_record WHERE call_id = ?")) {
+      q.setString(1, callId);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getString(2)).isEqualTo("REMOTE_TERMINATE");
+      }
+    }
+  }
+
+  @Test
+  void aDuplicateConnectMakesOneCall() {
+    String callId = newCallId();
+    int sessionsBefore = stack.openai.sessions().size();
+    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "accept", () -> actions(callId).contains("accept"));
+    terminate(callId);
+    endedRecord(callId);
+    assertThat(actions(callId)).containsExactly("pre_accept", "accept");
+    assertThat(stack.openai.sessions().size() - sessionsBefore).isEqualTo(1);
+  }
+
+  @Test
+  void mediaThatNeverConnectsIsNeverAcceptedAndIsRejectedAtTheDeadline() {
+    String callId = newCallId();
+    String silentCaller = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> {
+      JsonObject session = c.getJsonObject("session");
+      String sdp = session.getString("sdp").replace("a=ice-ufrag:6k2qP1R6kBfI/2", "a=ice-ufrag:silentP1R6kBfI/2");
+      return Json.createObjectBuilder(c).add("id", callId)
+          .add("session", Json.createObjectBuilder(session).add("sdp", sdp)).build();
+    }).toString();
+    assertThat(meta.send(silentCaller).statusCode()).isEqualTo(200);
+
+    Await.until(WAIT, "pre_accept", () -> actions(callId).contains("pre_accept"));
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
+    assertThat(record.getString("outcome")).isEqualTo("REJECTED");
+    assertThat(actions(callId)).containsExactly("pre_accept", "reject");
+    Await.until(WAIT, "pipeline released", () -> pipeline(callId).isEmpty());
+  }
+
+  @Test
+  void overCapacityIsRejected() {
+    List<String> calls = List.of(newCallId(), newCallId(), newCallId());
+    for (String id : calls) {
+      assertThat(meta.send(connect(id)).statusCode()).isEqualTo(200);
+      Await.until(WAIT, "accept of " + id, () -> actions(id).contains("accept"));
+    }
+    String extra = newCallId();
+    assertThat(meta.send(connect(extra)).statusCode()).isEqualTo(200);
+    JsonObject record = endedRecord(extra);
+    assertThat(record.getString("endReason")).isEqualTo("OVER_CAPACITY");
+    assertThat(actions(extra)).containsExactly("reject");
+    assertThat(pipeline(extra)).isEmpty();
+    calls.forEach(CallFlowIT::terminate);
+    calls.forEach(CallFlowIT::endedRecord);
+  }
+
+  @Test
+  void openAiRefusingTheSessionRejectsTheCallWithTheReason() {
+    String callId = newCallId();
+    stack.openai.configureNextSession(DoubleSession::mismatchFormats);
+    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("OPENAI_REFUSED");
+    assertThat(record.getString("endDetail")).isNotBlank();
+    assertThat(actions(callId)).doesNotContain("accept").endsWith("reject");
+    Await.until(WAIT, "pipeline released", () -> pipeline(callId).isEmpty());
+  }
+
+  @Test
+  void anOperatorHangsUpThroughTheAdminApi() {
+    String callId = newCallId();
+    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "accept", () -> actions(callId).contains("accept"));
+    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("OPERATOR_HANGUP");
+    assertThat(actions(callId)).containsExactly("pre_accept", "accept", "terminate");
+    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aKurentoRestartMidCallEndsItCleanlyAndNewCallsWorkAfterwards() {
+    String callId = newCallId();
+    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "accept", () -> actions(callId).contains("accept"));
+
+    stack.kms.restart();
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("KMS_RESTARTED");
+    assertThat(actions(callId)).containsExactly("pre_accept", "accept", "terminate");
+
+    Await.until(WAIT, "kurento ready again", () -> stack.app.get("/health/ready").statusCode() == 200);
+    String after = newCallId();
+    assertThat(meta.send(connect(after)).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "accept after the restart", () -> actions(after).contains("accept"));
+    terminate(after);
+    assertThat(endedRecord(after).getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+  }
+
+  @Test
+  void kurentoDownRejectsCallsAndMakesTheAppUnready() {
+    stack.kms.stop();
+    try {
+      Await.until(WAIT, "readiness to report kurento DOWN", () -> {
+        HttpResponse<String> ready = stack.app.get("/health/ready");
+        return ready.statusCode() == 503 && ready.body().contains("\"kurento\"");
+      });
+      String callId = newCallId();
+      assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+      JsonObject record = endedRecord(callId);
+      assertThat(record.getString("endReason")).isEqualTo("KMS_UNAVAILABLE");
+      assertThat(actions(callId)).containsExactly("reject");
+    } finally {
+      stack.kms.startAgain();
+    }
+    Await.until(WAIT, "ready again", () -> stack.app.get("/health/ready").statusCode() == 200);
+  }
+
+  @Test
+  void theAdminApiNeedsTheToken() {
+    AdminClient anonymous = new AdminClient(stack.app, null);
+    AdminClient wrong = new AdminClient(stack.app, "not-the-token");
+    for (AdminClient client : List.of(anonymous, wrong)) {
+      assertThat(client.get("/api/calls").statusCode()).isEqualTo(401);
+      assertThat(client.get("/api/records").statusCode()).isEqualTo(401);
+      assertThat(client.post("/api/calls", "{\"to\":\"13175550000\"}").statusCode()).isEqualTo(401);
+      assertThat(client.post("/api/calls/x/hangup", null).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> ok = admin.get("/api/calls");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).doesNotContain(DoublesStack.ACCESS_TOKEN, DoublesStack.APP_SECRET, DoublesStack.OPENAI_API_KEY);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.wavoice.testkit.app;
+
+import dev.wavoice.testkit.Fixtures;
+import jakarta.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The app's admin API (`/api`), as an operator's script would use it. */
+public final class AdminClient {
+
+  private final PayaraApp app;
+  private final String token;
+
+  public AdminClient(PayaraApp app, String token) {
+    this.app = app;
+    this.token = token;
+  }
+
+  public HttpResponse<String> get(String path) {
+    return app.send(request(path).GET().build());
+  }
+
+  public HttpResponse<String> post(String path, String json) {
+    HttpRequest.Builder request = request(path);
+    if (json == null) {
+      request.POST(HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+    return app.send(request.build());
+  }
+
+  /** The call's record; fails unless the API answers 200. */
+  public JsonObject call(String callId) {
+    HttpResponse<String> response = get("/api/calls/" + callId);
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET /api/calls/" + callId + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return Fixtures.parse(response.body());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(40));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return request;
+  }
+}

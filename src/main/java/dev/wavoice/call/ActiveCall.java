@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +34,8 @@ import java.util.logging.Logger;
  * <p>Incoming: set up media and pre-warm OpenAI in parallel → {@code pre_accept} with the answer → when
  * media has really connected, {@code accept} with the same answer → start the bridge. Outgoing: media
  * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
+ * Softphone (a browser, no Meta): answer the browser's offer → trickled candidates go to Kurento → when
+ * media has connected and OpenAI is ready, start the bridge.
  */
 public final class ActiveCall implements MediaListener, BridgeListener {
 
@@ -39,7 +43,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   public enum Direction { INBOUND, OUTBOUND }
 
-  enum State { SETTING_UP, PRE_ACCEPTED, DIALING, CONNECTING, ACTIVE, ENDED }
+  enum State { SETTING_UP, PRE_ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
 
   private final CallServices services;
   private final SerialExecutor actor;
@@ -49,6 +53,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private final String callerName;
   private final Instant startedAt;
   private final CompletableFuture<EndReason> ended = new CompletableFuture<>();
+  /** The browser of a softphone call; null for WhatsApp calls. */
+  private final SoftphonePeer peer;
+  /** The final lines so far, for a console that starts watching mid-call. */
+  private final List<TranscriptLine> transcript = new CopyOnWriteArrayList<>();
 
   private volatile CallId id;
   private volatile State state = State.SETTING_UP;
@@ -64,7 +72,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
       String callerName, Instant startedAt) {
+    this(services, id, direction, channel, remoteNumber, callerName, startedAt, null);
+  }
+
+  ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
+      String callerName, Instant startedAt, SoftphonePeer peer) {
     this.services = services;
+    this.peer = peer;
     this.actor = new SerialExecutor(services.executor());
     this.id = id;
     this.direction = direction;
@@ -81,6 +95,11 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Completes with the end reason once the call has ended and its record is written. */
   public CompletableFuture<EndReason> ended() {
     return ended;
+  }
+
+  /** The transcript lines so far (final ones only). */
+  public List<TranscriptLine> transcript() {
+    return List.copyOf(transcript);
   }
 
   public CallView view() {
@@ -194,6 +213,78 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     });
   }
 
+  // ---- softphone
+
+  /** Answers a browser's offer: no Meta, the answer goes back to the browser, which trickles its candidates. */
+  void answerSoftphone(String offer, EndReason refusal) {
+    actor.execute(() -> {
+      record();
+      tell(p -> p.created(id));
+      if (refusal != null) {
+        end(refusal, "refused by admission policy");
+        return;
+      }
+      if (!services.media().available()) {
+        end(EndReason.KMS_UNAVAILABLE, "no Kurento Media Server is connected");
+        return;
+      }
+      armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect in time");
+      try {
+        bridge = services.bridges().create(context(), this);
+        prewarm();
+        media = services.media().answer(id, offer, bridge.rtpLeg(), this);
+        services.records().update(id, r -> r.onKms(media.kmsUrl()));
+        bridge.connectRtp(media.rtpTarget());
+        if (state == State.ENDED) {
+          return;
+        }
+        String answer = media.localSdp();
+        tell(p -> p.answer(answer));
+        state = State.ANSWERED;
+        services.live().state(id, state.name());
+        tell(p -> p.state(State.ANSWERED.name()));
+        if (mediaUp) {
+          connectSoftphone();
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    });
+  }
+
+  /** A candidate the browser trickled; it always follows the offer, so the media exists unless set-up failed. */
+  public void remoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
+    actor.execute(() -> {
+      if (state == State.ENDED || media == null) {
+        return;
+      }
+      try {
+        media.addRemoteCandidate(candidate, sdpMid, sdpMLineIndex);
+      } catch (RuntimeException e) {
+        // one bad candidate does not end the call: ICE goes on with the others (or times out)
+        LOG.warning(() -> "call " + id + ": remote candidate refused: " + e.getMessage());
+      }
+    });
+  }
+
+  private void connectSoftphone() {
+    if (awaitPrepared()) {
+      activate();
+    }
+  }
+
+  /** Sends to the browser, if this is a softphone call; a failing browser link never breaks the call. */
+  private void tell(Consumer<SoftphonePeer> message) {
+    if (peer == null) {
+      return;
+    }
+    try {
+      message.accept(peer);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "call " + id + ": telling the softphone failed", e);
+    }
+  }
+
   // ---- ending from outside
 
   void terminatedByMeta(String detail) {
@@ -217,6 +308,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       mediaUp = true;
       switch (state) {
         case PRE_ACCEPTED -> accept();
+        case ANSWERED -> connectSoftphone();
         case CONNECTING -> activate();
         default -> { } // SETTING_UP: accepted right after pre_accept; DIALING: once the answer arrives
       }
@@ -228,6 +320,21 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     actor.execute(() -> end(
         failure.kind() == MediaFailure.Kind.KMS_RESTARTED ? EndReason.KMS_RESTARTED : EndReason.MEDIA_FAILED,
         failure.kind() + ": " + failure.detail()));
+  }
+
+  @Override
+  public boolean tricklesCandidates() {
+    return peer != null;
+  }
+
+  @Override
+  public void localCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
+    // on the call's executor: after the answer has gone out
+    actor.execute(() -> {
+      if (state != State.ENDED) {
+        tell(p -> p.candidate(candidate, sdpMid, sdpMLineIndex));
+      }
+    });
   }
 
   // ---- bridge events (bridge threads)
@@ -255,6 +362,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   @Override
   public void transcriptLine(TranscriptLine line) {
+    transcript.add(line);
     services.live().transcript(id, line);
   }
 
@@ -305,6 +413,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       services.metrics().setupLatency("accept", Duration.between(startedAt, now));
     }
     services.live().state(id, state.name());
+    tell(p -> p.state(State.ACTIVE.name()));
     LOG.info(() -> "call " + id + " connected");
     try {
       bridge.start();
@@ -404,6 +513,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     services.metrics().callEnded(reason.outcome().name(), reason.name());
     services.live().state(id, State.ENDED.name());
+    tell(p -> p.ended(reason, detail));
     ended.complete(reason);
   }
 

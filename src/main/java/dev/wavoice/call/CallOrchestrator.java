@@ -38,6 +38,8 @@ public class CallOrchestrator {
 
   private static final Logger LOG = Logger.getLogger(CallOrchestrator.class.getName());
   private static final Duration OUTBOUND_ID_WAIT = Duration.ofSeconds(10);
+  /** The channel of calls from the browser softphone (WhatsApp calls are {@code whatsapp}). */
+  public static final String SOFTPHONE = "softphone";
 
   @Resource private ManagedExecutorService executor;
   @Resource private ManagedScheduledExecutorService scheduler;
@@ -173,6 +175,24 @@ public class CallOrchestrator {
     }
     active.dial(CallSettings.normalizeNumber(to), bizOpaqueCallbackData, placed);
     return placed;
+  }
+
+  /**
+   * A call from the softphone page: the browser's SDP offer goes through the same call layer as a
+   * WhatsApp call (capacity, Kurento, the bridge, the record, metrics, the one end path), without Meta.
+   * Business hours and blocked numbers do not apply: operators use it to try the agent. The returned call
+   * takes the browser's trickled candidates and its hang-up; everything else reaches {@code peer}.
+   */
+  public ActiveCall softphone(String offer, SoftphonePeer peer) {
+    CallId id = new CallId("softphone-" + UUID.randomUUID());
+    ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, SOFTPHONE, null, null,
+        clock.instant(), peer);
+    EndReason refusal = admitting ? null : EndReason.SHUTDOWN;
+    if (refusal == null && !registry.tryAdmit(id, active, services.settings().maxActive())) {
+      refusal = EndReason.OVER_CAPACITY;
+    }
+    active.answerSoftphone(offer, refusal);
+    return active;
   }
 
   public Optional<ActiveCall> find(CallId id) {

@@ -16,6 +16,8 @@ import org.kurento.client.ErrorEvent;
 import org.kurento.client.Event;
 import org.kurento.client.EventListener;
 import org.kurento.client.IceComponentState;
+import org.kurento.client.IceCandidate;
+import org.kurento.client.IceCandidateFoundEvent;
 import org.kurento.client.IceComponentStateChangedEvent;
 import org.kurento.client.IceGatheringDoneEvent;
 import org.kurento.client.KurentoClient;
@@ -204,6 +206,12 @@ final class KurentoMediaSession implements MediaSession {
         (MediaFlowOutStateChangedEvent e) -> report(MediaEvent.Leg.RTP, MediaEvent.Kind.MEDIA_FLOW_OUT, e.getState().name(), e.getMediaType().name()));
     subscribe(rtp::addErrorListener, (ErrorEvent e) -> kmsError(MediaEvent.Leg.RTP, e));
     subscribe(pipeline::addErrorListener, (ErrorEvent e) -> kmsError(MediaEvent.Leg.PIPELINE, e));
+    if (listener.tricklesCandidates()) {
+      subscribe(webRtc::addIceCandidateFoundListener, (IceCandidateFoundEvent e) -> {
+        IceCandidate c = e.getCandidate();
+        listener.localCandidate(c.getCandidate(), c.getSdpMid(), c.getSdpMLineIndex());
+      });
+    }
   }
 
   private <E extends Event> void subscribe(Function<EventListener<E>, ListenerSubscription> add, EventListener<E> handler) {
@@ -295,6 +303,20 @@ final class KurentoMediaSession implements MediaSession {
         throw asMediaException("applying the callee's answer of call " + callId, e);
       }
       answerApplied = true;
+    }
+  }
+
+  @Override
+  public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
+    if (closed.get()) {
+      throw new IllegalStateException("the media of call " + callId + " is closed");
+    }
+    try {
+      webRtc.addIceCandidate(new IceCandidate(candidate, sdpMid, sdpMLineIndex));
+    } catch (KurentoServerException e) {
+      throw new MediaException(MediaException.Reason.BAD_SDP, "Kurento refused the remote candidate: " + e.getServerMessage(), e);
+    } catch (RuntimeException e) {
+      throw asMediaException("adding a remote candidate of call " + callId, e);
     }
   }
 

@@ -18,4 +18,20 @@ public interface MediaListener {
 
   /** A state change on the pipeline (ICE, DTLS, media flow, errors), for logs and the call's timeline. */
   default void mediaEvent(MediaEvent event) {}
+
+  /**
+   * True when this listener trickles Kurento's ICE candidates to its peer (a browser): the session then
+   * also subscribes to them and reports each through {@link #localCandidate}. WhatsApp does not trickle,
+   * so its calls skip that subscription.
+   */
+  default boolean tricklesCandidates() {
+    return false;
+  }
+
+  /**
+   * One of Kurento's ICE candidates, as found (only when {@link #tricklesCandidates()}). The answer from
+   * {@link MediaGateway#answer} already carries every candidate gathered before it; a trickling peer may
+   * get them again this way, which is harmless.
+   */
+  default void localCandidate(String candidate, String sdpMid, int sdpMLineIndex) {}
 }

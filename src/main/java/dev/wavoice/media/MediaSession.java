@@ -22,6 +22,12 @@ public interface MediaSession extends AutoCloseable {
   /** Outgoing calls only: applies the callee's SDP answer from the {@code connect} webhook. */
   void applyRemoteAnswer(String sdpAnswer);
 
+  /**
+   * A trickled ICE candidate of the remote peer (a browser; WhatsApp does not trickle), as the browser's
+   * {@code RTCIceCandidate} names it. Throws {@link MediaException} ({@code BAD_SDP}) when Kurento refuses it.
+   */
+  void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex);
+
   /** Where wavoice sends its RTP: Kurento's RtpEndpoint (RTCP at port + 1). */
   InetSocketAddress rtpTarget();
 

@@ -111,6 +111,16 @@ public final class RealKms implements AutoCloseable {
     }
   }
 
+  /** Kurento shuts down (SIGTERM) and stays down until {@link #startAgain()}. */
+  public void stop() {
+    stop(false);
+  }
+
+  /** Starts Kurento again on the same port after {@link #stop()}. */
+  public void startAgain() {
+    startProcess();
+  }
+
   /** Kurento crashes (SIGKILL) and starts again on the same port: every object on it is gone. */
   public void restart() {
     stop(true);

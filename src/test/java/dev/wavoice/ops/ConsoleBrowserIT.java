@@ -1,0 +1,85 @@
+package dev.wavoice.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wavoice.testkit.app.RealKmsStack;
+import dev.wavoice.testkit.app.Stacks;
+import dev.wavoice.testkit.browser.Chromium;
+import dev.wavoice.testkit.browser.Pages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+/**
+ * The console in headless Chromium against the WAR on Payara Micro (real Kurento, OpenAI and WhatsApp
+ * doubles): signing in, what a wrong token shows, the status, and a refused outgoing call's message, on a
+ * desktop-sized and a phone-sized window. The live call and its transcript are in SoftphoneBrowserIT.
+ */
+@Tag("browser")
+@ExtendWith(Stacks.class)
+class ConsoleBrowserIT {
+
+  private static Chromium chromium;
+  private static Pages pages;
+
+  @BeforeAll
+  static void start(RealKmsStack stack) {
+    chromium = Chromium.start(440);
+    pages = new Pages(chromium, stack.app.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+  }
+
+  @BeforeEach
+  void signedOut() {
+    pages.openConsole();
+    chromium.script("sessionStorage.clear();");
+    chromium.windowSize(Chromium.DESKTOP);
+    pages.openConsole();
+  }
+
+  @Test
+  void aWrongTokenShowsWhatToCheck() {
+    chromium.windowSize(Chromium.PHONE);
+    chromium.screenshot("console-sign-in-phone");
+    pages.signIn("not-the-token");
+    assertThat(pages.awaitText(By.id("sign-in-message"), "Wrong admin token"))
+        .contains("wavoice.admin.token", "WAVOICE_ADMIN_TOKEN");
+    assertThat(chromium.script("return sessionStorage.getItem('wavoice.admin-token');")).isNull();
+    assertThat(pages.visible(By.id("signed-out")).isDisplayed()).isTrue();
+    chromium.screenshot("console-wrong-token-phone");
+  }
+
+  @Test
+  void signedInTheConsoleShowsStatusCallsAndRecords() {
+    pages.signIn(RealKmsStack.ADMIN_TOKEN);
+    pages.awaitText(By.id("feed-state"), "Live feed: connected");
+    pages.awaitText(By.id("status"), "Kurento (KMS): UP");
+    pages.awaitText(By.id("status"), "OpenAI: configured");
+    assertThat(pages.visible(By.id("calls")).isDisplayed()).isTrue();
+    assertThat(chromium.driver().findElement(By.id("doctor")).isDisplayed())
+        .as("the doctor's section without GET /api/doctor").isFalse();
+    assertThat(chromium.script("return sessionStorage.getItem('wavoice.admin-token');")).isEqualTo(RealKmsStack.ADMIN_TOKEN);
+    chromium.screenshot("console");
+    chromium.windowSize(Chromium.PHONE);
+    chromium.screenshot("console-phone");
+  }
+
+  @Test
+  void aBadNumberForAnOutgoingCallGetsTheServersReason() {
+    pages.signIn(RealKmsStack.ADMIN_TOKEN);
+    pages.visible(By.id("dial-to")).sendKeys("12ab");
+    pages.click(By.cssSelector("#dial button[type=submit]"));
+    assertThat(pages.awaitText(By.id("dial-message"), "Error:")).contains("must be the user's WhatsApp number");
+    chromium.screenshot("console-dial-refused");
+  }
+}

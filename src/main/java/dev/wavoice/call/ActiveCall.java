@@ -356,7 +356,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         return;
       }
       services.records().update(id, r -> r.firstBotAudio(at));
-      services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
+      if (peer == null) { // the set-up histogram counts from Meta's webhook: WhatsApp calls only
+        services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
+      }
     });
   }
 
@@ -409,7 +411,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     Instant now = services.clock().instant();
     acceptedAt = now;
     services.records().update(id, r -> r.accepted(now));
-    if (direction == Direction.INBOUND) {
+    if (direction == Direction.INBOUND && peer == null) {
       services.metrics().setupLatency("accept", Duration.between(startedAt, now));
     }
     services.live().state(id, state.name());

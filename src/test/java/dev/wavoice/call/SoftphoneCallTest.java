@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +69,7 @@ class SoftphoneCallTest {
     LiveCallEvents live = new LiveCallEvents();
     live.subscribe(this, (id, e) -> liveEvents.add(e));
     CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
-        java.util.Set.of(), Optional.empty(), AudioCodec.PCMU);
+        Set.of(), Optional.empty(), AudioCodec.PCMU);
     services = new CallServices(null, media, bridges, records, new CallRegistry(), settings, metrics, live,
         Clock.systemUTC(), pool, scheduler);
   }
@@ -115,6 +117,8 @@ class SoftphoneCallTest {
     assertThat(call.view().state()).isEqualTo("ACTIVE");
     assertThat(call.view().channel()).isEqualTo("softphone");
 
+    call.firstBotAudio(Instant.now());
+    Await.until(WAIT, "the first bot audio in the record", () -> records.byId.get(call.id().value()).firstBotAudioAt() != null);
     TranscriptLine line = new TranscriptLine(TranscriptLine.BOT, Instant.now(), "Hello from the agent.");
     call.transcriptLine(line);
     assertThat(call.transcript()).containsExactly(line);
@@ -130,6 +134,7 @@ class SoftphoneCallTest {
     assertThat(record.acceptedAt()).isNotNull();
     assertThat(record.transcript()).extracting(TranscriptEntry::text).containsExactly("Hello from the agent.");
     assertThat(metrics.ended).containsExactly("COMPLETED/REMOTE_TERMINATE");
+    assertThat(metrics.stages).as("set-up stages (they count from Meta's webhook)").isEmpty();
     assertThat(services.registry().count()).isZero();
     assertThat(liveEvents).extracting(LiveCallEvents.LiveEvent::kind).contains("state", "transcript");
   }
@@ -364,9 +369,10 @@ class SoftphoneCallTest {
 
   private static final class Metrics extends WavoiceMetrics {
     final List<String> ended = new CopyOnWriteArrayList<>();
+    final List<String> stages = new CopyOnWriteArrayList<>();
 
     @Override
-    public void gauge(String name, String description, java.util.function.Supplier<? extends Number> value) {}
+    public void gauge(String name, String description, Supplier<? extends Number> value) {}
 
     @Override
     public void callEnded(String outcome, String reason) {
@@ -374,7 +380,9 @@ class SoftphoneCallTest {
     }
 
     @Override
-    public void setupLatency(String stage, Duration sinceWebhook) {}
+    public void setupLatency(String stage, Duration sinceWebhook) {
+      stages.add(stage);
+    }
 
     @Override
     public void count(String name, String description, long n, Tag... tags) {}

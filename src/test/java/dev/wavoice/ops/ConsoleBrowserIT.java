@@ -16,20 +16,22 @@ import org.openqa.selenium.By;
 
 /**
  * The console in headless Chromium against the WAR on Payara Micro (real Kurento, OpenAI and WhatsApp
- * doubles): signing in, what a wrong token shows, the status, and a refused outgoing call's message, on a
- * desktop-sized and a phone-sized window. The live call and its transcript are in SoftphoneBrowserIT.
+ * doubles): signing in, what a wrong token shows, the status, an outgoing call placed and hung up, and a
+ * refused outgoing call's message, on a desktop-sized and a phone-sized window. The live call and its transcript are in SoftphoneBrowserIT.
  */
 @Tag("browser")
 @ExtendWith(Stacks.class)
 class ConsoleBrowserIT {
 
+  private static RealKmsStack stack;
   private static Chromium chromium;
   private static Pages pages;
 
   @BeforeAll
-  static void start(RealKmsStack stack) {
+  static void start(RealKmsStack real) {
+    stack = real;
     chromium = Chromium.start(440);
-    pages = new Pages(chromium, stack.app.baseUrl());
+    pages = new Pages(chromium, real.app.baseUrl());
   }
 
   @AfterAll
@@ -72,6 +74,27 @@ class ConsoleBrowserIT {
     chromium.screenshot("console");
     chromium.windowSize(Chromium.PHONE);
     chromium.screenshot("console-phone");
+  }
+
+  @Test
+  void anOutgoingCallIsPlacedAndHungUpFromTheConsole() {
+    pages.signIn(RealKmsStack.ADMIN_TOKEN);
+    pages.awaitText(By.id("feed-state"), "Live feed: connected");
+    pages.visible(By.id("dial-to")).sendKeys("+49 151 2345 6789");
+    pages.click(By.cssSelector("#dial button[type=submit]"));
+    String placed = pages.awaitText(By.id("dial-message"), "OK: call placed, id ");
+    String callId = placed.replaceAll("(?s).*id (\\S+)\\. It shows.*", "$1");
+    assertThat(callId).startsWith("wacid.");
+
+    // ringing at the user's (Meta connected it, nobody answers): the console shows it, the operator hangs up
+    By row = By.cssSelector("#calls tr[data-call='" + callId + "']");
+    assertThat(pages.awaitText(row, "dialling")).contains("+4915123456789", "whatsapp");
+    chromium.screenshot("console-outgoing-call");
+    pages.click(By.cssSelector("#calls tr[data-call='" + callId + "'] button"));
+    pages.awaitText(By.id("calls-message"), "OK: hanging up");
+    By record = By.cssSelector("#records tr[data-call='" + callId + "']");
+    assertThat(pages.awaitText(record, "OPERATOR_HANGUP")).contains("whatsapp");
+    assertThat(stack.whatsapp.acceptedActions(callId)).contains("terminate");
   }
 
   @Test

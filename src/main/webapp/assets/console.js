@@ -89,19 +89,22 @@ async function loadStatus() {
 }
 
 async function loadDoctor() {
-  let result;
+  let report;
   try {
-    result = await api('api/doctor');
+    report = await api('api/doctor');
   } catch (e) {
     $('doctor').hidden = true; // not on this server (404), or not allowed: nothing to show
     return;
   }
-  const checks = Array.isArray(result) ? result : (result && (result.checks || result.results)) || [];
+  // {checks: [{id, status: PASS|WARN|FAIL|UNKNOWN, summary, fix}], ready, checkedAt}
+  const checks = (report && report.checks) || [];
   $('doctor').hidden = false;
-  $('doctor-results').replaceChildren(...(checks.length ? checks.map((c) => el('li', {
-    class: /ok|up|pass/i.test(String(c.status || c.result || c.outcome || '')) ? 'up' : 'down',
-    text: `${c.name || c.check || 'check'}: ${c.status || c.result || c.outcome || ''}${c.message || c.detail ? ' — ' + (c.message || c.detail) : ''}`,
-  })) : [el('li', {text: JSON.stringify(result)})]));
+  $('doctor-summary').textContent = `${report.ready ? 'Ready for calls' : 'NOT ready for calls'}`
+    + (report.checkedAt ? ` (checked ${dateTime(report.checkedAt)})` : '');
+  $('doctor-results').replaceChildren(...checks.map((c) => el('li', {
+    class: c.status === 'PASS' ? 'up' : 'down',
+    text: `${c.id}: ${c.status}${c.summary ? ' — ' + c.summary : ''}${c.fix ? ' Fix: ' + c.fix : ''}`,
+  })));
 }
 
 // ---- live calls

@@ -32,8 +32,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * binary from system property {@code wavoice.it.chromium}, driver from {@code wavoice.it.chromedriver})
  * driven through Selenium, kept off the network and able to make WebRTC calls on loopback, with a fake
  * microphone that plays a tone file. Each instance has a fresh profile under {@code target/browser/<id>/}.
- *
- * <p>The flags, and why each is there (what failed without it is in docs/console.md):
+ * The flags, why each is there and what failed without it are in docs/console.md.
  */
 public final class Chromium implements AutoCloseable {
 

@@ -21,6 +21,9 @@ class UnconfiguredIT {
     assertThat(stack.app.get("/health/live").statusCode()).isEqualTo(200);
     HttpResponse<String> ready = stack.app.get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(503);
+    // the call record database works without configuration: an H2 file under ./data, kept across restarts
+    assertThat(ready.body()).contains("\"database\",\"status\":\"UP\"");
+    assertThat(stack.app.dir().resolve("data").resolve("wavoice.mv.db")).exists();
     assertThat(ready.body()).contains(
         "wavoice.whatsapp.app-secret", "wavoice.whatsapp.verify-token",
         "wavoice.whatsapp.access-token", "wavoice.whatsapp.phone-number-id", "wavoice.openai.api-key");

@@ -24,7 +24,7 @@ public final class DoublesStack implements AutoCloseable {
   public static final String BLOCKED_NUMBER = "19995550100";
   /** Small on purpose: the capacity test fills it. */
   public static final int MAX_ACTIVE_CALLS = 3;
-  public static final int MEDIA_TIMEOUT_SECONDS = 6;
+  public static final int MEDIA_TIMEOUT_SECONDS = 12;
   /** The app's {@code wavoice.kurento.instance-tag}: the pipelines it makes on the KMS double carry it. */
   public static final String KURENTO_INSTANCE_TAG = "it-doubles-stack";
 

@@ -10,6 +10,6 @@ public class AdminApi extends Application {
 
   @Override
   public Set<Class<?>> getClasses() {
-    return Set.of(AdminAuthFilter.class, CallsResource.class, ApiErrors.class);
+    return Set.of(AdminAuthFilter.class, CallsResource.class, DoctorResource.class, CallingSettingsResource.class, ApiErrors.class);
   }
 }

@@ -264,8 +264,11 @@ $('dial').addEventListener('submit', async (event) => {
   const to = $('dial-to').value.trim();
   $('dial-message').textContent = `Calling ${to}…`;
   try {
-    const placed = await api('api/calls', {method: 'POST', body: {to}});
-    $('dial-message').textContent = `OK: call placed, id ${placed.callId}. It shows under Live calls while it rings.`;
+    const request = await api('api/calls', {method: 'POST', body: {to}});
+    // 202: Meta needs the user's call permission first; the call is placed when they accept
+    $('dial-message').textContent = request.callId
+      ? `OK: call placed, id ${request.callId}. It shows under Live calls while it rings.`
+      : `Asked ${request.to} for call permission (request ${request.requestId}, ${request.state}); the call is placed when they accept.`;
   } catch (e) {
     handle(e, $('dial-message'));
   }

@@ -11,6 +11,7 @@ import dev.wavoice.media.MediaFailure;
 import dev.wavoice.media.MediaListener;
 import dev.wavoice.media.MediaSession;
 import dev.wavoice.whatsapp.GraphApiException;
+import dev.wavoice.whatsapp.Prerequisite;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,6 +141,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         services.graph().preAccept(id.value(), localSdp);
         state = State.PRE_ACCEPTED;
         Instant now = services.clock().instant();
+        services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
         services.records().update(id, r -> r.preAccepted(now));
         services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
         services.live().state(id, state.name());
@@ -177,6 +179,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         media = services.media().offer(id, bridge.rtpLeg(), this);
         bridge.connectRtp(media.rtpTarget());
         CallId metaId = new CallId(services.graph().connect(to, media.localSdp(), bizOpaqueCallbackData));
+        services.prerequisites().confirmed(services.clock().instant(), Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
         services.registry().alias(metaId, this);
         id = metaId;
         metaKnowsCall = true;
@@ -445,8 +448,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       end(media.reason() == MediaException.Reason.KMS_UNAVAILABLE ? EndReason.KMS_UNAVAILABLE : EndReason.MEDIA_SETUP_FAILED,
           media.reason() + ": " + media.getMessage());
     } else if (e instanceof GraphApiException graph) {
+      // an error naming a missing prerequisite is Meta's own word: the doctor shows it, the record says so
+      String missing = services.prerequisites().failed(graph, "call " + id, services.clock().instant())
+          .map(p -> " — missing prerequisite: " + p.explanation() + " (doctor check " + p.checkId() + ", GET /api/doctor)")
+          .orElse("");
       if (recorded) {
-        services.records().update(id, r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage()));
+        services.records().update(id, r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": "
+            + graph.getMessage() + missing));
       }
       end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
     } else {

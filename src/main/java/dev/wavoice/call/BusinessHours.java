@@ -19,6 +19,9 @@ public final class BusinessHours {
 
   private record Window(Set<DayOfWeek> days, LocalTime open, LocalTime close) {}
 
+  /** One opening window on one day: open from {@code open} until just before {@code close}. */
+  public record DailyWindow(DayOfWeek day, LocalTime open, LocalTime close) {}
+
   private final List<Window> windows;
   private final ZoneId zone;
   private final String spec;
@@ -62,6 +65,23 @@ public final class BusinessHours {
     LocalTime time = local.toLocalTime();
     return windows.stream()
         .anyMatch(w -> w.days().contains(local.getDayOfWeek()) && !time.isBefore(w.open()) && time.isBefore(w.close()));
+  }
+
+  /** The time zone the hours are in. */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** Every window, one per day it applies to, Monday first, then by opening time. */
+  public List<DailyWindow> dailyWindows() {
+    List<DailyWindow> daily = new ArrayList<>();
+    for (DayOfWeek day : DayOfWeek.values()) {
+      windows.stream()
+          .filter(w -> w.days().contains(day))
+          .sorted(java.util.Comparator.comparing(Window::open))
+          .forEach(w -> daily.add(new DailyWindow(day, w.open(), w.close())));
+    }
+    return List.copyOf(daily);
   }
 
   @Override

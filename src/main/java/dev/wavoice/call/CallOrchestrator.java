@@ -8,6 +8,8 @@ import dev.wavoice.whatsapp.CallStatusReceived;
 import dev.wavoice.whatsapp.CallWebhookReceived;
 import dev.wavoice.whatsapp.Contact;
 import dev.wavoice.whatsapp.GraphApi;
+import dev.wavoice.whatsapp.Prerequisite;
+import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.whatsapp.WebhookCall;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -52,6 +54,7 @@ public class CallOrchestrator {
   private CallRegistry registry;
   private WavoiceMetrics metrics;
   private LiveCallEvents live;
+  private PrerequisiteSightings prerequisites;
   private Clock clock;
   private CallServices services;
   private volatile boolean admitting = true;
@@ -60,7 +63,8 @@ public class CallOrchestrator {
 
   @Inject
   public CallOrchestrator(Config config, GraphApi graph, MediaGateway media, BridgeFactory bridges,
-      CallRecordStore records, CallRegistry registry, WavoiceMetrics metrics, LiveCallEvents live, Clock clock) {
+      CallRecordStore records, CallRegistry registry, WavoiceMetrics metrics, LiveCallEvents live,
+      PrerequisiteSightings prerequisites, Clock clock) {
     this.config = config;
     this.graph = graph;
     this.media = media;
@@ -69,13 +73,14 @@ public class CallOrchestrator {
     this.registry = registry;
     this.metrics = metrics;
     this.live = live;
+    this.prerequisites = prerequisites;
     this.clock = clock;
   }
 
   @PostConstruct
   void init() {
     services = new CallServices(graph, media, bridges, records, registry, CallSettings.from(config), metrics, live,
-        clock, executor, scheduler);
+        prerequisites, clock, executor, scheduler);
     metrics.gauge("wavoice_calls_active", "calls in progress", registry::count);
   }
 
@@ -88,6 +93,8 @@ public class CallOrchestrator {
   void onCallWebhook(@ObservesAsync CallWebhookReceived event) {
     WebhookCall call = event.call();
     CallId id = new CallId(call.id());
+    // a signed calls webhook is proof that Meta delivers the calls field here
+    prerequisites.confirmed(event.receivedAt(), Prerequisite.CALLS_WEBHOOK_FIELD);
     if (call.isConnect() && !call.isBusinessInitiated()) {
       incoming(event, id);
     } else if (call.isConnect()) {

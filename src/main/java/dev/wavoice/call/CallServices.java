@@ -4,6 +4,7 @@ import dev.wavoice.bridge.BridgeFactory;
 import dev.wavoice.media.MediaGateway;
 import dev.wavoice.ops.WavoiceMetrics;
 import dev.wavoice.whatsapp.GraphApi;
+import dev.wavoice.whatsapp.PrerequisiteSightings;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ record CallServices(
     CallSettings settings,
     WavoiceMetrics metrics,
     LiveCallEvents live,
+    PrerequisiteSightings prerequisites,
     Clock clock,
     Executor executor,
     ScheduledExecutorService scheduler) {}

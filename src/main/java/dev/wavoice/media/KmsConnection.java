@@ -57,6 +57,7 @@ final class KmsConnection {
   private int failedPings;
   private int failedConnects;
   private String lastProblem = "";
+  private String version = "";
   private ScheduledFuture<?> retry;
   private ScheduledFuture<?> ping;
 
@@ -97,6 +98,13 @@ final class KmsConnection {
   String lastProblem() {
     synchronized (lock) {
       return lastProblem;
+    }
+  }
+
+  /** The version the server reported in its last answer to {@code getInfo}; empty before the first. */
+  String version() {
+    synchronized (lock) {
+      return version;
     }
   }
 
@@ -166,12 +174,14 @@ final class KmsConnection {
           + ", next in " + delay.toMillis() + " ms");
       return;
     }
+    String reported = serverVersion(connected);
     boolean keep;
     synchronized (lock) {
       keep = state != State.CLOSED && generation == attempt;
       if (keep) {
         client = connected;
         state = State.CONNECTED;
+        version = reported;
         nextRetry = settings.retryMin();
         failedPings = 0;
         failedConnects = 0;
@@ -182,8 +192,19 @@ final class KmsConnection {
       connected.destroy();
       return;
     }
-    LOG.info(() -> "connected to Kurento at " + displayUrl);
+    LOG.info(() -> "connected to Kurento at " + displayUrl + (reported.isEmpty() ? "" : " (version " + reported + ")"));
     onConnected.accept(this);
+  }
+
+  /** Asks the server for its version once it is connected; empty when it does not say. */
+  private String serverVersion(KurentoClient c) {
+    try {
+      String v = c.getServerManager().getInfo().getVersion();
+      return v == null ? "" : v;
+    } catch (RuntimeException e) {
+      LOG.fine(() -> "Kurento at " + displayUrl + " did not tell its version: " + rootMessage(e));
+      return "";
+    }
   }
 
   /** Must hold lock. */
@@ -267,10 +288,13 @@ final class KmsConnection {
       return;
     }
     try {
-      c.getServerManager().getInfo();
+      String reported = c.getServerManager().getInfo().getVersion();
       synchronized (lock) {
         if (generation == attempt) {
           failedPings = 0;
+          if (reported != null) {
+            version = reported; // a restarted server may be a new version
+          }
         }
       }
     } catch (RuntimeException e) {

@@ -62,7 +62,7 @@ public final class KurentoPool implements AutoCloseable {
 
   public List<KmsStatus> status() {
     return connections.stream()
-        .map(c -> new KmsStatus(c.displayUrl(), c.state().name(), c.openSessions(), c.lastProblem()))
+        .map(c -> new KmsStatus(c.displayUrl(), c.state().name(), c.openSessions(), c.lastProblem(), c.version()))
         .toList();
   }
 

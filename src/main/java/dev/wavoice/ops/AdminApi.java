@@ -10,6 +10,7 @@ public class AdminApi extends Application {
 
   @Override
   public Set<Class<?>> getClasses() {
-    return Set.of(AdminAuthFilter.class, CallsResource.class, EventsResource.class, ApiErrors.class);
+    return Set.of(AdminAuthFilter.class, CallsResource.class, EventsResource.class, DoctorResource.class,
+        CallingSettingsResource.class, ApiErrors.class);
   }
 }

@@ -1,6 +1,10 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.whatsapp.GraphApiException;
+import dev.wavoice.whatsapp.Prerequisite;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.util.List;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -17,6 +21,31 @@ public class ApiErrors implements ExceptionMapper<Throwable> {
 
   static String body(String error, String message) {
     return Json.createObjectBuilder().add("error", error).add("message", message == null ? "" : message).build().toString();
+  }
+
+  static Response response(Response.Status status, String error, String message) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body(error, message)).build();
+  }
+
+  /** 400 naming every problem: {@code {"error", "message", "problems": [...]}}. */
+  static Response invalid(String error, List<String> problems) {
+    JsonObjectBuilder body = Json.createObjectBuilder().add("error", error).add("message", String.join("; ", problems))
+        .add("problems", Json.createArrayBuilder(problems));
+    return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(body.build().toString()).build();
+  }
+
+  /**
+   * Meta refused something: 409 {@code prerequisite_missing} when its code names a prerequisite (with the
+   * doctor check to look at), 429 {@code rate_limited} when throttled, else 502 {@code graph_error}.
+   */
+  static Response graph(GraphApiException e) {
+    return Prerequisite.ofCode(e.code())
+        .map(p -> response(Response.Status.CONFLICT, "prerequisite_missing", p.explanation() + " (Meta error " + p.code()
+            + "; see check " + p.checkId() + " in GET /api/doctor): " + e.getMessage()))
+        .orElseGet(() -> switch (e.kind()) {
+          case RATE_LIMITED -> response(Response.Status.TOO_MANY_REQUESTS, "rate_limited", e.getMessage());
+          default -> response(Response.Status.BAD_GATEWAY, "graph_error", e.getMessage());
+        });
   }
 
   @Override

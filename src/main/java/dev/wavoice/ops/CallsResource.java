@@ -2,9 +2,12 @@ package dev.wavoice.ops;
 
 import dev.wavoice.CallId;
 import dev.wavoice.call.CallOrchestrator;
+import dev.wavoice.call.CallRequest;
+import dev.wavoice.call.CallRequestRefused;
 import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.call.CallView;
-import dev.wavoice.whatsapp.GraphApiException;
+import dev.wavoice.call.OutboundCalls;
+import jakarta.json.Json;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -18,34 +21,39 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls for operators: the live ones, records with transcripts, hang-up, and placing an outgoing call.
+ * Calls for operators: the live ones, records with transcripts, hang-up, and placing an outgoing call
+ * (with Meta's call permission asked for first when needed).
  */
 @Path("")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class CallsResource {
 
-  /** Body of {@code POST /api/calls}. */
-  public record DialRequest(String to, String bizOpaqueCallbackData) {}
+  /** Body of {@code POST /api/calls}; {@code permissionRequestText} is the text of the permission request, if one is sent. */
+  public record DialRequest(String to, String bizOpaqueCallbackData, String permissionRequestText) {}
 
-  /** Reply of {@code POST /api/calls}. */
-  public record DialReply(String callId) {}
+  /** How long {@code POST /api/calls} waits for a call with permission to be placed before answering 202. */
+  private static final Duration DIAL_WAIT = Duration.ofSeconds(30);
 
   private CallOrchestrator calls;
   private CallRecordStore records;
+  private OutboundCalls outbound;
 
   protected CallsResource() {}
 
   @Inject
-  public CallsResource(CallOrchestrator calls, CallRecordStore records) {
+  public CallsResource(CallOrchestrator calls, CallRecordStore records, OutboundCalls outbound) {
     this.calls = calls;
     this.records = records;
+    this.outbound = outbound;
   }
 
   @GET
@@ -77,6 +85,12 @@ public class CallsResource {
     return Response.accepted().build();
   }
 
+  /**
+   * Places a business-initiated call, asking the user for call permission first when Meta says it is
+   * missing. 201 with the placed call; 202 while the request waits for the user's answer (or the call is
+   * still being placed) — follow it at {@code /api/calls/requests/{id}}; an error status when Meta's
+   * answer rules the call out.
+   */
   @POST
   @Path("calls")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -84,25 +98,59 @@ public class CallsResource {
     if (request == null || request.to() == null || !request.to().replaceAll("[^0-9]", "").matches("\\d{6,15}")) {
       return error(Response.Status.BAD_REQUEST, "bad_request", "'to' must be the user's WhatsApp number (digits)");
     }
-    try {
-      CallId id = calls.dial(request.to(), request.bizOpaqueCallbackData()).get(30, TimeUnit.SECONDS);
-      return Response.status(Response.Status.CREATED).entity(new DialReply(id.value())).build();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof GraphApiException graph) {
-        return switch (graph.kind()) {
-          case NO_CALL_PERMISSION -> error(Response.Status.CONFLICT, "no_call_permission", graph.getMessage());
-          case CALL_LIMIT_REACHED, RATE_LIMITED -> error(Response.Status.TOO_MANY_REQUESTS, "limit_reached", graph.getMessage());
-          default -> error(Response.Status.BAD_GATEWAY, "graph_error", graph.getMessage());
-        };
-      }
-      return error(Response.Status.SERVICE_UNAVAILABLE, "not_placed", cause == null ? e.getMessage() : cause.getMessage());
-    } catch (TimeoutException e) {
-      return error(Response.Status.GATEWAY_TIMEOUT, "timeout", "the call was not placed within 30 s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return error(Response.Status.SERVICE_UNAVAILABLE, "interrupted", "interrupted");
+    if (request.bizOpaqueCallbackData() != null && request.bizOpaqueCallbackData().length() > 512) {
+      return error(Response.Status.BAD_REQUEST, "bad_request", "'bizOpaqueCallbackData' must be at most 512 characters");
     }
+    if (request.permissionRequestText() != null && request.permissionRequestText().length() > 1024) {
+      return error(Response.Status.BAD_REQUEST, "bad_request", "'permissionRequestText' must be at most 1024 characters");
+    }
+    CallRequest call;
+    try {
+      call = outbound.submit(request.to(), request.bizOpaqueCallbackData(), request.permissionRequestText());
+    } catch (CallRequestRefused refused) {
+      return error(status(refused.kind()), refused.error(), refused.getMessage());
+    }
+    if (call.state() == CallRequest.State.DIALING) {
+      try {
+        call.dialed().get(DIAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillDialing) {
+        // answered 202: the request tells the outcome later
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    CallRequest.View view = call.view();
+    return switch (call.state()) {
+      case PLACED -> Response.created(URI.create("calls/" + view.callId())).entity(view).build();
+      case FAILED, DECLINED, EXPIRED -> Response.status(status(call.failure().kind())).type(MediaType.APPLICATION_JSON)
+          .entity(Json.createObjectBuilder().add("error", view.error()).add("message", view.message())
+              .add("requestId", view.requestId()).build().toString())
+          .build();
+      default -> Response.accepted(view).location(URI.create("calls/requests/" + view.requestId())).build();
+    };
+  }
+
+  @GET
+  @Path("calls/requests")
+  public List<CallRequest.View> requests() {
+    return outbound.recent().stream().map(CallRequest::view).toList();
+  }
+
+  @GET
+  @Path("calls/requests/{id}")
+  public CallRequest.View request(@PathParam("id") String id) {
+    return outbound.find(id).map(CallRequest::view).orElseThrow(() -> new NotFoundException("no call request " + id));
+  }
+
+  private static Response.Status status(CallRequestRefused.Kind kind) {
+    return switch (kind) {
+      case CONFLICT, NOT_READY -> Response.Status.CONFLICT;
+      case LIMIT, RATE_LIMITED -> Response.Status.TOO_MANY_REQUESTS;
+      case GRAPH -> Response.Status.BAD_GATEWAY;
+      case UNAVAILABLE -> Response.Status.SERVICE_UNAVAILABLE;
+    };
   }
 
   private static Response error(Response.Status status, String error, String message) {

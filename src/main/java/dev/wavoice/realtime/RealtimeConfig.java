@@ -29,6 +29,7 @@ public class RealtimeConfig implements RequiredSettings {
 
   public static final String URL = "wavoice.openai.url";
   public static final String API_KEY = "wavoice.openai.api-key";
+  public static final String API_URL = "wavoice.openai.api-url";
   public static final String MODEL = "wavoice.openai.model";
   public static final String CONNECT_TIMEOUT_MS = "wavoice.openai.connect-timeout-ms";
   public static final String ROLLOVER_AFTER_SECONDS = "wavoice.openai.rollover-after-seconds";
@@ -91,6 +92,43 @@ public class RealtimeConfig implements RequiredSettings {
       }
     }
     return current;
+  }
+
+  /**
+   * What the doctor needs to ask OpenAI whether the key is accepted: the REST API base
+   * ({@code wavoice.openai.api-url}, by default derived from the Realtime URL), the key and the model.
+   *
+   * @throws IllegalArgumentException naming the key of a bad or missing value
+   */
+  public ModelAccessProbe.Target modelAccessTarget() {
+    String apiKey = text(API_KEY).orElseThrow(() -> new IllegalArgumentException(API_KEY + " is not set"));
+    URI realtime = uri(URL, text(URL).orElse("wss://api.openai.com/v1/realtime"));
+    URI api = text(API_URL).map(value -> httpUri(API_URL, value)).orElseGet(() -> apiUrlFor(realtime));
+    return new ModelAccessProbe.Target(api, apiKey, text(MODEL).orElse("gpt-realtime"));
+  }
+
+  /**
+   * OpenAI's REST base next to a Realtime URL: {@code wss://api.openai.com/v1/realtime} →
+   * {@code https://api.openai.com/v1} ({@code ws} → {@code http}); the path loses its last segment.
+   */
+  static URI apiUrlFor(URI realtime) {
+    String scheme = "wss".equals(realtime.getScheme()) ? "https" : "http";
+    String path = realtime.getRawPath() == null ? "" : realtime.getRawPath().replaceAll("/+$", "");
+    int slash = path.lastIndexOf('/');
+    String parent = slash <= 0 ? "" : path.substring(0, slash);
+    return URI.create(scheme + "://" + realtime.getRawAuthority() + parent);
+  }
+
+  private static URI httpUri(String key, String value) {
+    try {
+      URI uri = URI.create(value.replaceAll("/+$", ""));
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException("not an http:// or https:// URL");
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " must be an https:// URL, was '" + value + "': " + e.getMessage(), e);
+    }
   }
 
   private RealtimeSettings read() {

@@ -4,10 +4,14 @@ import static dev.wavoice.whatsapp.GraphMessages.WHATSAPP;
 
 import dev.wavoice.whatsapp.GraphMessages.CallActionRequest;
 import dev.wavoice.whatsapp.GraphMessages.CallActionResponse;
+import dev.wavoice.whatsapp.GraphMessages.AppSubscriptions;
 import dev.wavoice.whatsapp.GraphMessages.CallPermissions;
+import dev.wavoice.whatsapp.GraphMessages.DebugToken;
 import dev.wavoice.whatsapp.GraphMessages.InteractiveMessageRequest;
 import dev.wavoice.whatsapp.GraphMessages.MessagesResponse;
+import dev.wavoice.whatsapp.GraphMessages.PhoneNumber;
 import dev.wavoice.whatsapp.GraphMessages.PhoneSettings;
+import dev.wavoice.whatsapp.GraphMessages.SubscribedApps;
 import dev.wavoice.whatsapp.GraphMessages.SuccessResponse;
 import dev.wavoice.whatsapp.GraphMessages.TextMessageRequest;
 import jakarta.json.bind.Jsonb;
@@ -131,6 +135,45 @@ public final class GraphApi {
     return send("call_permissions", "GET", path, null, CallPermissions.class, true);
   }
 
+  // ---- the setup (what the doctor reads, and its fixes)
+
+  /** The number's fields as Meta sees it ({@code platform_type}, {@code status}, {@code health_status}, ...). */
+  public PhoneNumber phoneNumber(String fields) {
+    return send("phone_number", "GET", settings.phoneNumberId() + "?fields=" + encode(fields), null, PhoneNumber.class,
+        true, settings.accessToken());
+  }
+
+  /**
+   * What Meta knows about {@code inputToken}: validity, expiry, scopes. {@code bearer} is the app access
+   * token (or the token itself, which may inspect itself).
+   */
+  public DebugToken debugToken(String inputToken, String bearer) {
+    return send("debug_token", "GET", "debug_token?input_token=" + encode(inputToken), null, DebugToken.class, true, bearer);
+  }
+
+  /** The apps subscribed to the WhatsApp Business Account's webhooks. */
+  public SubscribedApps subscribedApps(String wabaId) {
+    return send("subscribed_apps", "GET", wabaId + "/subscribed_apps", null, SubscribedApps.class, true, settings.accessToken());
+  }
+
+  /** Subscribes the app of the access token to the WhatsApp Business Account ({@code POST /<waba-id>/subscribed_apps}). */
+  public void subscribeApp(String wabaId) {
+    SuccessResponse reply = send("subscribed_apps/update", "POST", wabaId + "/subscribed_apps", null, SuccessResponse.class,
+        true, settings.accessToken());
+    if (reply == null || !Boolean.TRUE.equals(reply.success())) {
+      throw new GraphApiException("subscribed_apps/update", 200, null, true, new IOException("reply without success:true"));
+    }
+  }
+
+  /** The app's webhook subscriptions; needs the app access token {@code <app-id>|<app-secret>}. */
+  public AppSubscriptions appSubscriptions(String appId, String appAccessToken) {
+    return send("app_subscriptions", "GET", appId + "/subscriptions", null, AppSubscriptions.class, true, appAccessToken);
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
   // ---- messages
 
   /** Sends a text message; returns the message id. */
@@ -174,13 +217,18 @@ public final class GraphApi {
   }
 
   private <T> T send(String operation, String method, String pathAndQuery, Object body, Class<T> type, boolean repeatable) {
+    return send(operation, method, pathAndQuery, body, type, repeatable, settings.accessToken());
+  }
+
+  private <T> T send(String operation, String method, String pathAndQuery, Object body, Class<T> type, boolean repeatable,
+      String bearer) {
     URI uri = URI.create(settings.baseUrl() + "/" + settings.version() + "/" + pathAndQuery);
     String json = body == null ? null : jsonb.toJson(body);
     for (int attempt = 0; ; attempt++) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
               .timeout(settings.timeout())
-              .header("Authorization", "Bearer " + settings.accessToken())
+              .header("Authorization", "Bearer " + bearer)
               .header("Accept", "application/json");
       if (json != null) {
         request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));

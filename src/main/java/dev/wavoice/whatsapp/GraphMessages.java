@@ -88,4 +88,61 @@ public final class GraphMessages {
   public record MessageContact(String input, String waId) {}
 
   public record MessageRef(String id) {}
+
+  // ---- what the doctor reads
+
+  /** {@code GET /debug_token?input_token=}: what Meta knows about a token. */
+  public record DebugToken(TokenData data) {}
+
+  /**
+   * The token's data; {@code expires_at} 0 means it never expires. For a token Meta cannot validate,
+   * {@code is_valid} is false and {@code error} says why.
+   */
+  public record TokenData(
+      String appId,
+      String application,
+      String type,
+      Long expiresAt,
+      Boolean isValid,
+      List<String> scopes,
+      List<GranularScope> granularScopes,
+      TokenError error) {}
+
+  /** A permission and the objects (e.g. WABA ids) it was granted for. */
+  public record GranularScope(String scope, List<String> targetIds) {}
+
+  public record TokenError(Long code, String message, Long subcode) {}
+
+  /** {@code GET /<phone-number-id>?fields=...}: the number as Meta sees it. */
+  public record PhoneNumber(
+      String id,
+      String displayPhoneNumber,
+      String verifiedName,
+      String platformType,
+      String status,
+      String qualityRating,
+      String messagingLimitTier,
+      HealthStatus healthStatus) {}
+
+  /** Messaging and calling health: {@code AVAILABLE}, {@code LIMITED} or {@code BLOCKED}, per entity. */
+  public record HealthStatus(String canSendMessage, List<HealthEntity> entities) {}
+
+  public record HealthEntity(
+      String entityType, String id, String canSendMessage, String canReceiveCallSip, List<HealthError> errors) {}
+
+  public record HealthError(Long errorCode, String errorDescription, String possibleSolution) {}
+
+  /** {@code GET /<waba-id>/subscribed_apps}: the apps that get this WABA's webhooks. */
+  public record SubscribedApps(List<SubscribedApp> data) {}
+
+  public record SubscribedApp(AppRef whatsappBusinessApiData) {}
+
+  public record AppRef(String id, String link, String name) {}
+
+  /** {@code GET /<app-id>/subscriptions} (app access token): the app's webhook subscriptions. */
+  public record AppSubscriptions(List<AppSubscription> data) {}
+
+  public record AppSubscription(String object, String callbackUrl, Boolean active, List<SubscribedField> fields) {}
+
+  public record SubscribedField(String name, String version) {}
 }

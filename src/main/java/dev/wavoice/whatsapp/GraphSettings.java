@@ -29,6 +29,11 @@ public record GraphSettings(
     baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
+  /** The same Graph API with another timeout and retry count (the doctor reads once, with a short deadline). */
+  public GraphSettings with(Duration newTimeout, int newMaxRetries) {
+    return new GraphSettings(baseUrl, version, phoneNumberId, accessToken, newTimeout, newMaxRetries, retryBase);
+  }
+
   @Override
   public String toString() {
     // the access token stays out of logs and exception messages

@@ -166,8 +166,8 @@ public final class BridgeBenchmark {
         + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
     System.out.println("- append batch: " + batchMs + " ms; " + seconds + " s measured after " + warmup + " s warm-up per row");
     System.out.println();
-    System.out.println("| codec | calls | caller: last packet → append p50 / p99 (µs) | caller: first packet → append p50 / p99 (µs) | bot: delta → queued p50 / p99 (µs) | bot: delta → on RTP p50 / p99 (µs) | pacing jitter p50 / p99 / max (µs) | arrival bursts | seq breaks | pacer tick jitter p99 (µs) | pacer bursts | barge-in flush p50 / p99 / max (µs) | answers from an empty queue / speech starts | CPU per call (% of a core) | calls per core | heap per call (KiB) | GC pauses (count, ms) | failures | OpenAI double / load peer CPU (% of a core) | load average |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| codec | calls | caller: last packet → append p50 / p99 (µs) | caller: first packet → append p50 / p99 (µs) | bot: delta → queued p50 / p99 (µs) | bot: delta → on RTP p50 / p99 (µs) | frames per call per s at the peer (50 = every tick) | pacing jitter p50 / p99 / max (µs) | arrival bursts | seq breaks | pacer tick jitter p99 (µs) | pacer skipped ticks | pacer bursts | barge-in flush p50 / p99 / max (µs) | answers from an empty queue / speech starts | CPU per call (% of a core) | calls per core | heap per call (KiB) | GC pauses (count, ms) | failures | OpenAI double / load peer CPU (% of a core) | load average |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (AudioCodec codec : codecs) {
       for (int calls : callCounts) {
         try {
@@ -272,14 +272,20 @@ public final class BridgeBenchmark {
       long peerCpu0 = cpuNanos(peerProcess);
       long wall0 = System.nanoTime();
       long[] gc0 = PacerBenchmark.gcPauses();
+      long skipped0 = pacer.stats().skippedTicks();
       Thread.sleep(seconds * 1000L);
       long[] gc = PacerBenchmark.gcPauses();
+      long skipped = pacer.stats().skippedTicks() - skipped0;
       long wall = System.nanoTime() - wall0;
       long cpu = os.getProcessCpuTime() - cpu0;
       long openaiCpu = cpuNanos(openaiProcess) - openaiCpu0;
       long peerCpu = cpuNanos(peerProcess) - peerCpu0;
       peerIn.println("STOP");
-      Map<String, String> peerResult = PacerBenchmark.parseResult(peerOut.readLine());
+      String peerLine = peerOut.readLine();
+      if (System.getProperty("bench.debug") != null) {
+        System.err.println(peerLine);
+      }
+      Map<String, String> peerResult = PacerBenchmark.parseResult(peerLine);
       Histogram callerLast = timings.callerLast.getIntervalHistogram();
       Histogram callerFirst = timings.callerFirst.getIntervalHistogram();
       Histogram botOnWire = timings.botOnWire.getIntervalHistogram();
@@ -293,10 +299,11 @@ public final class BridgeBenchmark {
       }
 
       double cpuPerCall = 100.0 * cpu / wall / callCount;
-      return String.format("| %s | %d | %s | %s | %s | %s | %s / %s / %s | %s | %s | %d | %d | %s | %d / %d | %.3f | %.0f | %d | %d, %d | %d%s | %.0f / %.0f | %s |",
+      return String.format("| %s | %d | %s | %s | %s | %s | %.1f | %s / %s / %s | %s | %s | %d | %d | %d | %s | %d / %d | %.3f | %.0f | %d | %d, %d | %d%s | %.0f / %.0f | %s |",
           codec, callCount, p(callerLast), p(callerFirst), p(botQueued), p(botOnWire),
+          Long.parseLong(peerResult.get("packets")) * 1e9 / wall / callCount,
           peerResult.get("gapP50us"), peerResult.get("gapP99us"), peerResult.get("gapMaxUs"), peerResult.get("bursts"),
-          peerResult.get("sequenceBreaks"), tick.p99Micros(), tick.bursts(),
+          peerResult.get("sequenceBreaks"), tick.p99Micros(), skipped, tick.bursts(),
           bargeIn.getTotalCount() == 0 ? "–" : bargeIn.getValueAtPercentile(50) + " / " + bargeIn.getValueAtPercentile(99) + " / "
               + bargeIn.getMaxValue(),
           botOnWire.getTotalCount(), bargeIn.getTotalCount(), cpuPerCall, 100 / cpuPerCall, heapPerCall / 1024,

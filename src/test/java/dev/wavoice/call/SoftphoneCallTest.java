@@ -2,6 +2,7 @@ package dev.wavoice.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.CallId;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.bridge.BridgeFactory;
@@ -71,6 +72,7 @@ class SoftphoneCallTest {
     CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
         Set.of(), Optional.empty(), AudioCodec.PCMU);
     services = new CallServices(null, media, bridges, records, new CallRegistry(), settings, metrics, live,
+        new PrerequisiteSightings(),
         Clock.systemUTC(), pool, scheduler);
   }
 

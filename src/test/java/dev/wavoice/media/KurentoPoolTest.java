@@ -66,6 +66,7 @@ class KurentoPoolTest {
     kms.startAgain();
     media.awaitAvailable();
     assertThat(media.pool.status().get(0).connected()).isTrue();
+    assertThat(media.pool.status().get(0).version()).as("the version the server reported").isEqualTo("7.3.0");
     try (MediaSession session = answer(media, new RecordingListener())) {
       assertThat(session.kmsUrl()).isEqualTo(kms.url());
     }
@@ -151,7 +152,8 @@ class KurentoPoolTest {
   void pingsKeepTheLinkHonestAndALinkThatStopsAnsweringEndsItsCalls() {
     KmsDouble kms = closeLater(KmsDouble.start());
     MediaPlane media = closeLater(MediaPlane.connected(kms.url()));
-    Await.until(DEADLINE, "a ping", () -> kms.requests().stream().anyMatch(r -> r.toString().contains("\"getInfo\"")));
+    // the first getInfo asks the version at connect; a second one is a ping
+    Await.until(DEADLINE, "a ping", () -> kms.requests().stream().filter(r -> r.toString().contains("\"getInfo\"")).count() >= 2);
 
     RecordingListener listener = new RecordingListener();
     MediaSession session = answer(media, listener);

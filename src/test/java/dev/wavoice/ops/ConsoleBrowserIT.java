@@ -78,6 +78,7 @@ class ConsoleBrowserIT {
 
   @Test
   void anOutgoingCallIsPlacedAndHungUpFromTheConsole() {
+    stack.whatsapp.grantCallPermission("4915123456789");
     pages.signIn(RealKmsStack.ADMIN_TOKEN);
     pages.awaitText(By.id("feed-state"), "Live feed: connected");
     pages.visible(By.id("dial-to")).sendKeys("+49 151 2345 6789");
@@ -95,6 +96,17 @@ class ConsoleBrowserIT {
     By record = By.cssSelector("#records tr[data-call='" + callId + "']");
     assertThat(pages.awaitText(record, "OPERATOR_HANGUP")).contains("whatsapp");
     assertThat(stack.whatsapp.acceptedActions(callId)).contains("terminate");
+  }
+
+  @Test
+  void anOutgoingCallWithoutPermissionAsksTheUserFirst() {
+    pages.signIn(RealKmsStack.ADMIN_TOKEN);
+    pages.awaitText(By.id("feed-state"), "Live feed: connected");
+    pages.visible(By.id("dial-to")).sendKeys("+49 151 9876 5432");
+    pages.click(By.cssSelector("#dial button[type=submit]"));
+    assertThat(pages.awaitText(By.id("dial-message"), "Asked "))
+        .contains("4915198765432", "for call permission", "AWAITING_PERMISSION");
+    assertThat(stack.whatsapp.permissionRequestsSentTo("4915198765432")).isEqualTo(1);
   }
 
   @Test

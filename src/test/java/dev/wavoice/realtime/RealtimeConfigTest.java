@@ -55,6 +55,22 @@ class RealtimeConfigTest {
   }
 
   @Test
+  void theRestApiTheDoctorAsksIsNextToTheRealtimeUrlUnlessConfigured() {
+    ModelAccessProbe.Target target = config().modelAccessTarget();
+    assertThat(target.apiUrl()).hasToString("https://api.openai.com/v1");
+    assertThat(target.modelUri()).hasToString("https://api.openai.com/v1/models/gpt-realtime");
+    assertThat(target.toString()).doesNotContain(KEY);
+    assertThat(config(RealtimeConfig.URL, "ws://127.0.0.1:4010/v1/realtime", RealtimeConfig.MODEL, "gpt-realtime-mini")
+        .modelAccessTarget().modelUri()).hasToString("http://127.0.0.1:4010/v1/models/gpt-realtime-mini");
+    assertThat(config(RealtimeConfig.API_URL, "http://127.0.0.1:4011/v1/").modelAccessTarget().apiUrl())
+        .hasToString("http://127.0.0.1:4011/v1");
+    assertThatThrownBy(() -> config(RealtimeConfig.API_URL, "ftp://x/v1").modelAccessTarget())
+        .hasMessageContaining(RealtimeConfig.API_URL);
+    assertThatThrownBy(() -> new RealtimeConfig(MapConfig.of(), WireJson.create()).modelAccessTarget())
+        .hasMessageContaining("wavoice.openai.api-key is not set");
+  }
+
+  @Test
   void theKeyIsRequiredNamedByReadinessAndNeverShown() {
     RealtimeConfig none = new RealtimeConfig(MapConfig.of(), WireJson.create());
     assertThat(none.missingKeys()).containsExactly("wavoice.openai.api-key");

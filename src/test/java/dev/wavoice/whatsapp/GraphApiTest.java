@@ -72,6 +72,7 @@ class GraphApiTest {
 
   @Test
   void callActionBodiesAreExactlyWhatMetaDocuments() {
+    meta.grantCallPermission("13175550000");
     api.preAccept(CALL_ID, ANSWER);
     assertThat(last().body()).isEqualTo(fixture("graph-calls-pre_accept.request.json", ANSWER));
     assertThat(last().path()).isEqualTo("/" + PHONE + "/calls");
@@ -162,6 +163,7 @@ class GraphApiTest {
 
   @Test
   void aConnectWhoseOutcomeIsUnknownIsNeverRepeated() {
+    meta.grantCallPermission("13175550000");
     meta.failNext("calls/connect", 500, MetaErrors.error(138004, "OAuthException", "Connection error", null));
     assertThatThrownBy(() -> api.connect("13175550000", OFFER, null))
         .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.outcomeUnknown()).isTrue());

@@ -31,6 +31,10 @@ public final class AdminClient {
     return app.send(request.build());
   }
 
+  public HttpResponse<String> put(String path, String json) {
+    return app.send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
   /** The call's record; fails unless the API answers 200. */
   public JsonObject call(String callId) {
     HttpResponse<String> response = get("/api/calls/" + callId);

@@ -22,6 +22,10 @@ public final class DoublesStack implements AutoCloseable {
   public static final String ADMIN_TOKEN = "it-admin-token-71b0";
   /** Calls from this number are refused by the app (tests of the webhook alone use it). */
   public static final String BLOCKED_NUMBER = "19995550100";
+  public static final String APP_ID = WhatsAppCloudDouble.DEFAULT_APP_ID;
+  /** Where Meta would deliver webhooks: the double's app subscription points here, and the doctor compares. */
+  public static final String PUBLIC_URL = "https://wavoice.example.test";
+  public static final int DOCTOR_TIMEOUT_MS = 2000;
   /** Small on purpose: the capacity test fills it. */
   public static final int MAX_ACTIVE_CALLS = 3;
   public static final int MEDIA_TIMEOUT_SECONDS = 12;
@@ -42,7 +46,8 @@ public final class DoublesStack implements AutoCloseable {
   }
 
   static DoublesStack start() {
-    WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID);
+    WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID)
+        .app(APP_ID, APP_SECRET).webhookCallbackUrl(PUBLIC_URL + "/webhook");
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
     KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
     try {
@@ -52,9 +57,14 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_WHATSAPP_ACCESS_TOKEN", ACCESS_TOKEN);
       env.put("WAVOICE_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
       env.put("WAVOICE_WHATSAPP_GRAPH_BASE_URL", whatsapp.baseUrl());
+      env.put("WAVOICE_WHATSAPP_WABA_ID", whatsapp.wabaId());
+      env.put("WAVOICE_WHATSAPP_APP_ID", APP_ID);
+      env.put("WAVOICE_PUBLIC_URL", PUBLIC_URL);
+      env.put("WAVOICE_DOCTOR_TIMEOUT_MS", Integer.toString(DOCTOR_TIMEOUT_MS));
       env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
       env.put("WAVOICE_OPENAI_URL", openai.url());
       env.put("WAVOICE_OPENAI_API_KEY", OPENAI_API_KEY);
+      env.put("WAVOICE_OPENAI_API_URL", openai.apiUrl());
       env.put("WAVOICE_KURENTO_URL", kms.url());
       env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");

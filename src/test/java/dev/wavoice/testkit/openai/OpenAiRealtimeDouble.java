@@ -36,6 +36,10 @@ import org.java_websocket.server.WebSocketServer;
  * events are validated before they are sent. Each connection is a {@link DoubleSession} that plays
  * scripted {@link Turn}s and records everything.
  *
+ * <p>Next to the WebSocket, on its own port, a small HTTP server answers what OpenAI's REST API answers
+ * to {@code GET /v1/models/<model>} (see {@link ModelsEndpoint}): the cheap question whether a key is
+ * accepted and a model available.
+ *
  * <p>It runs in the test JVM or in its own process ({@link OpenAiRealtimeDoubleMain}).
  */
 public final class OpenAiRealtimeDouble implements AutoCloseable {
@@ -53,6 +57,7 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
   private final Deque<Consumer<DoubleSession>> nextSessionSetups = new ConcurrentLinkedDeque<>();
   private final AtomicInteger sessionCount = new AtomicInteger();
   private volatile Consumer<DoubleSession> everySessionSetup = s -> {};
+  private final ModelsEndpoint models;
 
   private OpenAiRealtimeDouble(String apiKey, int port) {
     this.apiKey = apiKey;
@@ -72,6 +77,7 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
     if (server.failure != null) {
       throw new IllegalStateException("the OpenAI double could not start", server.failure);
     }
+    models = new ModelsEndpoint(apiKey);
   }
 
   /** Starts on a free loopback port, accepting {@code apiKey}. */
@@ -94,6 +100,16 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
 
   String apiKey() {
     return apiKey;
+  }
+
+  /** {@code http://127.0.0.1:<port>/v1}: OpenAI's REST API base ({@code wavoice.openai.api-url}). */
+  public String apiUrl() {
+    return models.baseUrl();
+  }
+
+  /** The REST endpoint: its requests, and failures a test can queue. */
+  public ModelsEndpoint models() {
+    return models;
   }
 
   // ---- scripting
@@ -165,6 +181,7 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
 
   @Override
   public void close() {
+    models.close();
     try {
       server.stop(1000);
     } catch (InterruptedException e) {

@@ -4,7 +4,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The OpenAI Realtime double in its own process, for load runs that must not count its CPU as
- * wavoice's. Prints one line, {@code openai-double ws=<url> control=<url>}, once it listens, then runs
+ * wavoice's. Prints one line, {@code openai-double ws=<url> control=<url> api=<url>}, once it listens, then runs
  * until its standard input closes or it is stopped.
  *
  * <pre>
@@ -53,7 +53,7 @@ public final class OpenAiRealtimeDoubleMain {
       openai.close();
       stop.countDown();
     }));
-    System.out.println("openai-double ws=" + openai.url() + " control=" + control.url());
+    System.out.println("openai-double ws=" + openai.url() + " control=" + control.url() + " api=" + openai.apiUrl());
     System.out.flush();
     Thread stdin = new Thread(() -> {
       try {

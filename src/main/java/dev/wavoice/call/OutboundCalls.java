@@ -1,0 +1,71 @@
+package dev.wavoice.call;
+
+import dev.wavoice.whatsapp.CallPermissionReplyReceived;
+import dev.wavoice.whatsapp.GraphApi;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Business-initiated call requests in the application: {@link CallRequests} with the orchestrator as
+ * dialer, fed with the permission replies the webhook dispatches.
+ */
+@ApplicationScoped
+public class OutboundCalls {
+
+  public static final String REPLY_TIMEOUT_SECONDS = "wavoice.calls.permission-reply-timeout-seconds";
+  public static final String REQUEST_TEXT = "wavoice.calls.permission-request-text";
+
+  @Resource private ManagedScheduledExecutorService scheduler;
+
+  private GraphApi graph;
+  private CallOrchestrator calls;
+  private Config config;
+  private Clock clock;
+  private CallRequests requests;
+
+  protected OutboundCalls() {}
+
+  @Inject
+  public OutboundCalls(GraphApi graph, CallOrchestrator calls, Config config, Clock clock) {
+    this.graph = graph;
+    this.calls = calls;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @PostConstruct
+  void init() {
+    CallRequests.Settings settings = new CallRequests.Settings(
+        Duration.ofSeconds(config.getOptionalValue(REPLY_TIMEOUT_SECONDS, Long.class).orElse(900L)),
+        config.getOptionalValue(REQUEST_TEXT, String.class).map(String::strip).filter(s -> !s.isEmpty())
+            .orElse("May we call you on WhatsApp?"),
+        1000);
+    requests = new CallRequests(graph, calls::dial, clock, scheduler, settings);
+  }
+
+  /** @see CallRequests#submit */
+  public CallRequest submit(String to, String bizOpaqueCallbackData, String requestText) {
+    return requests.submit(to, bizOpaqueCallbackData, requestText);
+  }
+
+  public Optional<CallRequest> find(String id) {
+    return requests.find(id);
+  }
+
+  public List<CallRequest> recent() {
+    return requests.recent();
+  }
+
+  void onPermissionReply(@ObservesAsync CallPermissionReplyReceived event) {
+    requests.onReply(event);
+  }
+}

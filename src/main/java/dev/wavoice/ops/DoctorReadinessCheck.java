@@ -1,0 +1,39 @@
+package dev.wavoice.ops;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness check {@code doctor}: always UP — a missing prerequisite on Meta's side is not something a
+ * restart or a load balancer can fix — but its data shows the last doctor report: when it ran, whether
+ * the number is ready for calls, and each failing check with its status and summary.
+ */
+@Readiness
+@ApplicationScoped
+public class DoctorReadinessCheck implements HealthCheck {
+
+  private DoctorService doctor;
+
+  protected DoctorReadinessCheck() {}
+
+  @Inject
+  public DoctorReadinessCheck(DoctorService doctor) {
+    this.doctor = doctor;
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    HealthCheckResponseBuilder response = HealthCheckResponse.named("doctor").up();
+    doctor.last().ifPresentOrElse(report -> {
+      response.withData("checkedAt", report.checkedAt().toString()).withData("ready", report.ready());
+      for (DoctorCheck check : report.failing()) {
+        response.withData(check.id(), check.status() + ": " + check.summary());
+      }
+    }, () -> response.withData("checkedAt", "not yet (the start-up examination runs in the background)"));
+    return response.build();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.wavoice.ops;
+
+import dev.wavoice.whatsapp.GraphApiException;
+import java.util.Optional;
+
+/**
+ * The outcome of one read of the doctor: the value, or why there is none (the read failed, timed out,
+ * or could not be made because a setting is missing).
+ */
+record Read<T>(T value, String problem, Throwable failure) {
+
+  static <T> Read<T> of(T value) {
+    return new Read<>(value, null, null);
+  }
+
+  static <T> Read<T> failed(String problem, Throwable failure) {
+    return new Read<>(null, problem, failure);
+  }
+
+  static <T> Read<T> skipped(String why) {
+    return new Read<>(null, why, null);
+  }
+
+  boolean ok() {
+    return problem == null;
+  }
+
+  /** The Graph error, when the read failed with one. */
+  Optional<GraphApiException> graphError() {
+    return failure instanceof GraphApiException e ? Optional.of(e) : Optional.empty();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.wavoice.whatsapp;
+
+import java.time.Instant;
+
+/** Marks webhook traffic as the webhook resource does, for tests outside this package. */
+public final class TrafficSignals {
+
+  private TrafficSignals() {}
+
+  public static void signedDelivery(WebhookTraffic traffic, Instant at) {
+    traffic.signedDelivery(at);
+  }
+
+  public static void verified(WebhookTraffic traffic, Instant at) {
+    traffic.verified(at);
+  }
+
+  public static void refused(WebhookTraffic traffic, Instant at) {
+    traffic.refused(at);
+  }
+}

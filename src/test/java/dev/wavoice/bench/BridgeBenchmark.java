@@ -22,17 +22,10 @@ import dev.wavoice.realtime.RealtimeSettings;
 import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
 import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
 import dev.wavoice.realtime.ToolCatalog;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,39 +174,17 @@ public final class BridgeBenchmark {
   }
 
   static String run(AudioCodec codec, int callCount, int warmup, int seconds, int batchMs) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("java.class.path");
-    List<Process> children = new ArrayList<>();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      Process openaiProcess = new ProcessBuilder(java, "-Xmx1g", "-cp", classpath,
-          "dev.wavoice.testkit.openai.OpenAiRealtimeDoubleMain", "--port", "0", "--control-port", "0", "--api-key", KEY, "--lean")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      children.add(openaiProcess);
-      BufferedReader openaiOut = new BufferedReader(new InputStreamReader(openaiProcess.getInputStream()));
-      String announced = openaiOut.readLine();
-      while (announced != null && !announced.startsWith("openai-double ")) {
-        announced = openaiOut.readLine(); // e.g. the JVM's own notices
-      }
-      if (announced == null) {
-        throw new IllegalStateException("the OpenAI double did not start: " + announced);
-      }
-      String wsUrl = announced.split(" ")[1].substring(3);
-      String controlUrl = announced.split(" ")[2].substring(8);
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> configured = http.send(HttpRequest.newBuilder(URI.create(controlUrl + "/every-session"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"auto_vad\":true,\"record_audio_text\":false,"
-              + "\"record_input_audio\":false,\"default_turn\":" + ANSWER + "}")).build(), HttpResponse.BodyHandlers.ofString());
-      if (configured.statusCode() != 204) {
-        throw new IllegalStateException("the double refused the session options: " + configured.body());
-      }
+      ChildJvm.OpenAiDouble openai = ChildJvm.openAiDouble(KEY);
+      opened.add(openai.jvm());
+      openai.everySession("{\"auto_vad\":true,\"record_audio_text\":false,"
+          + "\"record_input_audio\":false,\"default_turn\":" + ANSWER + "}");
+      String wsUrl = openai.wsUrl();
 
-      Process peerProcess = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, BridgeLoadPeer.class.getName())
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      children.add(peerProcess);
-      BufferedReader peerOut = new BufferedReader(new InputStreamReader(peerProcess.getInputStream()));
-      PrintWriter peerIn = new PrintWriter(peerProcess.getOutputStream(), true);
-      int peerPort = Integer.parseInt(peerOut.readLine().split(" ")[1]);
+      ChildJvm peerJvm = ChildJvm.start(List.of("-Xmx256m"), BridgeLoadPeer.class.getName());
+      opened.add(peerJvm);
+      int peerPort = Integer.parseInt(peerJvm.awaitLine("PORT ").split(" ")[1]);
       InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort);
 
       MonotonicClock clock = MonotonicClock.system();
@@ -256,7 +227,7 @@ public final class BridgeBenchmark {
         bridge.connectRtp(peer);
         bridge.start();
       }
-      peerIn.println("START " + codec.name().toLowerCase() + ports);
+      peerJvm.send("START " + codec.name().toLowerCase() + ports);
 
       Thread.sleep(warmup * 1000L); // a benchmark, not a test: real time is what is measured
       System.gc();
@@ -266,10 +237,10 @@ public final class BridgeBenchmark {
       PacerBenchmark.TickRecorder ticks = new PacerBenchmark.TickRecorder();
       pacer.observeTicks(ticks);
       timings.reset();
-      peerIn.println("MEASURE");
+      peerJvm.send("MEASURE");
       long cpu0 = os.getProcessCpuTime();
-      long openaiCpu0 = cpuNanos(openaiProcess);
-      long peerCpu0 = cpuNanos(peerProcess);
+      long openaiCpu0 = openai.jvm().cpuNanos();
+      long peerCpu0 = peerJvm.cpuNanos();
       long wall0 = System.nanoTime();
       long[] gc0 = PacerBenchmark.gcPauses();
       long skipped0 = pacer.stats().skippedTicks();
@@ -278,10 +249,9 @@ public final class BridgeBenchmark {
       long skipped = pacer.stats().skippedTicks() - skipped0;
       long wall = System.nanoTime() - wall0;
       long cpu = os.getProcessCpuTime() - cpu0;
-      long openaiCpu = cpuNanos(openaiProcess) - openaiCpu0;
-      long peerCpu = cpuNanos(peerProcess) - peerCpu0;
-      peerIn.println("STOP");
-      String peerLine = peerOut.readLine();
+      long openaiCpu = openai.jvm().cpuNanos() - openaiCpu0;
+      long peerCpu = peerJvm.cpuNanos() - peerCpu0;
+      String peerLine = peerJvm.ask("STOP", "RESULT");
       if (System.getProperty("bench.debug") != null) {
         System.err.println(peerLine);
       }
@@ -312,20 +282,9 @@ public final class BridgeBenchmark {
           load);
     } finally {
       for (AutoCloseable c : opened.reversed()) {
-        c.close(); // the factory closes any bridge still open
-      }
-      for (Process child : children) {
-        child.getOutputStream().close(); // both exit when their input closes
-        if (!child.waitFor(10, TimeUnit.SECONDS)) {
-          child.destroyForcibly();
-        }
+        c.close(); // the factory closes any bridge still open; the children exit when their input closes
       }
     }
-  }
-
-  /** CPU time a child process used so far (its own accounting, from the OS). */
-  private static long cpuNanos(Process process) {
-    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   private static String p(Histogram h) {

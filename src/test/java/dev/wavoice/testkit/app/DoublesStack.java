@@ -46,34 +46,15 @@ public final class DoublesStack implements AutoCloseable {
   }
 
   static DoublesStack start() {
-    WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID)
-        .app(APP_ID, APP_SECRET).webhookCallbackUrl(PUBLIC_URL + "/webhook");
+    WhatsAppCloudDouble whatsapp = startWhatsApp();
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
     KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
     try {
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("WAVOICE_WHATSAPP_APP_SECRET", APP_SECRET);
-      env.put("WAVOICE_WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
-      env.put("WAVOICE_WHATSAPP_ACCESS_TOKEN", ACCESS_TOKEN);
-      env.put("WAVOICE_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
-      env.put("WAVOICE_WHATSAPP_GRAPH_BASE_URL", whatsapp.baseUrl());
-      env.put("WAVOICE_WHATSAPP_WABA_ID", whatsapp.wabaId());
-      env.put("WAVOICE_WHATSAPP_APP_ID", APP_ID);
-      env.put("WAVOICE_PUBLIC_URL", PUBLIC_URL);
-      env.put("WAVOICE_DOCTOR_TIMEOUT_MS", Integer.toString(DOCTOR_TIMEOUT_MS));
-      env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
-      env.put("WAVOICE_OPENAI_URL", openai.url());
-      env.put("WAVOICE_OPENAI_API_KEY", OPENAI_API_KEY);
-      env.put("WAVOICE_OPENAI_API_URL", openai.apiUrl());
-      env.put("WAVOICE_KURENTO_URL", kms.url());
-      env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
+      Map<String, String> env = appEnv(whatsapp, openai.url(), openai.apiUrl(), kms.url(), PayaraApp.workDir("doubles").resolve("data"));
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
-      env.put("WAVOICE_ADMIN_TOKEN", ADMIN_TOKEN);
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
-      // AUTO_SERVER lets the tests read the records from the running app's H2 file
-      env.put("WAVOICE_DB_URL", "jdbc:h2:file:" + PayaraApp.workDir("doubles").resolve("data").toAbsolutePath() + "/wavoice;AUTO_SERVER=TRUE");
       return new DoublesStack(whatsapp, openai, kms, PayaraApp.start("doubles", env));
     } catch (RuntimeException e) {
       kms.close();
@@ -81,6 +62,39 @@ public final class DoublesStack implements AutoCloseable {
       openai.close();
       throw e;
     }
+  }
+
+  /**
+   * The app's configuration against doubles: the WhatsApp double (this stack's secrets and ids), the
+   * OpenAI double and Kurento at these URLs, the call record database (H2 in mixed mode, so tests can
+   * read it while the app runs) in {@code dataDir}. A mutable map: callers add their own settings.
+   */
+  public static Map<String, String> appEnv(WhatsAppCloudDouble whatsapp, String openaiUrl, String openaiApiUrl, String kurentoUrl,
+      java.nio.file.Path dataDir) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("WAVOICE_WHATSAPP_APP_SECRET", APP_SECRET);
+    env.put("WAVOICE_WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
+    env.put("WAVOICE_WHATSAPP_ACCESS_TOKEN", ACCESS_TOKEN);
+    env.put("WAVOICE_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+    env.put("WAVOICE_WHATSAPP_GRAPH_BASE_URL", whatsapp.baseUrl());
+    env.put("WAVOICE_WHATSAPP_WABA_ID", whatsapp.wabaId());
+    env.put("WAVOICE_WHATSAPP_APP_ID", APP_ID);
+    env.put("WAVOICE_PUBLIC_URL", PUBLIC_URL);
+    env.put("WAVOICE_DOCTOR_TIMEOUT_MS", Integer.toString(DOCTOR_TIMEOUT_MS));
+    env.put("WAVOICE_WEBHOOK_MAX_BODY_BYTES", "65536");
+    env.put("WAVOICE_OPENAI_URL", openaiUrl);
+    env.put("WAVOICE_OPENAI_API_KEY", OPENAI_API_KEY);
+    env.put("WAVOICE_OPENAI_API_URL", openaiApiUrl);
+    env.put("WAVOICE_KURENTO_URL", kurentoUrl);
+    env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
+    env.put("WAVOICE_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("WAVOICE_DB_URL", "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/wavoice;AUTO_SERVER=TRUE");
+    return env;
+  }
+
+  /** A doubled WhatsApp Cloud API with this stack's token, phone number, app and webhook subscription. */
+  public static WhatsAppCloudDouble startWhatsApp() {
+    return WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID).app(APP_ID, APP_SECRET).webhookCallbackUrl(PUBLIC_URL + "/webhook");
   }
 
   public WebhookSender webhooks() {

@@ -27,17 +27,20 @@ import java.util.concurrent.TimeUnit;
 public final class PayaraApp implements AutoCloseable {
 
   private static final Duration START_DEADLINE = Duration.ofSeconds(180);
+  private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
   private final String name;
   private final Map<String, String> env;
+  private final List<String> jvmOptions;
   private final Path dir;
   private final int port;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private Process process;
 
-  private PayaraApp(String name, Map<String, String> env) {
+  private PayaraApp(String name, Map<String, String> env, List<String> jvmOptions) {
     this.name = name;
     this.env = new LinkedHashMap<>(env);
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.dir = workDir(name);
     this.port = Ports.freeTcpPort();
   }
@@ -49,7 +52,12 @@ public final class PayaraApp implements AutoCloseable {
 
   /** Starts the app with this configuration and waits until it is live (readiness may still be DOWN). */
   public static PayaraApp start(String name, Map<String, String> env) {
-    PayaraApp app = new PayaraApp(name, env);
+    return start(name, env, DEFAULT_JVM_OPTIONS);
+  }
+
+  /** As {@link #start(String, Map)}, with these options for the app's JVM instead of the tests' small serial-GC heap. */
+  public static PayaraApp start(String name, Map<String, String> env, List<String> jvmOptions) {
+    PayaraApp app = new PayaraApp(name, env, jvmOptions);
     app.startProcess();
     return app;
   }
@@ -63,7 +71,8 @@ public final class PayaraApp implements AutoCloseable {
       Files.createDirectories(dir);
       // a runtime directory left by an earlier run still holds that run's deployment: start clean
       deleteTree(dir.resolve("runtime"));
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC"));
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(jvmOptions);
       command.addAll(List.of(
           "-jar", Path.of(payara).toAbsolutePath().toString(),
           "--deploy", war.toAbsolutePath().toString(),
@@ -110,6 +119,11 @@ public final class PayaraApp implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The process id of the app's JVM (its CPU time, threads and open files are read from the OS). */
+  public long pid() {
+    return process.pid();
   }
 
   public Path dir() {

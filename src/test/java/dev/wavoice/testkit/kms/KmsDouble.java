@@ -55,30 +55,42 @@ public final class KmsDouble implements AutoCloseable {
   private static final String PATH = "/kurento";
 
   /** How the double starts: port (0 = any free one), its RTP/ICE port range, the virtual callers' behaviour. */
-  public record Options(int port, int minPort, int maxPort, boolean autoConnectCallers, double callerToneHz) {
+  public record Options(int port, int minPort, int maxPort, boolean autoConnectCallers, double callerToneHz,
+      CallerSpeech callerSpeech, boolean keepHeardAudio) {
 
     public static Options defaults() {
-      return new Options(0, 42000, 42999, false, 0);
+      return new Options(0, 42000, 42999, false, 0, null, true);
     }
 
     public Options port(int p) {
-      return new Options(p, minPort, maxPort, autoConnectCallers, callerToneHz);
+      return new Options(p, minPort, maxPort, autoConnectCallers, callerToneHz, callerSpeech, keepHeardAudio);
     }
 
     public Options ports(int min, int max) {
-      return new Options(port, min, max, autoConnectCallers, callerToneHz);
+      return new Options(port, min, max, autoConnectCallers, callerToneHz, callerSpeech, keepHeardAudio);
     }
 
     /** Callers connect (ICE/DTLS events) as soon as their endpoint has negotiated and gathered. */
     public Options autoConnectCallers(boolean on) {
-      return new Options(port, minPort, maxPort, on, callerToneHz);
+      return new Options(port, minPort, maxPort, on, callerToneHz, callerSpeech, keepHeardAudio);
     }
 
     /** Connected callers that have nothing queued speak this tone (0 = silence). */
     public Options callerToneHz(double hz) {
-      return new Options(port, minPort, maxPort, autoConnectCallers, hz);
+      return new Options(port, minPort, maxPort, autoConnectCallers, hz, callerSpeech, keepHeardAudio);
+    }
+
+    /** Callers speak their tone in turns ({@code null}: without pause); silent frames in between. */
+    public Options callerSpeech(CallerSpeech speech) {
+      return new Options(port, minPort, maxPort, autoConnectCallers, callerToneHz, speech, keepHeardAudio);
+    }
+
+    /** Whether what callers hear is kept for {@link WebRtcEndpointDouble#heardByCaller()} (off for long load runs). */
+    public Options keepHeardAudio(boolean keep) {
+      return new Options(port, minPort, maxPort, autoConnectCallers, callerToneHz, callerSpeech, keep);
     }
   }
+
 
   final Object lock = new Object();
   private final Options options;
@@ -100,6 +112,7 @@ public final class KmsDouble implements AutoCloseable {
   private final List<JsonObject> requests = new CopyOnWriteArrayList<>();
   private final List<JsonObject> errorsSent = new CopyOnWriteArrayList<>();
   private final List<String> protocolViolations = new CopyOnWriteArrayList<>();
+  private final BotAudioArrivals arrivals = new BotAudioArrivals();
   private volatile Server server;
 
   private KmsDouble(Options options, int port) {
@@ -168,6 +181,11 @@ public final class KmsDouble implements AutoCloseable {
   /** Requests that broke the protocol (bad JSON, missing jsonrpc, ...). */
   public List<String> protocolViolations() {
     return List.copyOf(protocolViolations);
+  }
+
+  /** What wavoice's RTP brought to the callers, as timed at arrival (for load runs). */
+  public BotAudioArrivals arrivals() {
+    return arrivals;
   }
 
   public List<PipelineDouble> pipelines() {
@@ -692,6 +710,14 @@ public final class KmsDouble implements AutoCloseable {
 
   double callerToneHz() {
     return options.callerToneHz();
+  }
+
+  CallerSpeech callerSpeech() {
+    return options.callerSpeech();
+  }
+
+  boolean keepsHeardAudio() {
+    return options.keepHeardAudio();
   }
 
   /** A port number in the double's range (ICE candidates; nothing listens there). */

@@ -1,5 +1,10 @@
 package dev.wavoice.testkit.kms;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -8,17 +13,24 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(deps) dev.wavoice.testkit.kms.KmsDoubleMain \
- *     [--port 8888] [--ports 42000-42999] [--auto-connect] [--caller-tone 440]
+ *     [--port 8888] [--ports 42000-42999] [--auto-connect] [--caller-tone 440] [--caller-speech 1000/3000,5000]
+ *     [--lean] [--control-stdin]
  * </pre>
  *
- * It prints its URL and runs until stopped (SIGTERM/SIGINT).
+ * It prints its URL and runs until stopped (SIGTERM/SIGINT). {@code --caller-speech} makes callers talk
+ * in turns ({@link CallerSpeech}); {@code --lean} keeps nothing of what callers hear. With
+ * {@code --control-stdin} it also reads commands on its standard input and exits when it closes:
+ * {@code STATS} prints {@code STATS pipelines=N key=value...} (the {@link BotAudioArrivals} figures),
+ * {@code RESET} clears them, {@code FIRST-AUDIO} prints {@code FIRST-AUDIO callId=nanos...} (each call's
+ * first audible frame from wavoice, {@code System.nanoTime()} of this machine).
  */
 public final class KmsDoubleMain {
 
   private KmsDoubleMain() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, IOException {
     KmsDouble.Options options = KmsDouble.Options.defaults();
+    boolean controlStdin = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> options = options.port(Integer.parseInt(args[++i]));
@@ -28,8 +40,12 @@ public final class KmsDoubleMain {
         }
         case "--auto-connect" -> options = options.autoConnectCallers(true);
         case "--caller-tone" -> options = options.callerToneHz(Double.parseDouble(args[++i]));
+        case "--caller-speech" -> options = options.callerSpeech(CallerSpeech.parse(args[++i]));
+        case "--lean" -> options = options.keepHeardAudio(false);
+        case "--control-stdin" -> controlStdin = true;
         default -> {
-          System.err.println("usage: KmsDoubleMain [--port N] [--ports MIN-MAX] [--auto-connect] [--caller-tone HZ]");
+          System.err.println("usage: KmsDoubleMain [--port N] [--ports MIN-MAX] [--auto-connect] [--caller-tone HZ]"
+              + " [--caller-speech TALK/PAUSE,...] [--lean] [--control-stdin]");
           System.exit(2);
         }
       }
@@ -41,6 +57,33 @@ public final class KmsDoubleMain {
       stopped.countDown();
     }));
     System.out.println("KMS double listening on " + kms.url());
+    System.out.flush();
+    if (controlStdin) {
+      serve(kms);
+      System.exit(0);
+    }
     stopped.await();
+  }
+
+  private static void serve(KmsDouble kms) throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line; (line = in.readLine()) != null; ) {
+      switch (line.strip()) {
+        case "STATS" -> System.out.println("STATS pipelines=" + kms.pipelines().size() + join(kms.arrivals().figures()));
+        case "RESET" -> {
+          kms.arrivals().reset();
+          System.out.println("RESET");
+        }
+        case "FIRST-AUDIO" -> System.out.println("FIRST-AUDIO" + join(kms.arrivals().takeFirstAudio()));
+        default -> System.out.println("ERROR unknown command " + line);
+      }
+      System.out.flush();
+    }
+  }
+
+  private static String join(Map<String, Long> values) {
+    StringBuilder line = new StringBuilder();
+    values.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+    return line.toString();
   }
 }

@@ -66,6 +66,7 @@ public final class PipelineDouble extends MediaObjectDouble {
       kms.forget(element);
       element.release();
     }
+    kms.arrivals().released(this);
     super.release();
   }
 }

@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RtpEndpointDouble extends ElementDouble {
 
   static final Set<String> RTP_EVENTS;
+  /** The tag wavoice puts on each call's pipeline. */
+  static final String CALL_ID_TAG = "wavoice.call-id";
+  private static final int AUDIBLE_LEVEL = 200;
 
   static {
     Set<String> events = new HashSet<>(ELEMENT_EVENTS);
@@ -201,6 +204,7 @@ public final class RtpEndpointDouble extends ElementDouble {
         }
         flowOut(true);
         short[] pcm = fromRemote.decode(packet.payload());
+        kms.arrivals().arrived(pipeline, pipeline.tags.get(CALL_ID_TAG), packet.sequence(), audible(pcm), packet.arrivalNanos());
         for (int at = 0; at + DoubleAudio.SAMPLES_48K_PER_FRAME <= pcm.length; at += DoubleAudio.SAMPLES_48K_PER_FRAME) {
           short[] frame = java.util.Arrays.copyOfRange(pcm, at, at + DoubleAudio.SAMPLES_48K_PER_FRAME);
           for (ElementDouble sink : audioSinks()) {
@@ -281,6 +285,16 @@ public final class RtpEndpointDouble extends ElementDouble {
       rtpSocket.close();
       rtcpSocket.close();
     }
+  }
+
+  /** Bot audio, not the silence wavoice sends between turns (µ-law or Opus silence decodes to about zero). */
+  private static boolean audible(short[] pcm) {
+    for (short sample : pcm) {
+      if (sample > AUDIBLE_LEVEL || sample < -AUDIBLE_LEVEL) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void line(StringBuilder sdp, String line) {

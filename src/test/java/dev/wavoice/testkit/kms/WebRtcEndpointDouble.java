@@ -71,6 +71,9 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   private int framesFromCaller;
   private int framesDropped;
   private long toneSamples;
+  /** Where this caller is in its {@link CallerSpeech} cycle: a random start, so callers do not talk in step. */
+  private long speechFrame = ThreadLocalRandom.current().nextInt(1 << 16);
+  private boolean wasTalking;
 
   WebRtcEndpointDouble(KmsDouble kms, String id, String ownerSession, PipelineDouble pipeline) {
     super(kms, id, "WebRtcEndpoint", ownerSession, pipeline);
@@ -498,8 +501,18 @@ public final class WebRtcEndpointDouble extends ElementDouble {
     }
     short[] frame = fromCaller.poll();
     if (frame == null && kms.callerToneHz() > 0) {
-      frame = dev.wavoice.testkit.audio.Tones.sine(kms.callerToneHz(), 48_000, toneSamples, DoubleAudio.SAMPLES_48K_PER_FRAME, 8000);
-      toneSamples += DoubleAudio.SAMPLES_48K_PER_FRAME;
+      CallerSpeech speech = kms.callerSpeech();
+      boolean talking = speech == null || speech.talking(speechFrame++);
+      if (talking) {
+        if (speech != null && !wasTalking) {
+          kms.arrivals().callerTalks(pipeline, System.nanoTime());
+        }
+        frame = dev.wavoice.testkit.audio.Tones.sine(kms.callerToneHz(), 48_000, toneSamples, DoubleAudio.SAMPLES_48K_PER_FRAME, 8000);
+        toneSamples += DoubleAudio.SAMPLES_48K_PER_FRAME;
+      } else {
+        frame = new short[DoubleAudio.SAMPLES_48K_PER_FRAME];
+      }
+      wasTalking = talking;
     }
     if (frame == null) {
       return;
@@ -521,7 +534,7 @@ public final class WebRtcEndpointDouble extends ElementDouble {
       return;
     }
     flowIn(true);
-    if (heardLength + pcm48k.length > MAX_HEARD_SAMPLES) {
+    if (!kms.keepsHeardAudio() || heardLength + pcm48k.length > MAX_HEARD_SAMPLES) {
       return;
     }
     if (heardLength + pcm48k.length > heard.length) {

@@ -102,6 +102,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
   private final List<GraphRequest> requests = new CopyOnWriteArrayList<>();
+  private volatile java.util.function.Consumer<GraphRequest> requestObserver = request -> {};
   private final Map<String, Deque<Failure>> failures = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> stalls = new ConcurrentHashMap<>();
   private final Map<String, String> preAcceptedSdp = new ConcurrentHashMap<>();
@@ -179,6 +180,11 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   public List<GraphRequest> requests() {
     return List.copyOf(requests);
+  }
+
+  /** Called with each request as it is answered, on the double's thread (load runs time them; keep it short). */
+  public void observeRequests(java.util.function.Consumer<GraphRequest> observer) {
+    requestObserver = observer;
   }
 
   /** Forgets the requests seen so far (a shared double, between tests). */
@@ -450,7 +456,9 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   private void record(String method, String version, String path, String query, String auth, JsonObject body, int status,
       String operation) {
-    requests.add(new GraphRequest(method, version, path, query, auth, body, status, operation));
+    GraphRequest request = new GraphRequest(method, version, path, query, auth, body, status, operation);
+    requests.add(request);
+    requestObserver.accept(request);
   }
 
   /** The name a test uses for a request ({@code failNext}, {@code stall}, {@code requests(op)}), or null when unknown. */

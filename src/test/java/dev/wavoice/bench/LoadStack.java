@@ -1,0 +1,203 @@
+package dev.wavoice.bench;
+
+import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.PortRange;
+import dev.wavoice.testkit.app.AdminClient;
+import dev.wavoice.testkit.app.DoublesStack;
+import dev.wavoice.testkit.app.PayaraApp;
+import dev.wavoice.testkit.kms.CallerSpeech;
+import dev.wavoice.testkit.whatsapp.WebhookSender;
+import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The whole stack for load runs, each part in a process of its own so the app's CPU can be counted
+ * alone: the real WAR on Payara Micro (child JVM), the KMS double ({@code KmsDoubleMain}: callers connect
+ * at once and talk in turns, wavoice's RTP is timed at arrival) and the OpenAI double
+ * ({@code OpenAiRealtimeDoubleMain}: server VAD, every response {@code answerTurnJson}) in child JVMs;
+ * the WhatsApp Cloud API double and the webhook sender in this process. The agent greets each caller,
+ * so every call begins with bot audio.
+ */
+final class LoadStack implements AutoCloseable {
+
+  static final String GREETING = "Hello, this is the load test agent.";
+
+  final AudioCodec codec;
+  final ChildJvm.OpenAiDouble openai;
+  final ChildJvm kms;
+  final WhatsAppCloudDouble whatsapp;
+  final PayaraApp app;
+  final WebhookSender webhooks;
+  final AdminClient admin;
+
+  private LoadStack(AudioCodec codec, ChildJvm.OpenAiDouble openai, ChildJvm kms, WhatsAppCloudDouble whatsapp, PayaraApp app) {
+    this.codec = codec;
+    this.openai = openai;
+    this.kms = kms;
+    this.whatsapp = whatsapp;
+    this.app = app;
+    this.webhooks = whatsapp.webhooks(app.uri("/webhook"), DoublesStack.APP_SECRET);
+    this.admin = new AdminClient(app, DoublesStack.ADMIN_TOKEN);
+  }
+
+  /**
+   * Starts everything; {@code name} names the app's working directory ({@code target/it/<name>}, log and
+   * database), {@code maxCalls} bounds the concurrent calls, {@code appJvmOptions} are the app JVM's options.
+   */
+  static LoadStack start(String name, AudioCodec codec, CallerSpeech speech, String answerTurnJson, int maxCalls,
+      List<String> appJvmOptions) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      ChildJvm.OpenAiDouble openai = ChildJvm.openAiDouble(DoublesStack.OPENAI_API_KEY);
+      started.add(openai.jvm());
+      openai.everySession("{\"auto_vad\":true,\"record_audio_text\":false,\"record_input_audio\":false,\"default_turn\":"
+          + answerTurnJson + "}");
+      PortRange kmsPorts = PacerBenchmark.freeRange(maxCalls + 20);
+      ChildJvm kms = ChildJvm.start(List.of("-Xmx1g"), "dev.wavoice.testkit.kms.KmsDoubleMain", "--port", "0",
+          "--ports", kmsPorts.first() + "-" + kmsPorts.last(), "--auto-connect", "--caller-tone", "440",
+          "--caller-speech", speech.talkMs() + "/" + String.join(",", speech.pausesMs().stream().map(String::valueOf).toList()),
+          "--lean", "--control-stdin");
+      started.add(kms);
+      String kmsUrl = kms.awaitLine("KMS double listening on ").substring("KMS double listening on ".length());
+      WhatsAppCloudDouble whatsapp = DoublesStack.startWhatsApp();
+      started.add(whatsapp);
+
+      PortRange appPorts = PacerBenchmark.freeRange(maxCalls + 20);
+      Map<String, String> env = DoublesStack.appEnv(whatsapp, openai.wsUrl(), openai.apiUrl(), kmsUrl,
+          PayaraApp.workDir(name).resolve("data"));
+      env.put("WAVOICE_MEDIA_CODEC", codec.name().toLowerCase());
+      env.put("WAVOICE_MEDIA_RTP_PORT_RANGE", appPorts.first() + "-" + appPorts.last());
+      env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(maxCalls));
+      env.put("WAVOICE_AGENT_GREETING", GREETING);
+      deleteTree(PayaraApp.workDir(name).resolve("data")); // each run counts its own records
+      PayaraApp app = PayaraApp.start(name, env, appJvmOptions);
+      return new LoadStack(codec, openai, kms, whatsapp, app);
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  /** The KMS double's figures ({@code BotAudioArrivals}) and its live pipelines. */
+  Map<String, Long> kmsStats() {
+    return values(kms.ask("STATS", "STATS "));
+  }
+
+  void kmsReset() {
+    kms.ask("RESET", "RESET");
+  }
+
+  /** Each call's first audible bot frame at the KMS double since the last ask (monotonic nanoseconds of this machine). */
+  Map<String, Long> firstBotAudio() {
+    return values(kms.ask("FIRST-AUDIO", "FIRST-AUDIO"));
+  }
+
+  /** CPU time of the app's JVM so far (user + system, from the OS). */
+  long appCpuNanos() {
+    return ProcessHandle.of(app.pid()).flatMap(p -> p.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(0L);
+  }
+
+  /** Threads of the app's JVM (every OS thread, from {@code /proc/<pid>/status}). */
+  long appThreads() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(app.pid()), "status"))) {
+        if (line.startsWith("Threads:")) {
+          return Long.parseLong(line.substring("Threads:".length()).strip());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no thread count for the app's process");
+  }
+
+  /** Open sockets of the app's JVM (file descriptors that are sockets, from {@code /proc/<pid>/fd}). */
+  long appSockets() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(app.pid()), "fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+        } catch (IOException closedMeanwhile) {
+          return false;
+        }
+      }).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Heap used by the app right after a full collection ({@code jcmd GC.run}, then the app's {@code /metrics}), bytes. */
+  long appHeapAfterGc() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.run")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+        throw new IllegalStateException("jcmd GC.run failed for the app");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    for (String line : app.get("/metrics").body().split("\n")) {
+      if (line.startsWith("memory_usedHeap_bytes")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new IllegalStateException("no memory_usedHeap_bytes in the app's /metrics");
+  }
+
+  /** The app's live calls ({@code GET /api/calls} is a JSON array; "[]" when none). */
+  boolean noLiveCalls() {
+    return admin.get("/api/calls").body().strip().equals("[]");
+  }
+
+  private static Map<String, Long> values(String line) {
+    Map<String, Long> values = new LinkedHashMap<>();
+    String[] parts = line.split(" ");
+    for (int i = 1; i < parts.length; i++) {
+      int eq = parts[i].lastIndexOf('=');
+      values.put(parts[i].substring(0, eq), Long.parseLong(parts[i].substring(eq + 1)));
+    }
+    return values;
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> parts) {
+    for (AutoCloseable part : parts.reversed()) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        // closing the rest matters more
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(List.of(openai.jvm(), kms, whatsapp, app));
+  }
+}

@@ -2,6 +2,7 @@ package dev.wavoice.bench;
 
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.audio.PortRange;
+import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.PayaraApp;
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
 final class LoadStack implements AutoCloseable {
 
   static final String GREETING = "Hello, this is the load test agent.";
+  static final java.time.Duration READY_DEADLINE = java.time.Duration.ofSeconds(60);
 
   final AudioCodec codec;
   final ChildJvm.OpenAiDouble openai;
@@ -80,6 +82,9 @@ final class LoadStack implements AutoCloseable {
       env.put("WAVOICE_AGENT_GREETING", GREETING);
       deleteTree(PayaraApp.workDir(name).resolve("data")); // each run counts its own records
       PayaraApp app = PayaraApp.start(name, env, appJvmOptions);
+      started.add(app);
+      // live is not enough: calls before the app reached Kurento would be refused (KMS_UNAVAILABLE)
+      Await.until(READY_DEADLINE, "the app to be ready (Kurento and OpenAI reachable)", () -> app.get("/health/ready").statusCode() == 200);
       return new LoadStack(codec, openai, kms, whatsapp, app);
     } catch (RuntimeException e) {
       closeAll(started);

@@ -14,16 +14,22 @@ import dev.wavoice.testkit.audio.Tones;
 final class DoubleAudio {
 
   static final int SAMPLES_48K_PER_FRAME = 960;
+  /** concentus's own default. */
+  static final int DEFAULT_COMPLEXITY = 9;
+  /** For load runs, where the double's CPU competes with the app's on the same cores. */
+  static final int CHEAP_COMPLEXITY = 0;
 
   enum Codec { PCMU, OPUS }
 
   private final Codec codec;
+  private final int complexity;
   private OpusEncoder encoder;
   private OpusDecoder decoder;
   private final short[] decoded = new short[SAMPLES_48K_PER_FRAME * 6];
 
-  DoubleAudio(Codec codec) {
+  DoubleAudio(Codec codec, int complexity) {
     this.codec = codec;
+    this.complexity = complexity;
   }
 
   /** One 20 ms frame of 48 kHz PCM into an RTP payload of the leg's codec. */
@@ -42,6 +48,7 @@ final class DoubleAudio {
     try {
       if (encoder == null) {
         encoder = new OpusEncoder(48000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+        encoder.setComplexity(complexity);
       }
       byte[] out = new byte[1275];
       int length = encoder.encode(pcm48k, 0, pcm48k.length, out, 0, out.length);

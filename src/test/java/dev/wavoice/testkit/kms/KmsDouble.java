@@ -85,7 +85,10 @@ public final class KmsDouble implements AutoCloseable {
       return new Options(port, minPort, maxPort, autoConnectCallers, callerToneHz, speech, keepHeardAudio);
     }
 
-    /** Whether what callers hear is kept for {@link WebRtcEndpointDouble#heardByCaller()} (off for long load runs). */
+    /**
+     * Whether what callers hear is kept for {@link WebRtcEndpointDouble#heardByCaller()}; off for load
+     * runs, which also get the cheapest Opus encoding of the callers' audio.
+     */
     public Options keepHeardAudio(boolean keep) {
       return new Options(port, minPort, maxPort, autoConnectCallers, callerToneHz, callerSpeech, keep);
     }

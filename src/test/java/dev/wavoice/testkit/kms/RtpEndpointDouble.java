@@ -137,8 +137,9 @@ public final class RtpEndpointDouble extends ElementDouble {
     payloadType = Integer.parseInt(pt);
     encoding = audio.encoding(pt).orElseThrow();
     boolean opus = encoding.toLowerCase(Locale.ROOT).startsWith("opus");
-    toRemote = new DoubleAudio(opus ? DoubleAudio.Codec.OPUS : DoubleAudio.Codec.PCMU);
-    fromRemote = new DoubleAudio(opus ? DoubleAudio.Codec.OPUS : DoubleAudio.Codec.PCMU);
+    toRemote = new DoubleAudio(opus ? DoubleAudio.Codec.OPUS : DoubleAudio.Codec.PCMU,
+        kms.keepsHeardAudio() ? DoubleAudio.DEFAULT_COMPLEXITY : DoubleAudio.CHEAP_COMPLEXITY);
+    fromRemote = new DoubleAudio(opus ? DoubleAudio.Codec.OPUS : DoubleAudio.Codec.PCMU, DoubleAudio.DEFAULT_COMPLEXITY);
     samplesPerFrame = opus ? 960 : 160;
     remoteSdp = offer;
 
@@ -156,7 +157,8 @@ public final class RtpEndpointDouble extends ElementDouble {
     line(answer, "a=ssrc:" + ssrc + " cname:user" + ssrc + "@host-double");
     localSdp = answer.toString();
     DatagramSocket socket = rtpSocket;
-    Thread.ofVirtual().name("kms-double-rtp-" + socket.getLocalPort()).start(() -> receive(socket));
+    // a platform thread: its arrival times must not wait for a carrier thread
+    Thread.ofPlatform().daemon(true).name("kms-double-rtp-" + socket.getLocalPort()).start(() -> receive(socket));
     return localSdp;
   }
 
@@ -193,18 +195,21 @@ public final class RtpEndpointDouble extends ElementDouble {
       if (packet == null) {
         continue;
       }
+      // decoded and timed before taking the double's lock (this thread owns fromRemote), so the
+      // arrival times of load runs do not wait for the audio engine's tick
+      short[] pcm = packet.payloadType() == payloadType ? fromRemote.decode(packet.payload()) : null;
+      String callId;
       synchronized (kms.lock) {
         if (released) {
           return;
         }
         received.incrementAndGet();
-        if (packet.payloadType() != payloadType) {
+        if (pcm == null) {
           wrongPayloadType.incrementAndGet(); // Kurento drops what does not match the negotiated caps
           continue;
         }
         flowOut(true);
-        short[] pcm = fromRemote.decode(packet.payload());
-        kms.arrivals().arrived(pipeline, pipeline.tags.get(CALL_ID_TAG), packet.sequence(), audible(pcm), packet.arrivalNanos());
+        callId = pipeline.tags.get(CALL_ID_TAG);
         for (int at = 0; at + DoubleAudio.SAMPLES_48K_PER_FRAME <= pcm.length; at += DoubleAudio.SAMPLES_48K_PER_FRAME) {
           short[] frame = java.util.Arrays.copyOfRange(pcm, at, at + DoubleAudio.SAMPLES_48K_PER_FRAME);
           for (ElementDouble sink : audioSinks()) {
@@ -212,6 +217,7 @@ public final class RtpEndpointDouble extends ElementDouble {
           }
         }
       }
+      kms.arrivals().arrived(pipeline, callId, packet.sequence(), audible(pcm), packet.arrivalNanos());
     }
   }
 

@@ -85,7 +85,10 @@ final class LoadStack implements AutoCloseable {
       started.add(app);
       // live is not enough: calls before the app reached Kurento would be refused (KMS_UNAVAILABLE)
       Await.until(READY_DEADLINE, "the app to be ready (Kurento and OpenAI reachable)", () -> app.get("/health/ready").statusCode() == 200);
-      return new LoadStack(codec, openai, kms, whatsapp, app);
+      LoadStack stack = new LoadStack(codec, openai, kms, whatsapp, app);
+      // the first jcmd starts the JVM's attach listener (a thread and a socket): before any baseline is taken
+      stack.jcmd("VM.version");
+      return stack;
     } catch (RuntimeException e) {
       closeAll(started);
       throw e;
@@ -125,36 +128,97 @@ final class LoadStack implements AutoCloseable {
     throw new IllegalStateException("no thread count for the app's process");
   }
 
-  /** Open sockets of the app's JVM (file descriptors that are sockets, from {@code /proc/<pid>/fd}). */
-  long appSockets() {
-    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(app.pid()), "fd"))) {
-      return fds.filter(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-        } catch (IOException closedMeanwhile) {
-          return false;
-        }
-      }).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The names of the app JVM's Java threads ({@code jcmd Thread.print}), to show which ones a leak check found. */
+  List<String> appThreadNames() {
+    return jcmd("Thread.print").lines().filter(l -> l.startsWith("\"")).map(l -> l.substring(1, l.indexOf('"', 1))).sorted().toList();
   }
 
-  /** Heap used by the app right after a full collection ({@code jcmd GC.run}, then the app's {@code /metrics}), bytes. */
-  long appHeapAfterGc() {
+  /** Runs a diagnostic command in the app's JVM and returns its output. */
+  String jcmd(String command) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     try {
-      Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.run")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
-        throw new IllegalStateException("jcmd GC.run failed for the app");
+      Process run = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), command).redirectErrorStream(true).start();
+      String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+        throw new IllegalStateException("jcmd " + command + " failed for the app: " + output);
       }
+      return output;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Open TCP and UDP sockets of the app's JVM (file descriptors that are sockets, from
+   * {@code /proc/<pid>/fd}), but not the HTTP connections between the app and Meta (its HTTP port, the Graph double's port): those
+   * are kept alive by HTTP clients' pools for any call and come and go.
+   */
+  long appSockets() {
+    return appSocketList().size();
+  }
+
+  /** The sockets {@link #appSockets()} counts, each as {@code protocol localPort→remotePort} (for a failure message). */
+  List<String> appSocketList() {
+    Map<String, String> known = socketTable();
+    java.util.Set<Integer> meta = java.util.Set.of(app.uri("/").getPort(), java.net.URI.create(whatsapp.baseUrl()).getPort());
+    List<String> sockets = new ArrayList<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(app.pid()), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        String link;
+        try {
+          link = Files.readSymbolicLink(fd).toString();
+        } catch (IOException closedMeanwhile) {
+          continue;
+        }
+        if (!link.startsWith("socket:[")) {
+          continue;
+        }
+        String described = known.get(link.substring(8, link.length() - 1));
+        if (described == null) {
+          continue; // not TCP or UDP: Unix sockets (e.g. the JVM's attach listener) carry no call
+        }
+        String[] ports = described.substring(described.indexOf(' ') + 1).split("→");
+        if (meta.contains(Integer.parseInt(ports[0])) || meta.contains(Integer.parseInt(ports[1]))) {
+          continue;
+        }
+        sockets.add(described);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return sockets.stream().sorted().toList();
+  }
+
+  /** inode → {@code protocol localPort→remotePort}, from the app's {@code /proc/<pid>/net/{tcp,tcp6,udp,udp6}}. */
+  private Map<String, String> socketTable() {
+    Map<String, String> table = new java.util.HashMap<>();
+    for (String protocol : List.of("tcp", "tcp6", "udp", "udp6")) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(Path.of("/proc", Long.toString(app.pid()), "net", protocol));
+      } catch (IOException noSuchTable) {
+        continue;
+      }
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        String[] columns = line.strip().split("\\s+"); // local_address is column 1, rem_address 2, inode 9
+        if (columns.length > 9) {
+          table.put(columns[9], protocol + " " + port(columns[1]) + "→" + port(columns[2]));
+        }
+      }
+    }
+    return table;
+  }
+
+  private static int port(String hexAddress) {
+    return Integer.parseInt(hexAddress.substring(hexAddress.indexOf(':') + 1), 16);
+  }
+
+  /** Heap used by the app right after a full collection ({@code jcmd GC.run}, then the app's {@code /metrics}), bytes. */
+  long appHeapAfterGc() {
+    jcmd("GC.run");
     for (String line : app.get("/metrics").body().split("\n")) {
       if (line.startsWith("memory_usedHeap_bytes")) {
         return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

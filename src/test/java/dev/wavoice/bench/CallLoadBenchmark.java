@@ -22,7 +22,7 @@ import java.util.function.ToLongFunction;
  * and answers with 3 s of audio, sent faster than real time; after a 3 s pause the caller's next turn
  * interrupts the answer (barge-in), after a 5 s pause the answer finishes → {@code terminate}.
  *
- * <p>Per codec mode it starts the stack, runs a few warm-up calls, then ramps the number of concurrent
+ * <p>Per codec mode it starts the stack, runs 10 warm-up calls (30 s by default), then ramps the number of concurrent
  * calls ({@code --calls}) until quality breaks (a failed call, a burst, a lost frame, or p99 pacing
  * jitter over {@code --break-jitter-ms}) and prints one markdown row per step: webhook ack latency,
  * set-up latency (connect → accept at the WhatsApp double, → first bot RTP at the KMS double), pacing of
@@ -46,7 +46,7 @@ public final class CallLoadBenchmark {
   static final List<String> APP_JVM = List.of("-Xms1g", "-Xmx1g");
   static final Duration SETUP_DEADLINE = Duration.ofSeconds(90);
   static final Duration END_DEADLINE = Duration.ofSeconds(60);
-  static final int WARMUP_CALLS = 5;
+  static final int WARMUP_CALLS = 10;
 
   private CallLoadBenchmark() {}
 
@@ -66,6 +66,7 @@ public final class CallLoadBenchmark {
     int warmup = Integer.parseInt(options.getOrDefault("--warmup", "5"));
     double breakJitterMs = Double.parseDouble(options.getOrDefault("--break-jitter-ms", "20"));
     int spacingMs = Integer.parseInt(options.getOrDefault("--spacing-ms", "50"));
+    int warmupCallSeconds = Integer.parseInt(options.getOrDefault("--warmup-calls-seconds", "30"));
     List<Integer> ramp = Arrays.stream(options.getOrDefault("--calls", "10,25,50,100").split(",")).map(Integer::parseInt).toList();
     List<AudioCodec> codecs = Arrays.stream(options.getOrDefault("--codecs", options.containsKey("--soak") ? "pcmu" : "pcmu,opus")
         .split(",")).map(AudioCodec::fromConfig).toList();
@@ -78,7 +79,8 @@ public final class CallLoadBenchmark {
       }
       return;
     }
-    System.out.println("- " + seconds + " s measured per step after " + warmup + " s; calls connect " + spacingMs
+    System.out.println("- " + WARMUP_CALLS + " warm-up calls talking for " + warmupCallSeconds + " s; " + seconds
+        + " s measured per step after " + warmup + " s; calls connect " + spacingMs
         + " ms apart; the caller talks " + CALLER.talkMs() + " ms then pauses " + CALLER.pausesMs() + " ms by turns; answers 3 s");
     System.out.println();
     System.out.println("| codec | calls | webhook ack p50 / p99 (ms) | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms) | connect → first bot RTP p50 / p99 (ms)"
@@ -91,7 +93,7 @@ public final class CallLoadBenchmark {
       try (LoadStack stack = LoadStack.start("load-" + codec.name().toLowerCase(), codec, CALLER, ANSWER,
           ramp.stream().max(Integer::compare).orElseThrow() + WARMUP_CALLS, APP_JVM)) {
         CallDriver driver = new CallDriver(stack);
-        warmUp(stack, driver, spacingMs);
+        warmUp(stack, driver, WARMUP_CALLS, spacingMs, warmupCallSeconds);
         for (int calls : ramp) {
           Row row;
           try {
@@ -109,14 +111,19 @@ public final class CallLoadBenchmark {
     }
   }
 
-  /** A few calls first, so JIT compilation, pools and first connections are not in the figures. */
-  static void warmUp(LoadStack stack, CallDriver driver, int spacingMs) throws Exception {
-    List<CallDriver.Call> calls = driver.connect(WARMUP_CALLS, spacingMs);
+  /**
+   * {@code count} calls first, talking for {@code holdSeconds}, so that JIT compilation (the Opus codec
+   * needs thousands of frames before it is compiled fully), pools and first connections are not in the
+   * figures.
+   */
+  static void warmUp(LoadStack stack, CallDriver driver, int count, int spacingMs, int holdSeconds) throws Exception {
+    List<CallDriver.Call> calls = driver.connect(count, spacingMs);
     driver.awaitAccepted(calls, SETUP_DEADLINE);
     Await.until(SETUP_DEADLINE, "the greeting heard in every warm-up call", () -> {
       driver.collectFirstBotAudio();
       return calls.stream().allMatch(c -> c.firstBotAudioNanos != 0);
     });
+    Thread.sleep(holdSeconds * 1000L); // the warm-up's length: real time
     driver.terminate(calls);
     driver.awaitRecords(calls, END_DEADLINE);
     driver.forget(calls);
@@ -179,7 +186,7 @@ public final class CallLoadBenchmark {
     System.out.println();
     try (LoadStack stack = LoadStack.start("soak-" + codec.name().toLowerCase(), codec, CALLER, ANSWER, 10, APP_JVM)) {
       CallDriver driver = new CallDriver(stack);
-      warmUp(stack, driver, 0);
+      warmUp(stack, driver, WARMUP_CALLS, 0, 0);
       long sockets = stack.appSockets();
       long threads = stack.appThreads();
       List<String> heap = new ArrayList<>();

@@ -20,15 +20,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CallLoadIT {
 
   private static final int CALLS = 3;
+  private static final int WARMUP_CALLS = 3;
   private static final Duration TALK = Duration.ofSeconds(6);
 
   @ParameterizedTest
   @EnumSource(AudioCodec.class)
   void concurrentCallsCompleteAndLeaveNothingBehind(AudioCodec codec) throws Exception {
     try (LoadStack stack = LoadStack.start("load-it-" + codec.name().toLowerCase(), codec, CallLoadBenchmark.CALLER,
-        CallLoadBenchmark.ANSWER, CALLS + CallLoadBenchmark.WARMUP_CALLS, CallLoadBenchmark.APP_JVM)) {
+        CallLoadBenchmark.ANSWER, CALLS + WARMUP_CALLS, CallLoadBenchmark.APP_JVM)) {
       CallDriver driver = new CallDriver(stack);
-      CallLoadBenchmark.warmUp(stack, driver, 0);
+      CallLoadBenchmark.warmUp(stack, driver, WARMUP_CALLS, 0, 0);
       List<String> socketList = stack.appSocketList();
       long sockets = socketList.size();
       long threads = stack.appThreads();

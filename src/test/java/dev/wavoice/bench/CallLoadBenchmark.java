@@ -93,7 +93,13 @@ public final class CallLoadBenchmark {
       try (LoadStack stack = LoadStack.start("load-" + codec.name().toLowerCase(), codec, CALLER, ANSWER,
           ramp.stream().max(Integer::compare).orElseThrow() + WARMUP_CALLS, APP_JVM)) {
         CallDriver driver = new CallDriver(stack);
-        warmUp(stack, driver, WARMUP_CALLS, spacingMs, warmupCallSeconds);
+        try {
+          warmUp(stack, driver, WARMUP_CALLS, spacingMs, warmupCallSeconds);
+        } catch (Exception | AssertionError failed) {
+          System.out.println("| " + codec + " | " + WARMUP_CALLS + " (warm-up) | failed: " + failed.getMessage().replace('\n', ' ')
+              + " (load average " + PacerBenchmark.loadAverage() + ") |");
+          continue;
+        }
         for (int calls : ramp) {
           Row row;
           try {

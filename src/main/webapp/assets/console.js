@@ -93,7 +93,9 @@ async function loadDoctor() {
   try {
     report = await api('api/doctor');
   } catch (e) {
-    $('doctor').hidden = true; // not on this server (404), or not allowed: nothing to show
+    $('doctor').hidden = false;
+    $('doctor-summary').textContent = `The doctor could not examine the setup. Error: ${e.message}`;
+    $('doctor-results').replaceChildren();
     return;
   }
   // {checks: [{id, status: PASS|WARN|FAIL|UNKNOWN, summary, fix}], ready, checkedAt}
@@ -114,7 +116,10 @@ async function loadCalls() {
     const calls = await api('api/calls');
     const now = Date.now();
     liveCalls = calls.map((c) => ({...c, fetchedAt: now}));
-    $('calls-message').textContent = '';
+    // a successful load clears a load error, never the outcome of an operator's action
+    if ($('calls-message').textContent.startsWith('Error: ')) {
+      $('calls-message').textContent = '';
+    }
   } catch (e) {
     handle(e, $('calls-message'));
     return;

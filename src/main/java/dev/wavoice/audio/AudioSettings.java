@@ -1,5 +1,9 @@
 package dev.wavoice.audio;
 
+import static dev.wavoice.ConfigValues.text;
+import static dev.wavoice.ConfigValues.number;
+import static dev.wavoice.ConfigValues.check;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -71,27 +75,5 @@ public record AudioSettings(InetAddress bindAddress, PortRange portRange, int re
         (int) Math.min(Integer.MAX_VALUE, queueMs / AudioCodec.FRAME_MS),
         (int) number(lookup, OPUS_BITRATE, DEFAULT_OPUS_BITRATE),
         (int) number(lookup, OPUS_COMPLEXITY, DEFAULT_OPUS_COMPLEXITY));
-  }
-
-  private static Optional<String> text(Function<String, Optional<String>> lookup, String key) {
-    return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
-  }
-
-  private static long number(Function<String, Optional<String>> lookup, String key, long fallback) {
-    Optional<String> value = text(lookup, key);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value.get());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number, was '" + value.get() + "'", e);
-    }
-  }
-
-  private static void check(boolean ok, String key, String allowed, long value) {
-    if (!ok) {
-      throw new IllegalArgumentException(key + " must be " + allowed + ", was " + value);
-    }
   }
 }

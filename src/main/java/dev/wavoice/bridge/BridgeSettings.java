@@ -1,5 +1,8 @@
 package dev.wavoice.bridge;
 
+import static dev.wavoice.ConfigValues.number;
+import static dev.wavoice.ConfigValues.check;
+
 import dev.wavoice.audio.AudioCodec;
 import java.time.Duration;
 import java.util.Objects;
@@ -68,23 +71,5 @@ public record BridgeSettings(int appendBatchMs, int playoutDelayMs, Duration end
   /** Frames of caller audio per append. */
   int framesPerAppend() {
     return appendBatchMs / AudioCodec.FRAME_MS;
-  }
-
-  private static long number(Function<String, Optional<String>> lookup, String key, long fallback) {
-    Optional<String> value = lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value.get());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number, was '" + value.get() + "'", e);
-    }
-  }
-
-  private static void check(boolean ok, String key, String allowed, long value) {
-    if (!ok) {
-      throw new IllegalArgumentException(key + " must be " + allowed + ", was " + value);
-    }
   }
 }

@@ -119,25 +119,11 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     actor.execute(() -> {
       record();
       metaKnowsCall = true;
-      if (refusal != null) {
-        end(refusal, "refused by admission policy");
-        return;
-      }
-      if (!services.media().available()) {
-        end(EndReason.KMS_UNAVAILABLE, "no Kurento Media Server is connected");
-        return;
-      }
-      armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect in time");
       try {
-        bridge = services.bridges().create(context(), this);
-        prewarm();
-        media = services.media().answer(id, offer, bridge.rtpLeg(), this);
-        services.records().update(id, r -> r.onKms(media.kmsUrl()));
-        bridge.connectRtp(media.rtpTarget());
-        localSdp = media.localSdp();
-        if (state == State.ENDED) {
+        if (!setUpMedia(offer, refusal)) {
           return;
         }
+        localSdp = media.localSdp();
         services.graph().preAccept(id.value(), localSdp);
         state = State.PRE_ACCEPTED;
         Instant now = services.clock().instant();
@@ -152,6 +138,28 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         fail(e);
       }
     });
+  }
+
+  /**
+   * What both channels do with an offer: admission, the bridge (pre-warmed while media is set up), the
+   * media session answering the offer, RTP pointed at it. False when the call ended on the way.
+   */
+  private boolean setUpMedia(String offer, EndReason refusal) {
+    if (refusal != null) {
+      end(refusal, "refused by admission policy");
+      return false;
+    }
+    if (!services.media().available()) {
+      end(EndReason.KMS_UNAVAILABLE, "no Kurento Media Server is connected");
+      return false;
+    }
+    armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect in time");
+    bridge = services.bridges().create(context(), this);
+    prewarm();
+    media = services.media().answer(id, offer, bridge.rtpLeg(), this);
+    services.records().update(id, r -> r.onKms(media.kmsUrl()));
+    bridge.connectRtp(media.rtpTarget());
+    return state != State.ENDED;
   }
 
   private void accept() {
@@ -223,22 +231,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     actor.execute(() -> {
       record();
       tell(p -> p.created(id));
-      if (refusal != null) {
-        end(refusal, "refused by admission policy");
-        return;
-      }
-      if (!services.media().available()) {
-        end(EndReason.KMS_UNAVAILABLE, "no Kurento Media Server is connected");
-        return;
-      }
-      armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect in time");
       try {
-        bridge = services.bridges().create(context(), this);
-        prewarm();
-        media = services.media().answer(id, offer, bridge.rtpLeg(), this);
-        services.records().update(id, r -> r.onKms(media.kmsUrl()));
-        bridge.connectRtp(media.rtpTarget());
-        if (state == State.ENDED) {
+        if (!setUpMedia(offer, refusal)) {
           return;
         }
         String answer = media.localSdp();

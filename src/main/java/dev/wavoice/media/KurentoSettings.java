@@ -1,5 +1,7 @@
 package dev.wavoice.media;
 
+import static dev.wavoice.ConfigValues.number;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -108,15 +110,6 @@ public record KurentoSettings(
 
   private static Duration millis(Function<String, Optional<String>> text, String key, long defaultMs) {
     return Duration.ofMillis(number(text, key, defaultMs));
-  }
-
-  private static long number(Function<String, Optional<String>> text, String key, long defaultValue) {
-    Optional<String> value = text.apply(key);
-    try {
-      return value.map(Long::parseLong).orElse(defaultValue);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number, was '" + value.get() + "'", e);
-    }
   }
 
   private static boolean bool(String value) {

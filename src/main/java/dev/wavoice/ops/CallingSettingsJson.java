@@ -27,7 +27,7 @@ final class CallingSettingsJson {
 
   private CallingSettingsJson() {}
 
-  /** @throws CallingSettingsRules.Invalid naming every unknown or mistyped property */
+  /** @throws CallingSettingsRules.Invalid naming every unknown or mistyped property, and what breaks Meta's rules */
   static CallingSettings read(JsonObject body) {
     List<String> problems = new ArrayList<>();
     keys(problems, "", body, TOP);
@@ -72,9 +72,24 @@ final class CallingSettingsJson {
     CallingSettings settings = new CallingSettings(text(problems, "status", body), text(problems, "callIconVisibility", body),
         text(problems, "callbackPermissionStatus", body), hours, null);
     if (!problems.isEmpty()) {
+      // one answer names everything wrong: the shape and, for what could be read, Meta's rules
+      List<String> shapeFields = problems.stream().map(CallingSettingsJson::field).toList();
+      CallingSettingsRules.problems(settings).stream()
+          .filter(p -> shapeFields.stream().noneMatch(f -> within(field(p), f)))
+          .forEach(problems::add);
       throw new CallingSettingsRules.Invalid(problems);
     }
     return settings;
+  }
+
+  private static String field(String problem) {
+    int colon = problem.indexOf(':');
+    return colon < 0 ? problem : problem.substring(0, colon);
+  }
+
+  /** Whether {@code field} is {@code outer} or lies inside it (a property or element of it). */
+  private static boolean within(String field, String outer) {
+    return field.equals(outer) || field.startsWith(outer + ".") || field.startsWith(outer + "[");
   }
 
   private static void keys(List<String> problems, String prefix, JsonObject object, Set<String> known) {

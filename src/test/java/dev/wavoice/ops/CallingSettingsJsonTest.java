@@ -38,6 +38,9 @@ class CallingSettingsJsonTest {
             "sip: not changed through wavoice (SIP on turns the calling API off)",
             "callHours.weeklyOperatingHours: must be an array",
             "callHours.holidaySchedule[0].start: unknown property (known: [date, endTime, startTime])",
-            "status: must be a string"));
+            "status: must be a string",
+            // Meta's rules, for what could be read and has no shape problem of its own
+            "callHours.holidaySchedule[0].startTime: required (HHMM, e.g. 0930)",
+            "callHours.holidaySchedule[0].endTime: required (HHMM, e.g. 0930)"));
   }
 }

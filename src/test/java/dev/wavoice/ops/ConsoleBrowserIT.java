@@ -68,8 +68,10 @@ class ConsoleBrowserIT {
     pages.awaitText(By.id("status"), "Kurento (KMS): UP");
     pages.awaitText(By.id("status"), "OpenAI: configured");
     assertThat(pages.visible(By.id("calls")).isDisplayed()).isTrue();
-    assertThat(chromium.driver().findElement(By.id("doctor")).isDisplayed())
-        .as("the doctor's section without GET /api/doctor").isFalse();
+    // this stack leaves the doctor's WABA, app and public URL unset: not ready, and it says why
+    assertThat(pages.awaitText(By.id("doctor-summary"), "NOT ready for calls")).contains("checked");
+    assertThat(pages.awaitText(By.id("doctor-results"), "kurento: PASS"))
+        .contains("waba-subscription: UNKNOWN", "Fix: Set wavoice.whatsapp.waba-id");
     assertThat(chromium.script("return sessionStorage.getItem('wavoice.admin-token');")).isEqualTo(RealKmsStack.ADMIN_TOKEN);
     chromium.screenshot("console");
     chromium.windowSize(Chromium.PHONE);

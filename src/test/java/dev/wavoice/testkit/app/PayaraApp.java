@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.app;
 
+import dev.wavoice.testkit.ChildProcesses;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Ports;
 import java.io.IOException;
@@ -188,18 +189,7 @@ public final class PayaraApp implements AutoCloseable {
   }
 
   private void stop() {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    ChildProcesses.stop(process, Duration.ofSeconds(30));
   }
 
   @Override

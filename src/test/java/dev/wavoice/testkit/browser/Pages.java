@@ -54,10 +54,15 @@ public final class Pages {
 
   /** Waits until the element's text contains {@code expected}; returns the whole text. */
   public String awaitText(By by, String expected) {
-    return Await.value(WAIT, "'" + expected + "' in " + by + " (now: '" + text(by) + "')", () -> {
-      String text = text(by);
-      return text.contains(expected) ? text : null;
-    });
+    String[] last = {""};
+    try {
+      return Await.value(WAIT, "'" + expected + "' in " + by, () -> {
+        last[0] = text(by);
+        return last[0].contains(expected) ? last[0] : null;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (last seen: '" + last[0] + "')", e.getCause());
+    }
   }
 
   public void click(By by) {

@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.caller;
 
+import dev.wavoice.testkit.ChildProcesses;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import jakarta.json.JsonNumber;
@@ -158,16 +159,6 @@ public final class Caller implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-    }
+    ChildProcesses.stop(process, Duration.ofSeconds(10));
   }
 }

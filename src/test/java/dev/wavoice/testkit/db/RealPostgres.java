@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.db;
 
+import dev.wavoice.testkit.ChildProcesses;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Ports;
 import java.io.IOException;
@@ -119,16 +120,7 @@ public final class RealPostgres implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null && server.isAlive()) {
-      server.destroy();
-      try {
-        if (!server.waitFor(20, TimeUnit.SECONDS)) {
-          server.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ChildProcesses.stop(server, Duration.ofSeconds(20));
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.kms;
 
+import dev.wavoice.testkit.ChildProcesses;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Ports;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Kurento Media Server 7.3 (its {@code run.sh}, from system property {@code wavoice.it.kms-run},
@@ -128,21 +128,10 @@ public final class RealKms implements AutoCloseable {
   }
 
   private void stop(boolean crash) {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    try {
-      if (crash) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        return;
-      }
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+    if (crash) {
+      ChildProcesses.kill(process);
+    } else {
+      ChildProcesses.stop(process, Duration.ofSeconds(10));
     }
   }
 

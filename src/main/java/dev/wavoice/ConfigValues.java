@@ -1,0 +1,38 @@
+package dev.wavoice;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reading and checking settings the same way in every part: a blank value counts as unset, and a wrong
+ * one fails start-up naming the key and what was given.
+ */
+public final class ConfigValues {
+
+  private ConfigValues() {}
+
+  /** The value of {@code key} without surrounding blanks; empty when unset or blank. */
+  public static Optional<String> text(Function<String, Optional<String>> lookup, String key) {
+    return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  /** A whole number, or {@code fallback} when unset. */
+  public static long number(Function<String, Optional<String>> lookup, String key, long fallback) {
+    Optional<String> value = text(lookup, key);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.get());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, was '" + value.get() + "'", e);
+    }
+  }
+
+  /** Fails with "{@code key} must be {@code allowed}, was {@code value}" unless {@code ok}. */
+  public static void check(boolean ok, String key, String allowed, long value) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + " must be " + allowed + ", was " + value);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.wavoice.bench;
 
+import dev.wavoice.testkit.ChildProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -115,11 +116,11 @@ final class ChildJvm implements AutoCloseable {
     in.close(); // the child exits when its input closes
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
+      ChildProcesses.kill(process);
     }
   }
 }

@@ -157,8 +157,9 @@ public final class RtpEndpointDouble extends ElementDouble {
     line(answer, "a=ssrc:" + ssrc + " cname:user" + ssrc + "@host-double");
     localSdp = answer.toString();
     DatagramSocket socket = rtpSocket;
-    // a platform thread: its arrival times must not wait for a carrier thread
-    Thread.ofPlatform().daemon(true).name("kms-double-rtp-" + socket.getLocalPort()).start(() -> receive(socket));
+    // load runs (lean) time arrivals: a platform thread there, so they do not wait for a carrier thread
+    (kms.keepsHeardAudio() ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true))
+        .name("kms-double-rtp-" + socket.getLocalPort()).start(() -> receive(socket));
     return localSdp;
   }
 

@@ -52,6 +52,8 @@ public final class DoublesStack implements AutoCloseable {
     try {
       Map<String, String> env = appEnv(whatsapp, openai.url(), openai.apiUrl(), kms.url(), PayaraApp.workDir("doubles").resolve("data"));
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
+      // the tests stop and start the KMS double: reconnect within 2 s rather than backing off to 30 s
+      env.put("WAVOICE_KURENTO_RETRY_MAX_MS", "2000");
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));

@@ -243,11 +243,14 @@ public final class KmsDouble implements AutoCloseable {
   public void stop() {
     Server s = server;
     server = null;
+    if (s != null) {
+      s.stopping = true; // a client reconnecting while the port closes must not get a session
+    }
     synchronized (lock) {
-      dropAll();
       clearState();
       serverId = UUID.randomUUID().toString();
     }
+    // closes every connection as a stopping server does (close frame "going away"), then the port
     if (s != null) {
       try {
         s.stop(1000);
@@ -769,6 +772,8 @@ public final class KmsDouble implements AutoCloseable {
   private final class Server extends WebSocketServer {
 
     final CompletableFuture<Void> started = new CompletableFuture<>();
+    /** Set when KMS goes down: from then on the port is closing and no connection is taken. */
+    volatile boolean stopping;
 
     Server(InetSocketAddress address) {
       super(address);
@@ -776,6 +781,10 @@ public final class KmsDouble implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
+      if (stopping) {
+        conn.close(CloseFrame.GOING_AWAY, "KMS double is going down");
+        return;
+      }
       String path = handshake.getResourceDescriptor().split("\\?")[0];
       if (!path.equals(PATH)) {
         conn.close(CloseFrame.POLICY_VALIDATION, "Invalid path");
@@ -791,6 +800,9 @@ public final class KmsDouble implements AutoCloseable {
 
     @Override
     public void onMessage(WebSocket conn, String message) {
+      if (stopping) {
+        return; // a server going down answers nothing
+      }
       onText(conn, message);
     }
 

@@ -52,6 +52,8 @@ final class KmsConnection {
   // guarded by lock
   private KurentoClient client;
   private Object generation;
+  /** The attempt whose link dropped before it was taken into use (KMS went down during the handshake). */
+  private Object droppedBeforeUse;
   private State state = State.CONNECTING;
   private Duration nextRetry;
   private int failedPings;
@@ -177,7 +179,14 @@ final class KmsConnection {
     String reported = serverVersion(connected);
     boolean keep;
     synchronized (lock) {
-      keep = state != State.CLOSED && generation == attempt;
+      boolean dropped = droppedBeforeUse == attempt;
+      keep = state != State.CLOSED && generation == attempt && !dropped;
+      if (dropped && state != State.CLOSED && generation == attempt) {
+        // the link closed while connecting: this client is dead, connect anew
+        generation = null;
+        lastProblem = "the link closed while connecting";
+        scheduleRetry();
+      }
       if (keep) {
         client = connected;
         state = State.CONNECTED;
@@ -222,6 +231,9 @@ final class KmsConnection {
 
   private void reconnecting(Object attempt) {
     synchronized (lock) {
+      if (droppedWhileConnecting(attempt)) {
+        return;
+      }
       if (generation != attempt || client == null || state == State.CLOSED) {
         return;
       }
@@ -250,10 +262,22 @@ final class KmsConnection {
     onConnected.accept(this);
   }
 
+  /** Marks the attempt still connecting (its client not yet in use) as dropped; call with the lock held. */
+  private boolean droppedWhileConnecting(Object attempt) {
+    if (generation == attempt && client == null && state != State.CLOSED) {
+      droppedBeforeUse = attempt;
+      return true;
+    }
+    return false;
+  }
+
   /** The link is gone for good: fail its calls, drop the client, connect anew with backoff. */
   private void lost(Object attempt, String why) {
     KurentoClient old;
     synchronized (lock) {
+      if (droppedWhileConnecting(attempt)) {
+        return;
+      }
       if (generation != attempt || client == null || state == State.CLOSED) {
         return;
       }

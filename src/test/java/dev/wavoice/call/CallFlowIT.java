@@ -258,6 +258,8 @@ class CallFlowIT {
 
   @Test
   void kurentoDownRejectsCallsAndMakesTheAppUnready() {
+    // from a connected Kurento: readiness is also DOWN while the app is still connecting at start-up
+    Await.until(WAIT, "ready first", () -> stack.app.get("/health/ready").statusCode() == 200);
     stack.kms.stop();
     try {
       Await.until(WAIT, "readiness to report kurento DOWN", () -> {

@@ -70,7 +70,7 @@ import org.HdrHistogram.Recorder;
  */
 public final class BridgeBenchmark {
 
-  static final String KEY = "sk-bench-bridge";
+  static final String KEY = "test-openai-key-bench-bridge";
   static final int PREPARE_WAVE = 20;
   static final String ANSWER =
       "{\"steps\":[{\"kind\":\"audio\",\"ms\":3000,\"frequency_hz\":523.0,\"transcript\":\"Here is a fairly long answer.\"}]}";

@@ -36,7 +36,7 @@ import java.util.function.UnaryOperator;
  */
 final class BridgeHarness implements AutoCloseable {
 
-  static final String KEY = "sk-test-bridge-71c3";
+  static final String KEY = "test-openai-key-test-bridge-71c3";
   static final String CALLER = "13175550123";
   static final Duration WAIT = Duration.ofSeconds(10);
   static final long FRAME_NANOS = Pacer.FRAME_NANOS;

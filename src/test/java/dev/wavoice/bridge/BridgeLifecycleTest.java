@@ -61,7 +61,7 @@ class BridgeLifecycleTest {
 
   @Test
   void prepareFailsWithTheReasonWhenOpenAiRefusesTheKey() {
-    realtime(s -> s.withApiKey("sk-wrong"));
+    realtime(s -> s.withApiKey("test-openai-key-wrong"));
     RealtimeCallBridge bridge = h.bridge(AudioCodec.PCMU);
     assertThat(failureOf(bridge.prepare().toCompletableFuture())).hasMessageContaining("AUTH_REJECTED");
   }

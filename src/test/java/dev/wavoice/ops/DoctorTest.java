@@ -54,7 +54,7 @@ class DoctorTest {
   static final String WABA = "366634483210360";
   static final String PHONE = "436666719526789";
   static final String PUBLIC_URL = "https://wavoice.example.test";
-  static final String OPENAI_KEY = "sk-doctor-openai-key-77d3";
+  static final String OPENAI_KEY = "test-openai-key-doctor-openai-key-77d3";
   static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
   static final List<String> ORDER = List.of("config", "token", "phone-number", "messaging-limit", "waba-subscription",
       "calls-webhook-field", "calling-enabled", "sip-disabled", "webhook-traffic", "kurento", "openai");
@@ -187,7 +187,7 @@ class DoctorTest {
   void theReportNeverCarriesASecret() throws Exception {
     missingRequired.set(List.of("wavoice.whatsapp.verify-token"));
     meta.tokenScopes("whatsapp_business_management");
-    openaiTarget.set(new ModelAccessProbe.Target(URI.create(openai.apiUrl()), "sk-wrong-key-0000-9999", "gpt-realtime"));
+    openaiTarget.set(new ModelAccessProbe.Target(URI.create(openai.apiUrl()), "test-openai-key-wrong-key-0000-9999", "gpt-realtime"));
     DoctorReport report = examine();
     String json;
     try (var jsonb = JsonbBuilder.create()) {
@@ -195,7 +195,7 @@ class DoctorTest {
     }
     assertThat(json).contains("\"checks\"").contains("\"ready\":false")
         .doesNotContain(TOKEN).doesNotContain(APP_SECRET).doesNotContain(OPENAI_KEY)
-        .doesNotContain("sk-wrong-key").doesNotContain("9999");
+        .doesNotContain("test-openai-key-wrong-key").doesNotContain("9999");
   }
 
   static Stream<Arguments> brokenPrerequisites() {
@@ -219,7 +219,7 @@ class DoctorTest {
           TrafficSignals.refused(t.traffic, Instant.now());
         }, "none was correctly signed"),
         Arguments.of("openai", (Consumer<DoctorTest>) t -> t.openaiTarget.set(
-            new ModelAccessProbe.Target(URI.create(openai.apiUrl()), "sk-not-the-key-1234", "gpt-realtime")),
+            new ModelAccessProbe.Target(URI.create(openai.apiUrl()), "test-openai-key-not-the-key-1234", "gpt-realtime")),
             "refused the API key (401 invalid_api_key)"));
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Realtime and agent settings from MicroProfile Config: defaults, every key, and clear refusals. */
 class RealtimeConfigTest {
 
-  static final String KEY = "sk-config-test-1234";
+  static final String KEY = "test-openai-key-config-test-1234";
 
   @TempDir
   Path dir;

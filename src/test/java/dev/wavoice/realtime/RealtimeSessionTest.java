@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class RealtimeSessionTest {
 
-  static final String KEY = "sk-test-wavoice-5e1f0a2b";
+  static final String KEY = "test-openai-key-test-wavoice-5e1f0a2b";
   static final String CALLER = "13175550000";
   static final Duration WAIT = Duration.ofSeconds(10);
   static final TurnDetection SERVER_VAD = new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true);
@@ -160,13 +160,13 @@ class RealtimeSessionTest {
   @Test
   void aWrongKeyFailsTheOpenAsRefusedAuthentication() {
     CompletableFuture<RealtimeSession> opening =
-        client(settings(AudioFormat.PCMU).withApiKey("sk-not-the-right-key-0000"), null)
+        client(settings(AudioFormat.PCMU).withApiKey("test-openai-key-not-the-right-key-0000"), null)
             .open(new CallId("wacid.badkey"), null, listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class, e -> {
           assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.AUTH_REJECTED);
           assertThat(e.failure().errorCode()).isEqualTo("invalid_api_key");
-          assertThat(e.getMessage()).doesNotContain("sk-not-the-right-key-0000");
+          assertThat(e.getMessage()).doesNotContain("test-openai-key-not-the-right-key-0000");
         });
     assertThat(openai.awaitSession(0, WAIT).received()).as("nothing sent before session.created").isEmpty();
   }

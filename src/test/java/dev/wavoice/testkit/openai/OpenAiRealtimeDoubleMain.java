@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp target/test-classes:target/classes:&lt;test classpath&gt; dev.wavoice.testkit.openai.OpenAiRealtimeDoubleMain \
- *   --port 0 --control-port 0 --api-key sk-test [--lean]
+ *   --port 0 --control-port 0 --api-key test-openai-key-test [--lean]
  * </pre>
  *
  * {@code --port}/{@code --control-port} 0 pick free ports; {@code --lean} keeps appended audio only

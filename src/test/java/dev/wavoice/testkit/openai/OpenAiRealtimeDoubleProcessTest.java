@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** The double as a process of its own (as load runs use it), driven through its HTTP control interface. */
 class OpenAiRealtimeDoubleProcessTest {
 
-  static final String KEY = "sk-process-double-77";
+  static final String KEY = "test-openai-key-process-double-77";
 
   @Test
   void itServesTheClientAndIsScriptedAndReadOverHttp() throws Exception {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiRealtimeDoubleTest {
 
-  static final String KEY = "sk-test-double-0123456789";
+  static final String KEY = "test-openai-key-test-double-0123456789";
   static final Duration WAIT = Duration.ofSeconds(5);
   static final String GA_UPDATE = """
       {"type":"session.update","event_id":"c1","session":{"type":"realtime","output_modalities":["audio"],
@@ -133,10 +133,10 @@ class OpenAiRealtimeDoubleTest {
   @Test
   void aWrongKeyGetsInvalidApiKeyAndIsClosed() throws Exception {
     try (RawSocket socket = RawSocket.open(URI.create(openai.url() + "?model=gpt-realtime"),
-        Map.of("Authorization", "Bearer sk-wrong-key-9999"))) {
+        Map.of("Authorization", "Bearer test-openai-key-wrong-key-9999"))) {
       JsonObject error = socket.await("error", WAIT).getJsonObject("error");
       assertThat(error.getString("code")).isEqualTo("invalid_api_key");
-      assertThat(error.getString("message")).doesNotContain("sk-wrong-key-9999").contains("9999");
+      assertThat(error.getString("message")).doesNotContain("test-openai-key-wrong-key-9999").contains("9999");
       assertThat(socket.awaitClose(WAIT)).isEqualTo(1008);
       assertThat(socket.all("session.created")).isEmpty();
     }

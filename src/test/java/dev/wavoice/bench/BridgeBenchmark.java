@@ -29,7 +29,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,22 +140,9 @@ public final class BridgeBenchmark {
     int seconds = Integer.parseInt(options.getOrDefault("--seconds", "20"));
     int warmup = Integer.parseInt(options.getOrDefault("--warmup", "10"));
     int batchMs = Integer.parseInt(options.getOrDefault("--batch-ms", "40"));
-    List<Integer> callCounts = new ArrayList<>();
-    for (String n : options.getOrDefault("--calls", "50,100,200").split(",")) {
-      callCounts.add(Integer.parseInt(n));
-    }
-    List<AudioCodec> codecs = new ArrayList<>();
-    for (String c : options.getOrDefault("--codecs", "pcmu,opus").split(",")) {
-      codecs.add(AudioCodec.fromConfig(c));
-    }
-    System.out.println("## Machine");
-    System.out.println();
-    System.out.println("- date: " + LocalDate.now());
-    System.out.println("- cores: " + Runtime.getRuntime().availableProcessors() + ", memory: "
-        + ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / (1 << 20) + " MiB"
-        + ", CPU: " + PacerBenchmark.cpuModel());
-    System.out.println("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+    List<Integer> callCounts = PacerBenchmark.callCounts(options);
+    List<AudioCodec> codecs = PacerBenchmark.codecs(options);
+    PacerBenchmark.printMachine();
     System.out.println("- append batch: " + batchMs + " ms; " + seconds + " s measured after " + warmup + " s warm-up per row");
     System.out.println();
     System.out.println("| codec | calls | caller: last packet → append p50 / p99 (µs) | caller: first packet → append p50 / p99 (µs) | bot: delta → queued p50 / p99 (µs) | bot: delta → on RTP p50 / p99 (µs) | frames per call per s at the peer (50 = every tick) | pacing jitter p50 / p99 / max (µs) | arrival bursts | seq breaks | pacer tick jitter p99 (µs) | pacer skipped ticks | pacer bursts | barge-in flush p50 / p99 / max (µs) | answers from an empty queue / speech starts | CPU per call (% of a core) | calls per core | heap per call (KiB) | GC pauses (count, ms) | failures | OpenAI double / load peer CPU (% of a core) | load average |");

@@ -63,23 +63,10 @@ public final class PacerBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> options = options(args);
     int seconds = Integer.parseInt(options.getOrDefault("--seconds", "20"));
-    List<Integer> callCounts = new ArrayList<>();
-    for (String n : options.getOrDefault("--calls", "50,100,200").split(",")) {
-      callCounts.add(Integer.parseInt(n));
-    }
-    List<AudioCodec> codecs = new ArrayList<>();
-    for (String c : options.getOrDefault("--codecs", "pcmu,opus").split(",")) {
-      codecs.add(AudioCodec.fromConfig(c));
-    }
+    List<Integer> callCounts = callCounts(options);
+    List<AudioCodec> codecs = codecs(options);
 
-    System.out.println("## Machine");
-    System.out.println();
-    System.out.println("- date: " + LocalDate.now());
-    System.out.println("- cores: " + Runtime.getRuntime().availableProcessors() + ", memory: "
-        + ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / (1 << 20) + " MiB"
-        + ", CPU: " + cpuModel());
-    System.out.println("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+    printMachine();
     System.out.println();
     codecCosts();
     receiveAllocation();
@@ -499,5 +486,35 @@ public final class PacerBenchmark {
       // not Linux
     }
     return System.getProperty("os.arch");
+  }
+
+  /** {@code --calls 50,100,200}: the numbers of concurrent calls, one row each. */
+  static List<Integer> callCounts(Map<String, String> options) {
+    List<Integer> counts = new ArrayList<>();
+    for (String n : options.getOrDefault("--calls", "50,100,200").split(",")) {
+      counts.add(Integer.parseInt(n));
+    }
+    return counts;
+  }
+
+  /** {@code --codecs pcmu,opus}: the codec modes to measure. */
+  static List<AudioCodec> codecs(Map<String, String> options) {
+    List<AudioCodec> codecs = new ArrayList<>();
+    for (String c : options.getOrDefault("--codecs", "pcmu,opus").split(",")) {
+      codecs.add(AudioCodec.fromConfig(c));
+    }
+    return codecs;
+  }
+
+  /** The machine section every benchmark report starts with: date, cores, memory, CPU, JDK, heap. */
+  static void printMachine() {
+    System.out.println("## Machine");
+    System.out.println();
+    System.out.println("- date: " + LocalDate.now());
+    System.out.println("- cores: " + Runtime.getRuntime().availableProcessors() + ", memory: "
+        + ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / (1 << 20) + " MiB"
+        + ", CPU: " + cpuModel());
+    System.out.println("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+        + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
   }
 }

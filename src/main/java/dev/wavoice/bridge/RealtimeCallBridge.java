@@ -47,8 +47,8 @@ import java.util.logging.Logger;
  * </ul>
  *
  * <p>Threads: the call layer's (life cycle), the RTP receive thread (caller audio), the WebSocket's
- * (OpenAI's events, in order), tool threads, and the pacer (playback notices, handed off at once to
- * {@code events}). No lock is held while calling out.
+ * (OpenAI's events, in order), tool threads, and the pacer (playback notices: the transcript is told
+ * at once, the listener through {@code events}). No lock is held while calling out.
  */
 final class RealtimeCallBridge implements CallBridge {
 
@@ -407,7 +407,7 @@ final class RealtimeCallBridge implements CallBridge {
       LOG.fine(() -> label + ": OpenAI truncated item " + itemId + " at " + audioEndMs + " ms");
     }
 
-    // ---- the pacer (must not block: hand off)
+    // ---- the pacer (must not block: the transcript is told here, the listeners are handed off)
 
     @Override
     public void started(String itemId) {
@@ -415,17 +415,22 @@ final class RealtimeCallBridge implements CallBridge {
       Instant at = wallClock.instant();
       playback.started(itemId, onWire);
       boolean first = firstAudio.compareAndSet(false, true);
+      // recorded before the tick ends: a barge-in right after must find the item started, or its line is lost
+      List<TranscriptLine> lines = transcript.botStarted(itemId, at);
       events.execute(() -> {
         if (first && !isClosed()) {
           listener.firstBotAudio(at);
         }
-        emit(transcript.botStarted(itemId, at));
+        emit(lines);
       });
     }
 
     @Override
     public void finished(String itemId) {
-      events.execute(() -> emit(transcript.botFinished(itemId)));
+      List<TranscriptLine> lines = transcript.botFinished(itemId);
+      if (!lines.isEmpty()) {
+        events.execute(() -> emit(lines));
+      }
     }
 
     // ---- tools, errors, the session

@@ -1,5 +1,6 @@
 package dev.wavoice.call;
 
+import dev.wavoice.AppExecutors;
 import dev.wavoice.CallId;
 import dev.wavoice.bridge.BridgeFactory;
 import dev.wavoice.media.MediaGateway;
@@ -43,8 +44,8 @@ public class CallOrchestrator {
   /** The channel of calls from the browser softphone (WhatsApp calls are {@code whatsapp}). */
   public static final String SOFTPHONE = "softphone";
 
-  @Resource private ManagedExecutorService executor;
-  @Resource private ManagedScheduledExecutorService scheduler;
+  @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
+  @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
 
   private Config config;
   private GraphApi graph;

@@ -1,5 +1,6 @@
 package dev.wavoice.call;
 
+import dev.wavoice.AppExecutors;
 import dev.wavoice.whatsapp.CallPermissionReplyReceived;
 import dev.wavoice.whatsapp.GraphApi;
 import jakarta.annotation.PostConstruct;
@@ -24,7 +25,7 @@ public class OutboundCalls {
   public static final String REPLY_TIMEOUT_SECONDS = "wavoice.calls.permission-reply-timeout-seconds";
   public static final String REQUEST_TEXT = "wavoice.calls.permission-request-text";
 
-  @Resource private ManagedScheduledExecutorService scheduler;
+  @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
 
   private GraphApi graph;
   private CallOrchestrator calls;

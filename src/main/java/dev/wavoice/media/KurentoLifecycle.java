@@ -1,5 +1,6 @@
 package dev.wavoice.media;
 
+import dev.wavoice.AppExecutors;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -32,7 +33,7 @@ public class KurentoLifecycle {
 
   private static final Logger LOG = Logger.getLogger(KurentoLifecycle.class.getName());
 
-  @Resource private ManagedScheduledExecutorService scheduler;
+  @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
   private Config config;
   private MetricRegistry metrics;
   private volatile KurentoPool pool;

@@ -1,5 +1,6 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.AppExecutors;
 import dev.wavoice.CallId;
 import dev.wavoice.bridge.TranscriptLine;
 import dev.wavoice.call.ActiveCall;
@@ -50,8 +51,8 @@ public class ConsoleFeed {
   private static final int QUEUE = 1000;
   private static final long HEARTBEAT_SECONDS = 15;
 
-  @Resource private ManagedExecutorService executor;
-  @Resource private ManagedScheduledExecutorService scheduler;
+  @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
+  @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
 
   private LiveCallEvents live;
   private CallRegistry registry;

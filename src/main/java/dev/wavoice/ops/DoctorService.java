@@ -1,5 +1,6 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.AppExecutors;
 import dev.wavoice.media.KurentoLifecycle;
 import dev.wavoice.realtime.ModelAccessProbe;
 import dev.wavoice.realtime.RealtimeConfig;
@@ -45,8 +46,8 @@ public class DoctorService {
 
   private static final Logger LOG = Logger.getLogger(DoctorService.class.getName());
 
-  @Resource private ManagedExecutorService executor;
-  @Resource private ManagedScheduledExecutorService scheduler;
+  @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
+  @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
 
   private Config config;
   private WhatsAppConfig whatsapp;

@@ -1,5 +1,6 @@
 package dev.wavoice.whatsapp;
 
+import dev.wavoice.AppExecutors;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -24,7 +25,7 @@ public class WebhookDispatcher {
   private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
   private static final int MAX_REMEMBERED = 100_000;
 
-  @Resource private ManagedExecutorService executor;
+  @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
   private Event<CallWebhookReceived> calls;
   private Event<CallStatusReceived> statuses;
   private Event<CallPermissionReplyReceived> permissionReplies;

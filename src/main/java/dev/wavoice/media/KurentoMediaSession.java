@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.kurento.client.Continuation;
 import org.kurento.client.DtlsConnectionState;
 import org.kurento.client.DtlsConnectionStateChangeEvent;
 import org.kurento.client.ErrorEvent;
@@ -50,6 +51,8 @@ final class KurentoMediaSession implements MediaSession {
   private static final int SDP_PARSE_ERROR = 40201;
   private static final int SDP_PROCESS_OFFER_ERROR = 40205;
   private static final int SDP_PROCESS_ANSWER_ERROR = 40206;
+  /** kurento-client's own bound on a synchronous request ({@code kurento.client.requestTimeout}). */
+  private static final long REQUEST_TIMEOUT_MS = 10_000;
 
   private enum Role { INCOMING, OUTGOING }
 
@@ -138,7 +141,7 @@ final class KurentoMediaSession implements MediaSession {
    */
   private void build(RtpLeg rtpLeg) {
     // the pipeline on its own: if the transaction fails half-way, releasing it releases whatever it made
-    pipeline = client.createMediaPipeline();
+    pipeline = createPipeline();
     Transaction tx = client.beginTransaction();
     // creations first: kurento-client names new objects newref:0,1 by creation order while Kurento
     // resolves newref:N to the result of operation N, so they only agree when nothing precedes them
@@ -158,6 +161,48 @@ final class KurentoMediaSession implements MediaSession {
 
     int kmsRtpPort = RtpLegSdp.answeredPort(rtp.processOffer(RtpLegSdp.offer(rtpLeg)), rtpLeg.codec());
     rtpTarget = new InetSocketAddress(settings.rtpHostFor(kms.url()), kmsRtpPort);
+  }
+
+  /**
+   * Creates the pipeline without holding kurento-client's lock: its synchronous create keeps the
+   * client's one object registry locked for the whole round trip, so the set-ups of concurrent calls
+   * (every create and every {@code getById}) would queue behind each other. Waits as long as
+   * kurento-client waits for a synchronous answer; a pipeline that comes after that is released.
+   */
+  private MediaPipeline createPipeline() {
+    CompletableFuture<MediaPipeline> created = new CompletableFuture<>();
+    client.createMediaPipeline(new Continuation<MediaPipeline>() {
+      @Override
+      public void onSuccess(MediaPipeline made) {
+        if (!created.complete(made)) {
+          made.release(new Continuation<Void>() { // too late: the call has given up on it
+            @Override
+            public void onSuccess(Void result) {}
+
+            @Override
+            public void onError(Throwable cause) {
+              LOG.fine(() -> "call " + callId + ": releasing a pipeline that came too late failed: " + cause);
+            }
+          });
+        }
+      }
+
+      @Override
+      public void onError(Throwable cause) {
+        created.completeExceptionally(cause);
+      }
+    });
+    try {
+      return created.get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      created.cancel(false);
+      throw new MediaException(MediaException.Reason.KMS_ERROR, "Kurento did not create the pipeline in " + REQUEST_TIMEOUT_MS + " ms", e);
+    } catch (ExecutionException e) {
+      throw asMediaException("creating the pipeline", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MediaException(MediaException.Reason.KMS_ERROR, "interrupted while creating the pipeline", e);
+    }
   }
 
   private void subscribeToEvents() {

@@ -1,6 +1,7 @@
 package dev.wavoice.testkit;
 
-import jakarta.json.Json;
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -33,38 +34,38 @@ public final class Fixtures {
   }
 
   public static JsonObject parse(String json) {
-    try (var reader = Json.createReader(new StringReader(json))) {
+    try (var reader = JSON.createReader(new StringReader(json))) {
       return reader.readObject();
     }
   }
 
   /** A copy of a webhook body with every {@code entry[].changes[].value.calls[]} (and statuses) edited. */
   public static JsonObject editCalls(JsonObject webhook, UnaryOperator<JsonObject> edit) {
-    var entries = Json.createArrayBuilder();
+    var entries = JSON.createArrayBuilder();
     for (JsonValue e : webhook.getJsonArray("entry")) {
       JsonObject entry = e.asJsonObject();
-      var changes = Json.createArrayBuilder();
+      var changes = JSON.createArrayBuilder();
       for (JsonValue c : entry.getJsonArray("changes")) {
         JsonObject change = c.asJsonObject();
         JsonObject value = change.getJsonObject("value");
-        var newValue = Json.createObjectBuilder(value);
+        var newValue = JSON.createObjectBuilder(value);
         for (String list : new String[] {"calls", "statuses"}) {
           if (value.containsKey(list)) {
-            var items = Json.createArrayBuilder();
+            var items = JSON.createArrayBuilder();
             value.getJsonArray(list).forEach(item -> items.add(edit.apply(item.asJsonObject())));
             newValue.add(list, items);
           }
         }
-        changes.add(Json.createObjectBuilder(change).add("value", newValue));
+        changes.add(JSON.createObjectBuilder(change).add("value", newValue));
       }
-      entries.add(Json.createObjectBuilder(entry).add("changes", changes));
+      entries.add(JSON.createObjectBuilder(entry).add("changes", changes));
     }
-    return Json.createObjectBuilder(webhook).add("entry", entries).build();
+    return JSON.createObjectBuilder(webhook).add("entry", entries).build();
   }
 
   /** A webhook body with the call (or status) id replaced. */
   public static String withCallId(String fixture, String callId) {
-    return editCalls(whatsappJson(fixture), call -> Json.createObjectBuilder(call).add("id", callId).build()).toString();
+    return editCalls(whatsappJson(fixture), call -> JSON.createObjectBuilder(call).add("id", callId).build()).toString();
   }
 
   public static byte[] utf8(String text) {

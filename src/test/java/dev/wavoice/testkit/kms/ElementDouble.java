@@ -1,6 +1,7 @@
 package dev.wavoice.testkit.kms;
 
-import jakarta.json.Json;
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.HashSet;
@@ -52,7 +53,7 @@ public abstract class ElementDouble extends MediaObjectDouble {
               ? sinks.computeIfAbsent(sink, k -> new HashSet<>()).add(t)
               : sinks.getOrDefault(sink, new HashSet<>()).remove(t);
           if (changed) {
-            emit(operation.equals("connect") ? "ElementConnected" : "ElementDisconnected", Json.createObjectBuilder()
+            emit(operation.equals("connect") ? "ElementConnected" : "ElementDisconnected", JSON.createObjectBuilder()
                 .add("mediaType", t).add("sink", sink.id).add("sinkMediaDescription", "default")
                 .add("sourceMediaDescription", "default"));
           }
@@ -110,7 +111,7 @@ public abstract class ElementDouble extends MediaObjectDouble {
   }
 
   private static jakarta.json.JsonObjectBuilder flowFields(boolean flowing) {
-    return Json.createObjectBuilder().add("mediaType", "AUDIO").add("padName", "default").add("state", flowing ? "FLOWING" : "NOT_FLOWING");
+    return JSON.createObjectBuilder().add("mediaType", "AUDIO").add("padName", "default").add("state", flowing ? "FLOWING" : "NOT_FLOWING");
   }
 
   /** Simulates a Kurento {@code Error} event on this element (e.g. {@code STREAM_ERROR_DECODE}). */
@@ -122,7 +123,7 @@ public abstract class ElementDouble extends MediaObjectDouble {
 
   static void emitError(MediaObjectDouble source, String errorType, int errorCode, String description) {
     // data.type carries the error type; the event's own name travels in params.value.type
-    source.emit("Error", Json.createObjectBuilder().add("description", description).add("errorCode", errorCode).add("type", errorType));
+    source.emit("Error", JSON.createObjectBuilder().add("description", description).add("errorCode", errorCode).add("type", errorType));
   }
 
   /** Called by the double's audio engine with one 20 ms frame of 48 kHz PCM arriving at this element from {@code from}. */

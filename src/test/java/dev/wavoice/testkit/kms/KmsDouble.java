@@ -1,6 +1,7 @@
 package dev.wavoice.testkit.kms;
 
-import jakarta.json.Json;
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -291,7 +292,7 @@ public final class KmsDouble implements AutoCloseable {
 
   private void onText(WebSocket conn, String text) {
     JsonValue parsed;
-    try (var reader = Json.createReader(new StringReader(text))) {
+    try (var reader = JSON.createReader(new StringReader(text))) {
       parsed = reader.readValue();
     } catch (JsonException e) {
       parsed = null;
@@ -327,24 +328,24 @@ public final class KmsDouble implements AutoCloseable {
       JsonValue result = dispatch(conn, method, params);
       if (id == null) {
         protocolViolations.add("request without id: " + request);
-        return Json.createObjectBuilder()
-            .add("error", Json.createObjectBuilder().add("code", -32000).add("data", result)
+        return JSON.createObjectBuilder()
+            .add("error", JSON.createObjectBuilder().add("code", -32000).add("data", result)
                 .add("message", "Ignoring response because of a notification request"))
             .add("id", JsonValue.NULL).add("jsonrpc", "2.0").build();
       }
-      return Json.createObjectBuilder().add("id", id).add("jsonrpc", "2.0").add("result", result).build();
+      return JSON.createObjectBuilder().add("id", id).add("jsonrpc", "2.0").add("result", result).build();
     } catch (KmsError e) {
       return error(id == null ? JsonValue.NULL : id, e);
     }
   }
 
   private JsonObject error(JsonValue id, KmsError e) {
-    JsonObjectBuilder error = Json.createObjectBuilder().add("code", e.code);
+    JsonObjectBuilder error = JSON.createObjectBuilder().add("code", e.code);
     if (e.type != null) {
-      error.add("data", Json.createObjectBuilder().add("type", e.type));
+      error.add("data", JSON.createObjectBuilder().add("type", e.type));
     }
     error.add("message", e.getMessage());
-    JsonObject response = Json.createObjectBuilder().add("error", error).add("id", id).add("jsonrpc", "2.0").build();
+    JsonObject response = JSON.createObjectBuilder().add("error", error).add("id", id).add("jsonrpc", "2.0").build();
     errorsSent.add(response);
     return response;
   }
@@ -357,7 +358,7 @@ public final class KmsDouble implements AutoCloseable {
     return switch (method) {
       case "ping" -> {
         String sid = session(conn, params, false);
-        JsonObjectBuilder result = Json.createObjectBuilder();
+        JsonObjectBuilder result = JSON.createObjectBuilder();
         if (sid != null) {
           result.add("sessionId", sid);
         }
@@ -368,17 +369,17 @@ public final class KmsDouble implements AutoCloseable {
         JsonObject p = need(params);
         String sid = session(conn, p, true);
         MediaObjectDouble created = create(p, sid);
-        yield Json.createObjectBuilder().add("sessionId", sid).add("value", created.id).build();
+        yield JSON.createObjectBuilder().add("sessionId", sid).add("value", created.id).build();
       }
       case "invoke" -> {
         JsonObject p = need(params);
         String sid = session(conn, p, true);
-        yield Json.createObjectBuilder().add("sessionId", sid).add("value", invoke(p)).build();
+        yield JSON.createObjectBuilder().add("sessionId", sid).add("value", invoke(p)).build();
       }
       case "subscribe" -> {
         JsonObject p = need(params);
         String sid = session(conn, p, true);
-        yield Json.createObjectBuilder().add("sessionId", sid).add("value", subscribe(p, sid)).build();
+        yield JSON.createObjectBuilder().add("sessionId", sid).add("value", subscribe(p, sid)).build();
       }
       case "unsubscribe" -> {
         JsonObject p = need(params);
@@ -391,7 +392,7 @@ public final class KmsDouble implements AutoCloseable {
             subscribers.remove(subscription[2]);
           }
         }
-        yield Json.createObjectBuilder().add("sessionId", sid).build();
+        yield JSON.createObjectBuilder().add("sessionId", sid).build();
       }
       case "release" -> {
         JsonObject p = need(params);
@@ -400,7 +401,7 @@ public final class KmsDouble implements AutoCloseable {
         if (object != null) {
           release(object); // an unknown object is not an error in KMS
         }
-        yield Json.createObjectBuilder().add("sessionId", sid).build();
+        yield JSON.createObjectBuilder().add("sessionId", sid).build();
       }
       case "closeSession" -> {
         String sid = session(conn, params, false);
@@ -422,12 +423,12 @@ public final class KmsDouble implements AutoCloseable {
         JsonObject p = need(params);
         String sid = session(conn, p, true);
         MediaObjectDouble object = lookup(objectId(p));
-        JsonArrayBuilder hierarchy = Json.createArrayBuilder();
+        JsonArrayBuilder hierarchy = JSON.createArrayBuilder();
         object.hierarchy().forEach(hierarchy::add);
-        yield Json.createObjectBuilder().add("hierarchy", hierarchy).add("qualifiedType", "kurento." + object.type)
+        yield JSON.createObjectBuilder().add("hierarchy", hierarchy).add("qualifiedType", "kurento." + object.type)
             .add("sessionId", sid).add("type", object.type).build();
       }
-      case "keepAlive", "ref", "unref" -> Json.createObjectBuilder().add("sessionId", session(conn, need(params), true)).build();
+      case "keepAlive", "ref", "unref" -> JSON.createObjectBuilder().add("sessionId", session(conn, need(params), true)).build();
       default -> throw KmsError.methodNotFound();
     };
   }
@@ -444,7 +445,7 @@ public final class KmsDouble implements AutoCloseable {
       sid = conn.getAttachment() != null ? conn.<String>getAttachment() : UUID.randomUUID().toString();
     }
     attach(conn, sid);
-    return Json.createObjectBuilder().add("serverId", serverId).add("sessionId", sid).build();
+    return JSON.createObjectBuilder().add("serverId", serverId).add("sessionId", sid).build();
   }
 
   /** The request's session: its {@code sessionId}, else the connection's last one, else (when asked) a new one. */
@@ -549,34 +550,34 @@ public final class KmsDouble implements AutoCloseable {
 
   private JsonValue serverManager(String operation, JsonObject params) {
     return switch (operation) {
-      case "getInfo" -> Json.createObjectBuilder().add("__module__", "kurento").add("__type__", "ServerInfo")
-          .add("capabilities", Json.createArrayBuilder().add("transactions"))
-          .add("modules", Json.createArrayBuilder()
-              .add(module("core", Json.createArrayBuilder().add("HubPort").add("MediaPipeline").add("PassThrough")))
-              .add(module("elements", Json.createArrayBuilder().add("RtpEndpoint").add("WebRtcEndpoint"))))
+      case "getInfo" -> JSON.createObjectBuilder().add("__module__", "kurento").add("__type__", "ServerInfo")
+          .add("capabilities", JSON.createArrayBuilder().add("transactions"))
+          .add("modules", JSON.createArrayBuilder()
+              .add(module("core", JSON.createArrayBuilder().add("HubPort").add("MediaPipeline").add("PassThrough")))
+              .add(module("elements", JSON.createArrayBuilder().add("RtpEndpoint").add("WebRtcEndpoint"))))
           .add("type", "KMS").add("version", "7.3.0").build();
       case "getPipelines" -> {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         objects.values().stream().filter(o -> o instanceof PipelineDouble).forEach(o -> array.add(o.id));
         yield array.build();
       }
       case "getSessions" -> {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         sessions.forEach(array::add);
         yield array.build();
       }
       case "getUsedCpu" -> {
         MediaObjectDouble.required(params);
-        yield Json.createValue(0.5);
+        yield JSON.createValue(0.5);
       }
-      case "getUsedMemory" -> Json.createValue(41_572);
-      case "getCpuCount" -> Json.createValue(Runtime.getRuntime().availableProcessors());
+      case "getUsedMemory" -> JSON.createValue(41_572);
+      case "getCpuCount" -> JSON.createValue(Runtime.getRuntime().availableProcessors());
       default -> throw MediaObjectDouble.unknown(operation, params);
     };
   }
 
   private static JsonObjectBuilder module(String name, JsonArrayBuilder factories) {
-    return Json.createObjectBuilder().add("__module__", "kurento").add("__type__", "ModuleInfo").add("factories", factories)
+    return JSON.createObjectBuilder().add("__module__", "kurento").add("__type__", "ModuleInfo").add("factories", factories)
         .add("generationTime", "Nov 25 2026 09:20:52").add("name", name).add("version", "7.3.0");
   }
 
@@ -589,7 +590,7 @@ public final class KmsDouble implements AutoCloseable {
     String subscription = UUID.randomUUID().toString();
     subscriptions.computeIfAbsent(object.id, k -> new HashMap<>()).computeIfAbsent(type, k -> new LinkedHashSet<>()).add(sid);
     subscriptionIds.put(subscription, new String[] {object.id, type, sid});
-    return Json.createValue(subscription);
+    return JSON.createValue(subscription);
   }
 
   private JsonValue transaction(WebSocket conn, JsonObject params) {
@@ -604,43 +605,43 @@ public final class KmsDouble implements AutoCloseable {
       }
     }
     List<String> newRefs = new ArrayList<>();
-    JsonArrayBuilder results = Json.createArrayBuilder();
+    JsonArrayBuilder results = JSON.createArrayBuilder();
     for (int i = 0; i < operations.size(); i++) {
       JsonObject operation = operations.getJsonObject(i);
       JsonObject resolved = (JsonObject) resolveNewRefs(operation, newRefs);
       JsonObject opParams = resolved.get("params") instanceof JsonObject p
-          ? Json.createObjectBuilder(p).add("sessionId", sid).build()
-          : Json.createObjectBuilder().add("sessionId", sid).build();
+          ? JSON.createObjectBuilder(p).add("sessionId", sid).build()
+          : JSON.createObjectBuilder().add("sessionId", sid).build();
       try {
         JsonValue result = dispatch(conn, resolved.getString("method", ""), opParams);
-        results.add(Json.createObjectBuilder().add("id", i).add("jsonrpc", "2.0").add("result", result));
+        results.add(JSON.createObjectBuilder().add("id", i).add("jsonrpc", "2.0").add("result", result));
         // KMS resolves newref:N to the value of operation N (not the N-th created object, which is how
         // kurento-client numbers them): an operation without a string value gives "" and its use fails
         newRefs.add(result instanceof JsonObject r && r.get("value") instanceof JsonString s ? s.getString() : "");
       } catch (KmsError e) {
-        JsonObjectBuilder error = Json.createObjectBuilder().add("code", e.code);
+        JsonObjectBuilder error = JSON.createObjectBuilder().add("code", e.code);
         if (e.type != null) {
-          error.add("data", Json.createObjectBuilder().add("type", e.type));
+          error.add("data", JSON.createObjectBuilder().add("type", e.type));
         }
-        results.add(Json.createObjectBuilder().add("error", error.add("message", e.getMessage())).add("id", i).add("jsonrpc", "2.0"));
+        results.add(JSON.createObjectBuilder().add("error", error.add("message", e.getMessage())).add("id", i).add("jsonrpc", "2.0"));
         break; // KMS stops at the first failing operation
       }
     }
-    return Json.createObjectBuilder().add("sessionId", sid).add("value", results).build();
+    return JSON.createObjectBuilder().add("sessionId", sid).add("value", results).build();
   }
 
   private static JsonValue resolveNewRefs(JsonValue value, List<String> newRefs) {
     if (value instanceof JsonString s && s.getString().startsWith("newref:")) {
       int index = Integer.parseInt(s.getString().substring("newref:".length()));
-      return Json.createValue(index < newRefs.size() ? newRefs.get(index) : "");
+      return JSON.createValue(index < newRefs.size() ? newRefs.get(index) : "");
     }
     if (value instanceof JsonObject o) {
-      JsonObjectBuilder copy = Json.createObjectBuilder();
+      JsonObjectBuilder copy = JSON.createObjectBuilder();
       o.forEach((k, v) -> copy.add(k, resolveNewRefs(v, newRefs)));
       return copy.build();
     }
     if (value instanceof JsonArray a) {
-      JsonArrayBuilder copy = Json.createArrayBuilder();
+      JsonArrayBuilder copy = JSON.createArrayBuilder();
       a.forEach(v -> copy.add(resolveNewRefs(v, newRefs)));
       return copy.build();
     }
@@ -675,13 +676,13 @@ public final class KmsDouble implements AutoCloseable {
       return;
     }
     JsonObject f = fields.build();
-    JsonObjectBuilder data = Json.createObjectBuilder(f).add("source", source.id).add("tags", source.tagsForEvents())
+    JsonObjectBuilder data = JSON.createObjectBuilder(f).add("source", source.id).add("tags", source.tagsForEvents())
         .add("timestampMillis", Long.toString(System.currentTimeMillis()));
     if (!f.containsKey("type")) {
       data.add("type", eventType);
     }
-    String message = Json.createObjectBuilder().add("jsonrpc", "2.0").add("method", "onEvent")
-        .add("params", Json.createObjectBuilder().add("value", Json.createObjectBuilder()
+    String message = JSON.createObjectBuilder().add("jsonrpc", "2.0").add("method", "onEvent")
+        .add("params", JSON.createObjectBuilder().add("value", JSON.createObjectBuilder()
             .add("data", data).add("object", source.id).add("type", eventType)))
         .build().toString();
     for (String sid : subscribers) {

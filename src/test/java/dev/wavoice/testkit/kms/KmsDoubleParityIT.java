@@ -1,10 +1,11 @@
 package dev.wavoice.testkit.kms;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.kurento.SdpFixtures;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -149,18 +150,18 @@ class KmsDoubleParityIT {
     if (value instanceof JsonString s) {
       String text = s.getString();
       if (text.startsWith("v=0")) {
-        return Json.createValue("<sdp>");
+        return JSON.createValue("<sdp>");
       }
       text = OBJECT_ID.matcher(UUID_LIKE.matcher(text).replaceAll("<id>")).replaceAll("<id>");
-      return Json.createValue(text);
+      return JSON.createValue(text);
     }
     if (value instanceof JsonObject o) {
-      JsonObjectBuilder copy = Json.createObjectBuilder();
+      JsonObjectBuilder copy = JSON.createObjectBuilder();
       o.forEach((k, v) -> copy.add(k, normalize(v)));
       return copy.build();
     }
     if (value instanceof jakarta.json.JsonArray a) {
-      JsonArrayBuilder copy = Json.createArrayBuilder();
+      JsonArrayBuilder copy = JSON.createArrayBuilder();
       a.forEach(v -> copy.add(normalize(v)));
       return copy.build();
     }

@@ -1,6 +1,7 @@
 package dev.wavoice.testkit.kms;
 
-import jakarta.json.Json;
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -67,7 +68,7 @@ public abstract class MediaObjectDouble {
   JsonValue invoke(String operation, JsonObject params) {
     switch (operation) {
       case "getName":
-        return Json.createValue(name);
+        return JSON.createValue(name);
       case "setName":
         name = string(params, "name");
         return JsonValue.NULL;
@@ -82,11 +83,11 @@ public abstract class MediaObjectDouble {
         if (value == null) {
           throw KmsError.tagNotFound();
         }
-        return Json.createValue(value);
+        return JSON.createValue(value);
       }
       case "getTags": {
-        JsonArrayBuilder array = Json.createArrayBuilder();
-        tags.forEach((k, v) -> array.add(Json.createObjectBuilder()
+        JsonArrayBuilder array = JSON.createArrayBuilder();
+        tags.forEach((k, v) -> array.add(JSON.createObjectBuilder()
             .add("__module__", "kurento").add("__type__", "Tag").add("key", k).add("value", v)));
         return array.build();
       }
@@ -96,13 +97,13 @@ public abstract class MediaObjectDouble {
         sendTagsInEvents = bool(params, "sendTagsInEvents");
         return JsonValue.NULL;
       case "getCreationTime":
-        return Json.createValue(creationTimeS);
+        return JSON.createValue(creationTimeS);
       case "getMediaPipeline":
-        return Json.createValue(pipeline().id);
+        return JSON.createValue(pipeline().id);
       case "getParent":
-        return pipeline() == this ? JsonValue.NULL : Json.createValue(pipeline().id);
+        return pipeline() == this ? JsonValue.NULL : JSON.createValue(pipeline().id);
       case "getChildren": {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         children().forEach(c -> array.add(c.id));
         return array.build();
       }
@@ -125,9 +126,9 @@ public abstract class MediaObjectDouble {
   }
 
   JsonArrayBuilder tagsForEvents() {
-    JsonArrayBuilder array = Json.createArrayBuilder();
+    JsonArrayBuilder array = JSON.createArrayBuilder();
     if (sendTagsInEvents) {
-      tags.forEach((k, v) -> array.add(Json.createObjectBuilder()
+      tags.forEach((k, v) -> array.add(JSON.createObjectBuilder()
           .add("__module__", "kurento").add("__type__", "Tag").add("key", k).add("value", v)));
     }
     return array;

@@ -1,7 +1,8 @@
 package dev.wavoice.testkit.kms;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import dev.wavoice.testkit.rtp.RtpPacket;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -74,23 +75,23 @@ public final class RtpEndpointDouble extends ElementDouble {
   JsonValue invoke(String operation, JsonObject params) {
     switch (operation) {
       case "processOffer":
-        return Json.createValue(processOffer(string(params, "offer")));
+        return JSON.createValue(processOffer(string(params, "offer")));
       case "getLocalSessionDescriptor":
         if (localSdp == null) {
           throw KmsError.noLocalSdp();
         }
-        return Json.createValue(localSdp);
+        return JSON.createValue(localSdp);
       case "getRemoteSessionDescriptor":
         if (remoteSdp == null) {
           throw KmsError.noRemoteSdp();
         }
-        return Json.createValue(remoteSdp);
+        return JSON.createValue(remoteSdp);
       case "generateOffer":
       case "processAnswer":
         throw KmsError.notImplemented("the RtpEndpoint double only answers offers");
       case "getConnectionState":
       case "getMediaState":
-        return Json.createValue(received.get() > 0 ? "CONNECTED" : "DISCONNECTED");
+        return JSON.createValue(received.get() > 0 ? "CONNECTED" : "DISCONNECTED");
       default:
         return super.invoke(operation, params);
     }

@@ -1,6 +1,7 @@
 package dev.wavoice.testkit.kms;
 
-import jakarta.json.Json;
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -94,21 +95,21 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   JsonValue invoke(String operation, JsonObject params) {
     switch (operation) {
       case "generateOffer":
-        return Json.createValue(generateOffer(params == null ? null : params.getJsonObject("options")));
+        return JSON.createValue(generateOffer(params == null ? null : params.getJsonObject("options")));
       case "processOffer":
-        return Json.createValue(processOffer(string(params, "offer")));
+        return JSON.createValue(processOffer(string(params, "offer")));
       case "processAnswer":
-        return Json.createValue(processAnswer(string(params, "answer")));
+        return JSON.createValue(processAnswer(string(params, "answer")));
       case "getLocalSessionDescriptor":
         if (localSdp == null) {
           throw KmsError.noLocalSdp();
         }
-        return Json.createValue(localSdp);
+        return JSON.createValue(localSdp);
       case "getRemoteSessionDescriptor":
         if (remoteSdp == null) {
           throw KmsError.noRemoteSdp();
         }
-        return Json.createValue(remoteSdp);
+        return JSON.createValue(remoteSdp);
       case "gatherCandidates":
         gatherCandidates();
         return JsonValue.NULL;
@@ -118,16 +119,16 @@ public final class WebRtcEndpointDouble extends ElementDouble {
         }
         return JsonValue.NULL;
       case "getIceConnectionState": {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         for (int component = 1; component <= 2; component++) {
-          array.add(Json.createObjectBuilder().add("__module__", "kurento").add("__type__", "IceConnection")
+          array.add(JSON.createObjectBuilder().add("__module__", "kurento").add("__type__", "IceConnection")
               .add("componentId", component).add("state", iceState()).add("streamId", "1"));
         }
         return array.build();
       }
       case "getConnectionState":
       case "getMediaState":
-        return Json.createValue(callerConnected ? "CONNECTED" : "DISCONNECTED");
+        return JSON.createValue(callerConnected ? "CONNECTED" : "DISCONNECTED");
       case "setStunServerAddress", "setStunServerPort", "setTurnUrl", "setExternalIPv4", "setExternalIPv6",
           "setNetworkInterfaces", "setIceTcp":
         required(params);
@@ -339,13 +340,13 @@ public final class WebRtcEndpointDouble extends ElementDouble {
     candidates.add("candidate:2 2 TCP 1015022590 127.0.0.1 9 typ host tcptype active");
     candidates.add("candidate:3 2 TCP 1010828286 127.0.0.1 " + tcp2 + " typ host tcptype passive");
     for (String candidate : candidates) {
-      emit("IceCandidateFound", Json.createObjectBuilder().add("candidate", Json.createObjectBuilder()
+      emit("IceCandidateFound", JSON.createObjectBuilder().add("candidate", JSON.createObjectBuilder()
           .add("__module__", "kurento").add("__type__", "IceCandidate").add("candidate", candidate)
           .add("sdpMLineIndex", 0).add("sdpMid", mid)));
     }
     localSdp = withCandidates(localSdp, tcp1);
     gathered = true;
-    emit("IceGatheringDone", Json.createObjectBuilder());
+    emit("IceGatheringDone", JSON.createObjectBuilder());
     maybeAutoConnect();
   }
 
@@ -409,7 +410,7 @@ public final class WebRtcEndpointDouble extends ElementDouble {
     }
     emit("IceComponentStateChanged", ice(1, "CONNECTED"));
     emit("DtlsConnectionStateChange", dtls("[bundle/dtlssrtpenc]", "NEW"));
-    emit("NewCandidatePairSelected", Json.createObjectBuilder().add("candidatePair", Json.createObjectBuilder()
+    emit("NewCandidatePairSelected", JSON.createObjectBuilder().add("candidatePair", JSON.createObjectBuilder()
         .add("__module__", "kurento").add("__type__", "IceCandidatePair").add("componentId", 1)
         .add("localCandidate", candidates.get(0)).add("remoteCandidate", remoteCandidate).add("streamId", "1")));
     emit("DtlsConnectionStateChange", dtls("[bundle/dtlssrtpenc]", "CONNECTING"));
@@ -547,11 +548,11 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   // ---- helpers
 
   private static jakarta.json.JsonObjectBuilder ice(int component, String state) {
-    return Json.createObjectBuilder().add("componentId", component).add("state", state).add("streamId", 1);
+    return JSON.createObjectBuilder().add("componentId", component).add("state", state).add("streamId", 1);
   }
 
   private jakarta.json.JsonObjectBuilder dtls(String component, String state) {
-    return Json.createObjectBuilder().add("componentId", component).add("connectionId", "dtlssrtpenc1-dtlssrtpdec1-1-1")
+    return JSON.createObjectBuilder().add("componentId", component).add("connectionId", "dtlssrtpenc1-dtlssrtpdec1-1-1")
         .add("state", state).add("streamId", "1");
   }
 

@@ -1,9 +1,10 @@
 package dev.wavoice.testkit.openai;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.wavoice.WireJson;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -120,7 +121,7 @@ public final class DoubleControl implements AutoCloseable {
       try {
         route(exchange, method, path, body);
       } catch (RuntimeException bad) {
-        reply(exchange, 400, Json.createObjectBuilder().add("error", String.valueOf(bad.getMessage())).build().toString());
+        reply(exchange, 400, JSON.createObjectBuilder().add("error", String.valueOf(bad.getMessage())).build().toString());
       }
     }
   }
@@ -152,13 +153,13 @@ public final class DoubleControl implements AutoCloseable {
         reply(exchange, 204, null);
       }
       case "GET /sessions" -> {
-        JsonArrayBuilder all = Json.createArrayBuilder();
+        JsonArrayBuilder all = JSON.createArrayBuilder();
         for (DoubleSession s : openai.sessions()) {
-          JsonObjectBuilder counts = Json.createObjectBuilder();
+          JsonObjectBuilder counts = JSON.createObjectBuilder();
           s.receivedTypes().stream().collect(java.util.stream.Collectors.groupingBy(t -> String.valueOf(t),
               java.util.TreeMap::new, java.util.stream.Collectors.counting())).forEach(counts::add);
-          all.add(Json.createObjectBuilder().add("index", s.index()).add("id", s.id())
-              .add("path", s.handshake().path()).add("query", Json.createObjectBuilder(
+          all.add(JSON.createObjectBuilder().add("index", s.index()).add("id", s.id())
+              .add("path", s.handshake().path()).add("query", JSON.createObjectBuilder(
                   new java.util.HashMap<String, Object>(s.handshake().query())))
               .add("closed", s.isClosed()).add("close_code", s.closeCode())
               .add("input_audio_bytes", s.inputAudioBytes()).add("input_audio_crc32", s.inputAudioCrc32())
@@ -167,8 +168,8 @@ public final class DoubleControl implements AutoCloseable {
         reply(exchange, 200, all.build().toString());
       }
       case "GET /violations" -> {
-        JsonArrayBuilder all = Json.createArrayBuilder();
-        openai.violations().forEach(v -> all.add(Json.createObjectBuilder().add("session", v.session())
+        JsonArrayBuilder all = JSON.createArrayBuilder();
+        openai.violations().forEach(v -> all.add(JSON.createObjectBuilder().add("session", v.session())
             .add("event_type", v.eventType()).add("problem", v.problem())));
         reply(exchange, 200, all.build().toString());
       }
@@ -183,12 +184,12 @@ public final class DoubleControl implements AutoCloseable {
   private void session(HttpExchange exchange, String method, DoubleSession s, String action, String body) throws IOException {
     switch (method + " " + action) {
       case "GET received" -> {
-        JsonArrayBuilder all = Json.createArrayBuilder();
-        s.received().forEach(r -> all.add(r.event() == null ? Json.createObjectBuilder().build() : r.event()));
+        JsonArrayBuilder all = JSON.createArrayBuilder();
+        s.received().forEach(r -> all.add(r.event() == null ? JSON.createObjectBuilder().build() : r.event()));
         reply(exchange, 200, all.build().toString());
       }
       case "GET sent" -> {
-        JsonArrayBuilder all = Json.createArrayBuilder();
+        JsonArrayBuilder all = JSON.createArrayBuilder();
         s.sent().forEach(all::add);
         reply(exchange, 200, all.build().toString());
       }
@@ -237,7 +238,7 @@ public final class DoubleControl implements AutoCloseable {
   }
 
   static JsonObject parse(String json) {
-    try (var reader = Json.createReader(new StringReader(json))) {
+    try (var reader = JSON.createReader(new StringReader(json))) {
       return reader.readObject();
     }
   }

@@ -1,5 +1,7 @@
 package dev.wavoice.testkit.openai;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -37,8 +39,6 @@ import org.java_websocket.WebSocket;
  */
 public final class DoubleSession {
 
-  /** One JSON-P provider for every event: {@code Json.create...} looks the provider up on each call. */
-  private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
   /** Client events and what the double did with them. */
   public record Received(long seq, Instant at, String type, JsonObject event, boolean valid) {}

@@ -1,8 +1,9 @@
 package dev.wavoice.testkit.openai;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,10 +72,10 @@ public final class ModelsEndpoint implements AutoCloseable {
   }
 
   public static JsonObject error(String message, String type, String param, String code) {
-    var error = Json.createObjectBuilder().add("message", message).add("type", type);
+    var error = JSON.createObjectBuilder().add("message", message).add("type", type);
     if (param == null) error.addNull("param"); else error.add("param", param);
     if (code == null) error.addNull("code"); else error.add("code", code);
-    return Json.createObjectBuilder().add("error", error).build();
+    return JSON.createObjectBuilder().add("error", error).build();
   }
 
   public static JsonObject insufficientQuota() {
@@ -121,7 +122,7 @@ public final class ModelsEndpoint implements AutoCloseable {
       return new Answer(404, error("The model `" + model + "` does not exist or you do not have access to it.",
           "invalid_request_error", null, "model_not_found"));
     }
-    return new Answer(200, Json.createObjectBuilder().add("id", model).add("object", "model").add("created", 1756339249)
+    return new Answer(200, JSON.createObjectBuilder().add("id", model).add("object", "model").add("created", 1756339249)
         .add("owned_by", "system").build());
   }
 

@@ -1,5 +1,7 @@
 package dev.wavoice.testkit.openai;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -10,8 +12,6 @@ import jakarta.json.JsonObjectBuilder;
  */
 public final class OpenAiErrors {
 
-  /** One JSON-P provider for every event: {@code Json.create...} looks the provider up on each call. */
-  private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
   public static final String INVALID_REQUEST = "invalid_request_error";
 

@@ -1,6 +1,7 @@
 package dev.wavoice.testkit.whatsapp;
 
-import jakarta.json.Json;
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonObject;
 import java.util.UUID;
 
@@ -10,12 +11,12 @@ public final class MetaErrors {
   private MetaErrors() {}
 
   public static JsonObject error(long code, String type, String message, String details) {
-    var error = Json.createObjectBuilder().add("message", message).add("type", type).add("code", code);
+    var error = JSON.createObjectBuilder().add("message", message).add("type", type).add("code", code);
     if (details != null) {
-      error.add("error_data", Json.createObjectBuilder().add("messaging_product", "whatsapp").add("details", details));
+      error.add("error_data", JSON.createObjectBuilder().add("messaging_product", "whatsapp").add("details", details));
     }
     error.add("fbtrace_id", "A" + UUID.randomUUID().toString().replace("-", "").substring(0, 15));
-    return Json.createObjectBuilder().add("error", error).build();
+    return JSON.createObjectBuilder().add("error", error).build();
   }
 
   public static JsonObject invalidParameter(String details) {

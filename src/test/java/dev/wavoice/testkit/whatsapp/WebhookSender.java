@@ -1,5 +1,7 @@
 package dev.wavoice.testkit.whatsapp;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -87,7 +89,7 @@ public final class WebhookSender {
   }
 
   private void registerCalls(String body) {
-    try (var reader = jakarta.json.Json.createReader(new StringReader(body))) {
+    try (var reader = JSON.createReader(new StringReader(body))) {
       JsonObject payload = reader.readObject();
       for (JsonValue entry : payload.getJsonArray("entry")) {
         for (JsonValue change : entry.asJsonObject().getJsonArray("changes")) {

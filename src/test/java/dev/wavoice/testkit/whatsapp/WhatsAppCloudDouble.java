@@ -1,9 +1,10 @@
 package dev.wavoice.testkit.whatsapp;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.wavoice.testkit.Fixtures;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -167,7 +168,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   /** Where the app's whatsapp_business_account webhook points (the server's {@code <public-url>/webhook}). */
   public WhatsAppCloudDouble webhookCallbackUrl(String url) {
     this.callbackUrl = url;
-    appSubscription = Json.createObjectBuilder(appSubscription).add("callback_url", url).build();
+    appSubscription = JSON.createObjectBuilder(appSubscription).add("callback_url", url).build();
     return this;
   }
 
@@ -236,16 +237,16 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
    * WABA with messages and calls, calling enabled, SIP off, no permissions granted, no failures queued, no stalls. */
   public synchronized void healthy() {
     JsonObject debug = Fixtures.whatsappJson("graph-debug-token.response.json").getJsonObject("data");
-    token = Json.createObjectBuilder(debug).add("app_id", appId)
-        .add("granular_scopes", Json.createArrayBuilder()
-            .add(Json.createObjectBuilder().add("scope", "business_management"))
-            .add(Json.createObjectBuilder().add("scope", MANAGEMENT).add("target_ids", Json.createArrayBuilder().add(wabaId)))
-            .add(Json.createObjectBuilder().add("scope", MESSAGING).add("target_ids", Json.createArrayBuilder().add(wabaId))))
+    token = JSON.createObjectBuilder(debug).add("app_id", appId)
+        .add("granular_scopes", JSON.createArrayBuilder()
+            .add(JSON.createObjectBuilder().add("scope", "business_management"))
+            .add(JSON.createObjectBuilder().add("scope", MANAGEMENT).add("target_ids", JSON.createArrayBuilder().add(wabaId)))
+            .add(JSON.createObjectBuilder().add("scope", MESSAGING).add("target_ids", JSON.createArrayBuilder().add(wabaId))))
         .build();
     tokenRefused = false;
-    phoneNumber = Json.createObjectBuilder(Fixtures.whatsappJson("graph-phone-number.response.json")).add("id", phoneNumberId).build();
+    phoneNumber = JSON.createObjectBuilder(Fixtures.whatsappJson("graph-phone-number.response.json")).add("id", phoneNumberId).build();
     appSubscribedToWaba = true;
-    appSubscription = Json.createObjectBuilder(
+    appSubscription = JSON.createObjectBuilder(
             Fixtures.whatsappJson("graph-app-subscriptions.response.json").getJsonArray("data").getJsonObject(0))
         .add("callback_url", callbackUrl).build();
     settings = Fixtures.whatsappJson("graph-settings.response.json");
@@ -257,17 +258,17 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   /** The scopes of the access token, as debug_token reports them and the endpoints enforce them. */
   public synchronized void tokenScopes(String... scopes) {
-    var list = Json.createArrayBuilder();
-    var granular = Json.createArrayBuilder();
+    var list = JSON.createArrayBuilder();
+    var granular = JSON.createArrayBuilder();
     for (String scope : scopes) {
       list.add(scope);
-      granular.add(Json.createObjectBuilder().add("scope", scope).add("target_ids", Json.createArrayBuilder().add(wabaId)));
+      granular.add(JSON.createObjectBuilder().add("scope", scope).add("target_ids", JSON.createArrayBuilder().add(wabaId)));
     }
-    token = Json.createObjectBuilder(token).add("scopes", list).add("granular_scopes", granular).build();
+    token = JSON.createObjectBuilder(token).add("scopes", list).add("granular_scopes", granular).build();
   }
 
   public synchronized void tokenExpiresAt(Instant expiry) {
-    token = Json.createObjectBuilder(token).add("expires_at", expiry.getEpochSecond()).build();
+    token = JSON.createObjectBuilder(token).add("expires_at", expiry.getEpochSecond()).build();
   }
 
   /** The access token no longer works: every request with it gets 190, debug_token says it is not valid. */
@@ -281,7 +282,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   /** Sets one field of the phone number node (e.g. {@code messaging_limit_tier}, {@code platform_type}). */
   public void phoneNumberField(String field, String value) {
-    editPhoneNumber(p -> Json.createObjectBuilder(p).add(field, value).build());
+    editPhoneNumber(p -> JSON.createObjectBuilder(p).add(field, value).build());
   }
 
   public void appSubscribedToWaba(boolean subscribed) {
@@ -294,34 +295,34 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   /** The fields the app's whatsapp_business_account webhook is subscribed to (e.g. only {@code messages}). */
   public synchronized void appSubscriptionFields(String... names) {
-    JsonArrayBuilder fields = Json.createArrayBuilder();
+    JsonArrayBuilder fields = JSON.createArrayBuilder();
     for (String name : names) {
-      fields.add(Json.createObjectBuilder().add("name", name).add("version", "v23.0"));
+      fields.add(JSON.createObjectBuilder().add("name", name).add("version", "v23.0"));
     }
-    appSubscription = Json.createObjectBuilder(appSubscription).add("fields", fields).build();
+    appSubscription = JSON.createObjectBuilder(appSubscription).add("fields", fields).build();
   }
 
   public synchronized void appSubscriptionActive(boolean active) {
-    appSubscription = Json.createObjectBuilder(appSubscription).add("active", active).build();
+    appSubscription = JSON.createObjectBuilder(appSubscription).add("active", active).build();
   }
 
   public synchronized void appCallbackUrl(String url) {
-    appSubscription = Json.createObjectBuilder(appSubscription).add("callback_url", url).build();
+    appSubscription = JSON.createObjectBuilder(appSubscription).add("callback_url", url).build();
   }
 
   /** {@code calling.status} of the number: {@code ENABLED} or {@code DISABLED}. */
   public synchronized void callingStatus(String status) {
-    editCalling(c -> Json.createObjectBuilder(c).add("status", status).build());
+    editCalling(c -> JSON.createObjectBuilder(c).add("status", status).build());
   }
 
   /** {@code calling.sip.status}: {@code ENABLED} turns the calling API off. */
   public synchronized void sipStatus(String status) {
-    editCalling(c -> Json.createObjectBuilder(c).add("sip", Json.createObjectBuilder(c.getJsonObject("sip")).add("status", status))
+    editCalling(c -> JSON.createObjectBuilder(c).add("sip", JSON.createObjectBuilder(c.getJsonObject("sip")).add("status", status))
         .build());
   }
 
   private void editCalling(UnaryOperator<JsonObject> edit) {
-    settings = Json.createObjectBuilder(settings).add("calling", edit.apply(settings.getJsonObject("calling"))).build();
+    settings = JSON.createObjectBuilder(settings).add("calling", edit.apply(settings.getJsonObject("calling"))).build();
   }
 
   /** A call Meta offered to the business (as a webhook would); actions on other call ids are refused. */
@@ -360,28 +361,28 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     JsonObject value = change.getJsonObject("value");
     JsonObject message = value.getJsonArray("messages").getJsonObject(0);
     JsonObject reply = message.getJsonObject("interactive").getJsonObject("call_permission_reply");
-    JsonObjectBuilder newReply = Json.createObjectBuilder(reply).add("response", accept ? "accept" : "reject");
+    JsonObjectBuilder newReply = JSON.createObjectBuilder(reply).add("response", accept ? "accept" : "reject");
     if (accept) {
       newReply.add("expiration_timestamp", user.expiresAt);
     } else {
       newReply.remove("expiration_timestamp");
     }
-    JsonObject newMessage = Json.createObjectBuilder(message)
+    JsonObject newMessage = JSON.createObjectBuilder(message)
         .add("from", userWaId)
         .add("id", "wamid." + UUID.randomUUID().toString().replace("-", ""))
         .add("timestamp", Long.toString(Instant.now().getEpochSecond()))
-        .add("context", Json.createObjectBuilder(message.getJsonObject("context")).add("id", user.lastRequestMessageId))
-        .add("interactive", Json.createObjectBuilder(message.getJsonObject("interactive")).add("call_permission_reply", newReply))
+        .add("context", JSON.createObjectBuilder(message.getJsonObject("context")).add("id", user.lastRequestMessageId))
+        .add("interactive", JSON.createObjectBuilder(message.getJsonObject("interactive")).add("call_permission_reply", newReply))
         .build();
-    JsonObject newValue = Json.createObjectBuilder(value)
-        .add("metadata", Json.createObjectBuilder(value.getJsonObject("metadata")).add("phone_number_id", phoneNumberId))
-        .add("contacts", Json.createArrayBuilder().add(Json.createObjectBuilder()
-            .add("profile", Json.createObjectBuilder().add("name", "Test Caller")).add("wa_id", userWaId)))
-        .add("messages", Json.createArrayBuilder().add(newMessage))
+    JsonObject newValue = JSON.createObjectBuilder(value)
+        .add("metadata", JSON.createObjectBuilder(value.getJsonObject("metadata")).add("phone_number_id", phoneNumberId))
+        .add("contacts", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
+            .add("profile", JSON.createObjectBuilder().add("name", "Test Caller")).add("wa_id", userWaId)))
+        .add("messages", JSON.createArrayBuilder().add(newMessage))
         .build();
-    return Json.createObjectBuilder(template)
-        .add("entry", Json.createArrayBuilder().add(Json.createObjectBuilder(entry).add("id", wabaId)
-            .add("changes", Json.createArrayBuilder().add(Json.createObjectBuilder(change).add("value", newValue)))))
+    return JSON.createObjectBuilder(template)
+        .add("entry", JSON.createArrayBuilder().add(JSON.createObjectBuilder(entry).add("id", wabaId)
+            .add("changes", JSON.createArrayBuilder().add(JSON.createObjectBuilder(change).add("value", newValue)))))
         .build().toString();
   }
 
@@ -425,7 +426,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       String edge = m.group(3);
       JsonObject body = null;
       if (raw.length > 0) {
-        try (var reader = Json.createReader(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
+        try (var reader = JSON.createReader(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
           body = reader.readObject();
         } catch (JsonException | IllegalStateException notJson) {
           Reply reply = new Reply(400, MetaErrors.invalidParameter("the body is not a JSON object"), Map.of());
@@ -512,8 +513,8 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       if (!appToken) {
         return new Reply(400, MetaErrors.appTokenRequired(), Map.of());
       }
-      return method.equals("GET") ? new Reply(200, Json.createObjectBuilder()
-          .add("data", Json.createArrayBuilder().add(appSubscription)).build(), Map.of()) : unsupported(method, node + "/" + edge);
+      return method.equals("GET") ? new Reply(200, JSON.createObjectBuilder()
+          .add("data", JSON.createArrayBuilder().add(appSubscription)).build(), Map.of()) : unsupported(method, node + "/" + edge);
     }
     if (appToken) {
       return new Reply(403, MetaErrors.applicationHasNoPermission(), Map.of());
@@ -534,7 +535,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
           return bad("unexpected parameters " + body.keySet());
         }
         appSubscribedToWaba = true;
-        return new Reply(200, Json.createObjectBuilder().add("success", true).build(), Map.of());
+        return new Reply(200, JSON.createObjectBuilder().add("success", true).build(), Map.of());
       }
       return method.equals("GET") ? subscribedApps() : unsupported(method, node + "/" + edge);
     }
@@ -585,12 +586,12 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     if (!input.equals(accessToken) || tokenRefused || expired) {
       return new Reply(200, Fixtures.whatsappJson("graph-debug-token-invalid.response.json"), Map.of());
     }
-    return new Reply(200, Json.createObjectBuilder().add("data", token).build(), Map.of());
+    return new Reply(200, JSON.createObjectBuilder().add("data", token).build(), Map.of());
   }
 
   private synchronized Reply phoneNumber(String rawQuery) {
     String fields = query(rawQuery).getOrDefault("fields", "id,display_phone_number,verified_name,quality_rating");
-    JsonObjectBuilder reply = Json.createObjectBuilder();
+    JsonObjectBuilder reply = JSON.createObjectBuilder();
     for (String field : fields.split(",")) {
       String name = field.strip();
       if (!PHONE_FIELDS.contains(name)) {
@@ -605,12 +606,12 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   }
 
   private Reply subscribedApps() {
-    JsonArrayBuilder data = Json.createArrayBuilder();
+    JsonArrayBuilder data = JSON.createArrayBuilder();
     if (appSubscribedToWaba) {
-      data.add(Json.createObjectBuilder().add("whatsapp_business_api_data", Json.createObjectBuilder()
+      data.add(JSON.createObjectBuilder().add("whatsapp_business_api_data", JSON.createObjectBuilder()
           .add("id", appId).add("link", "https://www.facebook.com/games/?app_id=" + appId).add("name", "Wavoice Test App")));
     }
-    return new Reply(200, Json.createObjectBuilder().add("data", data).build(), Map.of());
+    return new Reply(200, JSON.createObjectBuilder().add("data", data).build(), Map.of());
   }
 
   private synchronized boolean callsSubscribed() {
@@ -659,9 +660,9 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       }
       String callId = "wacid." + UUID.randomUUID().toString().replace("-", "");
       knownCalls.add(callId);
-      return new Reply(200, Json.createObjectBuilder()
+      return new Reply(200, JSON.createObjectBuilder()
           .add("messaging_product", "whatsapp")
-          .add("calls", Json.createArrayBuilder().add(Json.createObjectBuilder().add("id", callId)))
+          .add("calls", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("id", callId)))
           .build(), Map.of());
     }
     String callId = body.getString("call_id", null);
@@ -677,7 +678,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
         return bad("SDP answer provided in accept does not match the SDP answer given in the Pre-Accept endpoint for the same call-id");
       }
     }
-    return new Reply(200, Json.createObjectBuilder().add("messaging_product", "whatsapp").add("success", true).build(), Map.of());
+    return new Reply(200, JSON.createObjectBuilder().add("messaging_product", "whatsapp").add("success", true).build(), Map.of());
   }
 
   private static String session(JsonObject body, String sdpType) {
@@ -712,17 +713,17 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       }
     }
     // Meta changes the fields given; call_hours is replaced whole (no holiday_schedule: the holidays are gone)
-    var merged = Json.createObjectBuilder(settings.getJsonObject("calling"));
+    var merged = JSON.createObjectBuilder(settings.getJsonObject("calling"));
     calling.forEach((key, value) -> {
       if (key.equals("sip")) {
-        merged.add("sip", Json.createObjectBuilder(settings.getJsonObject("calling").getJsonObject("sip")).addAll(
-            Json.createObjectBuilder(value.asJsonObject())));
+        merged.add("sip", JSON.createObjectBuilder(settings.getJsonObject("calling").getJsonObject("sip")).addAll(
+            JSON.createObjectBuilder(value.asJsonObject())));
       } else {
         merged.add(key, value);
       }
     });
-    settings = Json.createObjectBuilder(settings).add("calling", merged).build();
-    return new Reply(200, Json.createObjectBuilder().add("success", true).build(), Map.of());
+    settings = JSON.createObjectBuilder(settings).add("calling", merged).build();
+    return new Reply(200, JSON.createObjectBuilder().add("success", true).build(), Map.of());
   }
 
   /** Meta's rules for {@code calling}: known keys and enums, HHMM, at most 2 windows a day, 20 holidays. */
@@ -840,26 +841,26 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     }
     synchronized (this) {
       UserPermission user = user(waId);
-      JsonObjectBuilder permission = Json.createObjectBuilder().add("status", granted(user) ? user.status : "no_permission");
+      JsonObjectBuilder permission = JSON.createObjectBuilder().add("status", granted(user) ? user.status : "no_permission");
       if (granted(user) && user.expiresAt != null) {
         permission.add("expiration_time", user.expiresAt);
       }
-      return new Reply(200, Json.createObjectBuilder()
+      return new Reply(200, JSON.createObjectBuilder()
           .add("messaging_product", "whatsapp")
           .add("permission", permission)
-          .add("actions", Json.createArrayBuilder()
-              .add(Json.createObjectBuilder().add("action_name", "send_call_permission_request").add("can_perform_action", canRequest(user))
-                  .add("limits", Json.createArrayBuilder()
+          .add("actions", JSON.createArrayBuilder()
+              .add(JSON.createObjectBuilder().add("action_name", "send_call_permission_request").add("can_perform_action", canRequest(user))
+                  .add("limits", JSON.createArrayBuilder()
                       .add(limit("PT24H", 1, within(user.requests, Duration.ofHours(24))))
                       .add(limit("P7D", 2, within(user.requests, Duration.ofDays(7))))))
-              .add(Json.createObjectBuilder().add("action_name", "start_call").add("can_perform_action", canStartCall(waId))
-                  .add("limits", Json.createArrayBuilder().add(limit("PT24H", 5, within(user.calls, Duration.ofHours(24)))))))
+              .add(JSON.createObjectBuilder().add("action_name", "start_call").add("can_perform_action", canStartCall(waId))
+                  .add("limits", JSON.createArrayBuilder().add(limit("PT24H", 5, within(user.calls, Duration.ofHours(24)))))))
           .build(), Map.of());
     }
   }
 
   private static JsonObjectBuilder limit(String period, int max, int used) {
-    return Json.createObjectBuilder().add("time_period", period).add("max_allowed", max).add("current_usage", used);
+    return JSON.createObjectBuilder().add("time_period", period).add("max_allowed", max).add("current_usage", used);
   }
 
   private Reply messages(JsonObject body) {
@@ -895,10 +896,10 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     } else {
       return bad("unsupported message type " + type);
     }
-    return new Reply(200, Json.createObjectBuilder()
+    return new Reply(200, JSON.createObjectBuilder()
         .add("messaging_product", "whatsapp")
-        .add("contacts", Json.createArrayBuilder().add(Json.createObjectBuilder().add("input", to).add("wa_id", to)))
-        .add("messages", Json.createArrayBuilder().add(Json.createObjectBuilder().add("id", messageId)))
+        .add("contacts", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("input", to).add("wa_id", to)))
+        .add("messages", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("id", messageId)))
         .build(), Map.of());
   }
 

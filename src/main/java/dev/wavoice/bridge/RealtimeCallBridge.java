@@ -296,16 +296,16 @@ final class RealtimeCallBridge implements CallBridge {
     }
     BotPlayback.BargeIn cut = playback.bargeIn();
     timings.bargeIn(t0, clock.nanoTime()); // flushed: the next tick sends silence
-    cut.truncation().ifPresent(t -> {
-      s.truncate(t.itemId(), t.contentIndex(), (int) Math.min(Integer.MAX_VALUE, t.audioEndMs()));
-      metrics.truncation();
-    });
-    if (cut.interruptedBot()) {
+    if (cut.interruptedBot()) { // counted before OpenAI hears of it: whoever sees the truncate sees the count
       bargeIns.incrementAndGet();
       metrics.bargeIn();
       LOG.fine(() -> label + ": barge-in" + cut.truncation().map(t -> ", item " + t.itemId() + " truncated at "
           + t.audioEndMs() + " ms").orElse(", nothing was playing"));
     }
+    cut.truncation().ifPresent(t -> {
+      metrics.truncation();
+      s.truncate(t.itemId(), t.contentIndex(), (int) Math.min(Integer.MAX_VALUE, t.audioEndMs()));
+    });
     emit(transcript.bargeIn(cut.truncation().map(Truncation::itemId).orElse(null)));
   }
 

@@ -90,7 +90,7 @@ class BargeInTest {
     Await.until(BridgeHarness.WAIT, "OpenAI's confirmation", () -> !remote[0].sent("conversation.item.truncated").isEmpty());
     assertThat(remote[0].sent("error")).isEmpty();
     assertThat(bridge.bargeIns()).isEqualTo(1);
-    assertThat(metrics.events).containsExactly("truncation", "barge-in");
+    assertThat(metrics.events).containsExactly("barge-in", "truncation");
 
     // the line is final now: the caller heard only its start
     Await.until(BridgeHarness.WAIT, "the cut line", () -> h.listener.lines.size() == 1);

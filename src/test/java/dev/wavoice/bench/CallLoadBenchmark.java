@@ -70,6 +70,7 @@ public final class CallLoadBenchmark {
     List<Integer> ramp = Arrays.stream(options.getOrDefault("--calls", "10,25,50,100").split(",")).map(Integer::parseInt).toList();
     List<AudioCodec> codecs = Arrays.stream(options.getOrDefault("--codecs", options.containsKey("--soak") ? "pcmu" : "pcmu,opus")
         .split(",")).map(AudioCodec::fromConfig).toList();
+    FlightRecordings recordings = FlightRecordings.from(options.get("--profile"));
     printMachine();
     if (options.containsKey("--soak")) {
       int count = Integer.parseInt(options.get("--soak"));
@@ -103,7 +104,7 @@ public final class CallLoadBenchmark {
         for (int calls : ramp) {
           Row row;
           try {
-            row = step(stack, driver, calls, spacingMs, warmup, seconds, breakJitterMs);
+            row = step(stack, driver, calls, spacingMs, warmup, seconds, breakJitterMs, recordings);
           } catch (Exception | AssertionError failed) {
             row = new Row(codec, calls, "| " + codec + " | " + calls + " | step failed: " + failed.getMessage().replace('\n', ' ')
                 + " (load average " + PacerBenchmark.loadAverage() + ") |", true);
@@ -136,12 +137,13 @@ public final class CallLoadBenchmark {
     awaitReleased(stack);
   }
 
-  static Row step(LoadStack stack, CallDriver driver, int count, int spacingMs, int warmupSeconds, int seconds, double breakJitterMs)
-      throws Exception {
+  static Row step(LoadStack stack, CallDriver driver, int count, int spacingMs, int warmupSeconds, int seconds, double breakJitterMs,
+      FlightRecordings recordings) throws Exception {
     long socketsBefore = stack.appSockets();
     long threadsBefore = stack.appThreads();
     long heapBefore = stack.appHeapAfterGc();
 
+    recordings.start(stack.jvms()); // from the first connect to the end of the measured time
     List<CallDriver.Call> calls = driver.connect(count, spacingMs);
     driver.awaitAccepted(calls, SETUP_DEADLINE);
     Await.until(SETUP_DEADLINE, "the greeting heard in every call", () -> {
@@ -163,6 +165,7 @@ public final class CallLoadBenchmark {
     long kmsCpu = stack.kms.cpuNanos() - kmsCpu0;
     long openaiCpu = stack.openai.jvm().cpuNanos() - openaiCpu0;
     String load = PacerBenchmark.loadAverage();
+    recordings.stop(stack.jvms(), stack.codec.name().toLowerCase() + "-" + count);
 
     driver.terminate(calls);
     driver.awaitRecords(calls, END_DEADLINE);

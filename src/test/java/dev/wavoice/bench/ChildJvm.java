@@ -102,6 +102,10 @@ final class ChildJvm implements AutoCloseable {
     in.println(line);
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** CPU time the child used so far (user + system, from the OS). */
   long cpuNanos() {
     return cpuNanos(process);

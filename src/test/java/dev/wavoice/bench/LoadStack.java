@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -135,20 +134,16 @@ final class LoadStack implements AutoCloseable {
 
   /** Runs a diagnostic command in the app's JVM and returns its output. */
   String jcmd(String command) {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    try {
-      Process run = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), command).redirectErrorStream(true).start();
-      String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
-        throw new IllegalStateException("jcmd " + command + " failed for the app: " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Jcmd.run(app.pid(), command);
+  }
+
+  /** The JVMs of the stack by part ({@code app}, {@code kms-double}, {@code openai-double}) and their process ids. */
+  Map<String, Long> jvms() {
+    Map<String, Long> jvms = new LinkedHashMap<>();
+    jvms.put("app", app.pid());
+    jvms.put("kms-double", kms.pid());
+    jvms.put("openai-double", openai.jvm().pid());
+    return jvms;
   }
 
   /**

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
@@ -26,6 +27,9 @@ public class AudioPlane {
   private MonotonicClock clock;
   private RtpPortAllocator ports;
   private RandomGenerator random;
+  /** Where Opus-mode bot frames are encoded ahead of the pacer. */
+  private Executor encoders;
+  private FrameEncoders ownEncoders;
   private final Set<CallAudio> open = ConcurrentHashMap.newKeySet();
 
   /** For the CDI proxy only. */
@@ -36,7 +40,16 @@ public class AudioPlane {
     this(config.settings(), pacer, wallClock, clock);
   }
 
+  /** With its own encoder threads, one per core. */
   public AudioPlane(AudioSettings settings, Pacer pacer, Clock wallClock, MonotonicClock clock) {
+    this(settings, pacer, wallClock, clock, null);
+    ownEncoders = FrameEncoders.perCore();
+    encoders = ownEncoders;
+  }
+
+  /** Encoding bot frames on {@code encoders} (tests that tick the pacer by hand encode in place: {@code Runnable::run}). */
+  public AudioPlane(AudioSettings settings, Pacer pacer, Clock wallClock, MonotonicClock clock, Executor encoders) {
+    this.encoders = encoders;
     this.settings = settings;
     this.pacer = pacer;
     this.wallClock = wallClock;
@@ -60,7 +73,12 @@ public class AudioPlane {
       InboundStream inbound = new InboundStream(codec, settings.reorderDepthFrames(), reception, clock, tag);
       OutboundEncoder encoder = OutboundEncoder.forCodec(codec, settings.opusBitrateBps(), settings.opusComplexity());
       OutboundFrameQueue queue = new OutboundFrameQueue(settings.outboundQueueFrames(), encoder.maxPayloadBytes());
-      OutboundAudio outbound = new OutboundAudio(codec, queue, encoder);
+      EncodeAhead ahead = codec == AudioCodec.PCMU ? null // the frame is the payload: nothing to encode
+          : new EncodeAhead(queue, encoder, encoders, AudioFormats.bridgeFrameBytes(codec));
+      if (ahead != null) {
+        queue.encodeWith(ahead::request);
+      }
+      OutboundAudio outbound = new OutboundAudio(codec, queue, encoder, ahead);
       RtcpReporter rtcpOut = new RtcpReporter(ssrc, cname, sockets.rtcp(), reception, wallClock,
           settings.rtcpInterval().toNanos(), new SplittableRandom(random.nextLong()));
       RtpSender sender = new RtpSender(codec, ssrc, random.nextInt(1 << 16), random.nextLong(), queue,
@@ -83,9 +101,12 @@ public class AudioPlane {
 
   /** The application is stopping: no call's sockets or threads outlive it. */
   @PreDestroy
-  void closeAll() {
+  public void closeAll() {
     for (CallAudio audio : Set.copyOf(open)) {
       audio.close();
+    }
+    if (ownEncoders != null) {
+      ownEncoders.close();
     }
   }
 

@@ -4,24 +4,37 @@ import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 
 /**
- * Decodes Opus packets (any valid duration up to 120 ms) to 48 kHz mono PCM with concentus, and
- * conceals lost audio with Opus's packet-loss concealment. A stereo stream is mixed down to mono by
- * the decoder. One instance per call; not thread-safe; the output buffer is reused.
+ * Decodes Opus packets (any valid duration up to 120 ms) to mono PCM with concentus, at 48 kHz or at
+ * any other rate Opus decodes to (wavoice decodes the caller straight to OpenAI's 24 kHz, which Opus
+ * does itself, cheaper than decoding to 48 kHz and halving), and conceals lost audio with Opus's
+ * packet-loss concealment. A stereo stream is mixed down to mono by the decoder. One instance per
+ * call; not thread-safe; the output buffer is reused.
  */
 public final class OpusFrameDecoder {
 
+  /** Opus's RTP clock, and the output rate of {@link #OpusFrameDecoder()}. */
   public static final int SAMPLE_RATE = 48_000;
-  /** The longest Opus packet: 120 ms. */
+  /** The longest Opus packet, 120 ms, at 48 kHz. */
   public static final int MAX_SAMPLES = SAMPLE_RATE * 120 / 1000;
-  /** Concealment works in multiples of 2.5 ms. */
-  private static final int PLC_GRANULE = SAMPLE_RATE / 400;
 
   private final OpusDecoder decoder;
-  private final short[] pcm = new short[MAX_SAMPLES];
+  private final int maxSamples;
+  /** Concealment works in multiples of 2.5 ms. */
+  private final int plcGranule;
+  private final short[] pcm;
 
+  /** A decoder to 48 kHz. */
   public OpusFrameDecoder() {
+    this(SAMPLE_RATE);
+  }
+
+  /** A decoder to {@code sampleRate}: 8, 12, 16, 24 or 48 kHz. */
+  public OpusFrameDecoder(int sampleRate) {
+    maxSamples = sampleRate * 120 / 1000;
+    plcGranule = sampleRate / 400;
+    pcm = new short[maxSamples];
     try {
-      decoder = new OpusDecoder(SAMPLE_RATE, 1);
+      decoder = new OpusDecoder(sampleRate, 1);
     } catch (OpusException e) {
       throw new IllegalStateException("cannot create the Opus decoder: " + e.getMessage(), e);
     }
@@ -32,24 +45,24 @@ public final class OpusFrameDecoder {
     return pcm;
   }
 
-  /** Decodes one packet; returns the number of samples in {@link #pcm()}, or -1 if it is not valid Opus. */
+  /** Decodes one packet; returns the number of samples (at this decoder's rate) in {@link #pcm()}, or -1 if it is not valid Opus. */
   public int decode(byte[] packet, int off, int len) {
     if (len <= 0) {
       return -1;
     }
     try {
-      return decoder.decode(packet, off, len, pcm, 0, MAX_SAMPLES, false);
+      return decoder.decode(packet, off, len, pcm, 0, maxSamples, false);
     } catch (OpusException | RuntimeException e) {
       return -1; // a corrupt packet: the caller counts it and conceals its time
     }
   }
 
   /**
-   * Conceals up to {@code samples} lost samples (at most {@link #MAX_SAMPLES}, rounded down to 2.5 ms);
+   * Conceals up to {@code samples} lost samples (at this decoder's rate, at most 120 ms, rounded down to 2.5 ms);
    * returns how many samples it put in {@link #pcm()}. The caller fills any rest with silence.
    */
   public int conceal(int samples) {
-    int frameSize = Math.min(samples, MAX_SAMPLES) / PLC_GRANULE * PLC_GRANULE;
+    int frameSize = Math.min(samples, maxSamples) / plcGranule * plcGranule;
     if (frameSize == 0) {
       return 0;
     }

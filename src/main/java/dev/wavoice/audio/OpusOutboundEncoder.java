@@ -1,22 +1,19 @@
 package dev.wavoice.audio;
 
-/** Opus mode: 24 kHz PCM → 48 kHz (half-band interpolation) → one Opus packet per 20 ms frame. */
+/** Opus mode: each 20 ms frame of OpenAI's 24 kHz PCM → one Opus packet (the encoder takes 24 kHz as it is). */
 final class OpusOutboundEncoder implements OutboundEncoder {
 
   private final OpusFrameEncoder encoder;
-  private final HalfBandInterpolator interpolator = new HalfBandInterpolator();
   private final short[] pcm24 = new short[AudioFormats.PCM24_FRAME_SAMPLES];
-  private final short[] pcm48 = new short[OpusFrameEncoder.FRAME_SAMPLES];
 
   OpusOutboundEncoder(int bitrateBps, int complexity) {
-    this.encoder = new OpusFrameEncoder(bitrateBps, complexity);
+    this.encoder = new OpusFrameEncoder(AudioFormats.PCM24_SAMPLE_RATE, bitrateBps, complexity);
   }
 
   @Override
   public int encode(byte[] frame, int off, byte[] out) {
     Pcm16.toSamples(frame, off, pcm24, 0, pcm24.length);
-    interpolator.process(pcm24, 0, pcm24.length, pcm48, 0);
-    return encoder.encode(pcm48, 0, out, 0);
+    return encoder.encode(pcm24, 0, out, 0);
   }
 
   @Override
@@ -31,7 +28,6 @@ final class OpusOutboundEncoder implements OutboundEncoder {
 
   @Override
   public void reset() {
-    interpolator.reset();
     encoder.reset();
   }
 }

@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
  * The bridge's way to play audio on a call. It takes OpenAI's output audio in deltas of any size
  * ({@code audio/pcmu} bytes in PCMU mode, {@code audio/pcm} 24 kHz bytes in Opus mode), cuts it into
  * exact 20 ms frames (the remainder waits for the next delta; the last partial frame of an item is
- * padded with silence), encodes them for the leg and queues them for the pacer, which sends one per
- * tick. It keeps per item how much was received and how much went on the wire, so barge-in can
- * truncate at the right point.
+ * padded with silence) and queues them for the pacer, which sends one per tick. It keeps per item how
+ * much was received and how much went on the wire, so barge-in can truncate at the right point.
  *
- * <p>Thread-safe; meant to be driven by one thread (the bridge's event thread). Encoding happens on
- * that thread, never on the pacer.
+ * <p>Thread-safe; meant to be driven by one thread (the bridge's event thread). PCMU frames are the
+ * payload as they are and are queued ready; Opus-mode frames are queued raw and encoded shortly before
+ * their turn by {@link EncodeAhead} on the encoder threads. Never on the pacer.
  */
 public final class OutboundAudio {
 
@@ -23,6 +23,8 @@ public final class OutboundAudio {
 
   private final OutboundFrameQueue queue;
   private final OutboundEncoder encoder;
+  /** Encodes raw frames ahead of the pacer; null when frames are encoded as they are queued (PCMU). */
+  private final EncodeAhead ahead;
   private final FrameSplitter splitter;
   private final byte silence;
   private final int bytesPerMs;
@@ -36,9 +38,10 @@ public final class OutboundAudio {
   private volatile long droppedLateBytes;
   private volatile long flushes;
 
-  OutboundAudio(AudioCodec codec, OutboundFrameQueue queue, OutboundEncoder encoder) {
+  OutboundAudio(AudioCodec codec, OutboundFrameQueue queue, OutboundEncoder encoder, EncodeAhead ahead) {
     this.queue = queue;
     this.encoder = encoder;
+    this.ahead = ahead;
     this.silence = AudioFormats.bridgeSilence(codec);
     this.bytesPerMs = AudioFormats.bridgeBytesPerMs(codec);
     this.payload = new byte[encoder.maxPayloadBytes()];
@@ -85,7 +88,9 @@ public final class OutboundAudio {
     flushes++;
     Optional<Truncation> truncation = queue.clear();
     splitter.reset();
-    encoder.reset();
+    if (ahead == null) {
+      encoder.reset(); // else the encoder thread resets it before the next frame
+    }
     truncation.ifPresent(t -> remember(t.itemId()));
     if (current != null) {
       remember(current.itemId);
@@ -119,7 +124,7 @@ public final class OutboundAudio {
 
   OutboundStats stats(RtpSender sender) {
     return new OutboundStats(framesQueued, overflowFrames, droppedLateBytes / bytesPerMs, flushes,
-        sender.audioFramesSent(), sender.silenceFramesSent(), sender.sendFailures(), queue.size());
+        sender.audioFramesSent(), sender.silenceFramesSent(), sender.sendFailures(), queue.size(), queue.encodeLateTicks());
   }
 
   private void finishCurrent() {
@@ -132,8 +137,16 @@ public final class OutboundAudio {
   }
 
   private void queueFrame(byte[] frame, int off, int len) {
-    int payloadLength = encoder.encode(frame, off, payload);
-    if (queue.offer(current, payload, 0, payloadLength)) {
+    boolean queued;
+    if (ahead == null) {
+      queued = queue.offer(current, payload, 0, encoder.encode(frame, off, payload));
+    } else {
+      queued = queue.offerRaw(current, frame, off, len);
+      if (queued) {
+        ahead.request();
+      }
+    }
+    if (queued) {
       framesQueued++;
     } else {
       overflowFrames++;

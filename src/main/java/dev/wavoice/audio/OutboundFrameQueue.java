@@ -10,24 +10,56 @@ import java.util.concurrent.CompletableFuture;
  * exactly one frame per tick. Slots are allocated once, on first use, and then reused, so a warm queue
  * allocates nothing. Bounded: a full queue refuses frames (the caller counts them).
  *
+ * <p>A frame is offered either encoded (PCMU: the payload is the frame) or raw (Opus mode: OpenAI's
+ * PCM), in which case {@link EncodeAhead} encodes it shortly before its turn: the frames from the head
+ * on are encoded in order, at most a few ahead of the pacer, so audio that a barge-in flushes was never
+ * encoded. A head frame that is not encoded yet at its tick is not skipped: the tick sends silence and
+ * counts it ({@link #encodeLateTicks()}).
+ *
  * <p>Guarded by its own monitor, held only to copy one frame: the pacer never waits on encoding.
  */
 final class OutboundFrameQueue {
 
+  /** {@link #poll} found a frame whose payload is not encoded yet. */
+  static final int NOT_ENCODED = -2;
+
+  /** A raw frame handed to the encoder: its bytes, its number in the queue and the flush generation. */
+  static final class RawFrame {
+    final byte[] bytes;
+    int length;
+    long number;
+    long generation;
+
+    RawFrame(int capacity) {
+      this.bytes = new byte[capacity];
+    }
+  }
+
   private final int capacity;
   private final int maxFrameBytes;
   private final byte[][] frames;
+  private final byte[][] raw;
   private final int[] lengths;
+  private final int[] rawLengths;
   private final PlaybackItem[] items;
   private int head;
   private int size;
+  /** Frames from the head on whose payload is ready. */
+  private int encoded;
+  /** Frames ever offered, and the number of the frame at the head (frames get consecutive numbers). */
+  private long offered;
+  private long headNumber;
+  private long generation;
   private PlaybackItem lastSent;
   private CompletableFuture<Void> drained;
   private volatile PlaybackObserver observer = PlaybackObserver.NONE;
+  private volatile Runnable encodeMore = () -> {};
+  private volatile long encodeLateTicks;
   // set by poll and read by announceSent, both on the pacer thread
   private String startedItem;
   private String finishedItem;
   private boolean emptied;
+  private boolean roomToEncode;
 
   OutboundFrameQueue(int capacityFrames, int maxFrameBytes) {
     if (capacityFrames < 1) {
@@ -36,7 +68,9 @@ final class OutboundFrameQueue {
     this.capacity = capacityFrames;
     this.maxFrameBytes = maxFrameBytes;
     this.frames = new byte[capacityFrames][];
+    this.raw = new byte[capacityFrames][];
     this.lengths = new int[capacityFrames];
+    this.rawLengths = new int[capacityFrames];
     this.items = new PlaybackItem[capacityFrames];
   }
 
@@ -64,33 +98,122 @@ final class OutboundFrameQueue {
     }
   }
 
-  /** Queues a copy of one frame; false when the queue is full. */
+  /** Who encodes raw frames when there is room ahead of the pacer (called on the pacer thread, must not block). */
+  void encodeWith(Runnable encodeMoreFrames) {
+    this.encodeMore = encodeMoreFrames;
+  }
+
+  /** Queues a copy of one encoded frame (its payload); false when the queue is full. */
   synchronized boolean offer(PlaybackItem item, byte[] frame, int off, int len) {
     if (len > maxFrameBytes) {
       throw new IllegalArgumentException("frame of " + len + " bytes exceeds " + maxFrameBytes);
     }
-    if (size == capacity) {
+    if (encoded < size) {
+      throw new IllegalStateException("an encoded frame after raw ones");
+    }
+    int slot = take(item);
+    if (slot < 0) {
       return false;
     }
-    int slot = (head + size) % capacity;
     if (frames[slot] == null) {
       frames[slot] = new byte[maxFrameBytes];
     }
     System.arraycopy(frame, off, frames[slot], 0, len);
     lengths[slot] = len;
+    encoded++;
+    return true;
+  }
+
+  /** Queues a copy of one raw frame, to be encoded before its turn; false when the queue is full. */
+  synchronized boolean offerRaw(PlaybackItem item, byte[] frame, int off, int len) {
+    int slot = take(item);
+    if (slot < 0) {
+      return false;
+    }
+    if (raw[slot] == null || raw[slot].length < len) {
+      raw[slot] = new byte[len];
+    }
+    System.arraycopy(frame, off, raw[slot], 0, len);
+    rawLengths[slot] = len;
+    return true;
+  }
+
+  private int take(PlaybackItem item) {
+    if (size == capacity) {
+      return -1;
+    }
+    int slot = (head + size) % capacity;
     items[slot] = item;
     item.queuedFrames++;
     size++;
+    offered++;
+    return slot;
+  }
+
+  /**
+   * The encoder: copies the next raw frame to encode into {@code into}, if there is one within
+   * {@code lookahead} frames of the head; false when there is none.
+   */
+  synchronized boolean nextToEncode(RawFrame into, int lookahead) {
+    if (encoded >= size || encoded >= lookahead) {
+      return false;
+    }
+    int slot = (head + encoded) % capacity;
+    System.arraycopy(raw[slot], 0, into.bytes, 0, rawLengths[slot]);
+    into.length = rawLengths[slot];
+    into.number = headNumber + encoded;
+    into.generation = generation;
     return true;
+  }
+
+  /** True when the frame at the head is ready to send. */
+  synchronized boolean hasEncodedHead() {
+    return encoded > 0;
+  }
+
+  /** True when a raw frame within {@code lookahead} of the head waits to be encoded. */
+  synchronized boolean hasRoomToEncode(int lookahead) {
+    return encoded < size && encoded < lookahead;
+  }
+
+  /** The encoder: the payload of frame {@code number}; dropped if that frame was flushed meanwhile. */
+  synchronized void encoded(long number, byte[] payload, int len) {
+    if (number != headNumber + encoded || encoded >= size) {
+      return; // flushed (or sent) while it was being encoded
+    }
+    if (len > maxFrameBytes) {
+      throw new IllegalArgumentException("payload of " + len + " bytes exceeds " + maxFrameBytes);
+    }
+    int slot = (head + encoded) % capacity;
+    if (frames[slot] == null) {
+      frames[slot] = new byte[maxFrameBytes];
+    }
+    System.arraycopy(payload, 0, frames[slot], 0, len);
+    lengths[slot] = len;
+    encoded++;
+  }
+
+  /** Flushes so far: a frame of another generation than the last one encoded follows a flush. */
+  synchronized long generation() {
+    return generation;
+  }
+
+  /** Ticks that sent silence because the frame at the head was not encoded yet. */
+  long encodeLateTicks() {
+    return encodeLateTicks;
   }
 
   /**
    * Pacer: moves the oldest frame into {@code dst} at {@code dstOff} and counts it as sent; returns its
-   * length, or -1 when the queue is empty.
+   * length, -1 when the queue is empty, or {@link #NOT_ENCODED} (the frame stays for the next tick).
    */
   synchronized int poll(byte[] dst, int dstOff) {
     if (size == 0) {
       return -1;
+    }
+    if (encoded == 0) {
+      encodeLateTicks++;
+      return NOT_ENCODED;
     }
     int len = lengths[head];
     System.arraycopy(frames[head], 0, dst, dstOff, len);
@@ -107,6 +230,9 @@ final class OutboundFrameQueue {
     lastSent = item;
     head = (head + 1) % capacity;
     size--;
+    encoded--;
+    headNumber++;
+    roomToEncode = encoded < size; // the pacer has made room ahead of it
     if (size == 0) {
       emptied = true; // drained() completes in announceSent, once this last frame has really been sent
     }
@@ -119,6 +245,10 @@ final class OutboundFrameQueue {
    * observer never holds up the bridge's thread).
    */
   void announceSent() {
+    if (roomToEncode) {
+      roomToEncode = false;
+      encodeMore.run();
+    }
     if (emptied) {
       emptied = false;
       synchronized (this) {
@@ -162,6 +292,9 @@ final class OutboundFrameQueue {
     Arrays.fill(lengths, 0);
     head = 0;
     size = 0;
+    encoded = 0;
+    headNumber = offered;
+    generation++;
     lastSent = null;
     completeDrained();
     return truncation;

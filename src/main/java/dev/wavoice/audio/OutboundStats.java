@@ -11,6 +11,8 @@ package dev.wavoice.audio;
  * @param silenceFramesSent silence frames sent because the queue was empty
  * @param sendFailures frames the socket refused
  * @param queuedFrames frames waiting now
+ * @param encodeLateTicks ticks that sent silence because the next bot frame was not encoded yet (the
+ *     encoder threads were behind; the frame went out a tick later, nothing was lost)
  */
 public record OutboundStats(long framesQueued, long overflowFrames, long droppedLateMs, long flushes,
-    long audioFramesSent, long silenceFramesSent, long sendFailures, long queuedFrames) {}
+    long audioFramesSent, long silenceFramesSent, long sendFailures, long queuedFrames, long encodeLateTicks) {}

@@ -39,20 +39,23 @@ public interface BridgeMetrics {
    * @param lostPackets caller RTP packets given up as lost (their time filled)
    * @param latePackets caller RTP packets that came after their slot was given up (dropped)
    * @param overflowFrames bot frames dropped because the queue was full
+   * @param encodeLateTicks ticks that sent silence because the next bot frame was not encoded yet (Opus mode)
    */
   record AudioCounts(long callerFrames, long botFrames, long silenceFrames, long lostPackets, long latePackets,
-      long overflowFrames) {
+      long overflowFrames, long encodeLateTicks) {
 
-    public static final AudioCounts ZERO = new AudioCounts(0, 0, 0, 0, 0, 0);
+    public static final AudioCounts ZERO = new AudioCounts(0, 0, 0, 0, 0, 0, 0);
 
     AudioCounts minus(AudioCounts o) {
       return new AudioCounts(callerFrames - o.callerFrames, botFrames - o.botFrames, silenceFrames - o.silenceFrames,
-          lostPackets - o.lostPackets, latePackets - o.latePackets, overflowFrames - o.overflowFrames);
+          lostPackets - o.lostPackets, latePackets - o.latePackets, overflowFrames - o.overflowFrames,
+          encodeLateTicks - o.encodeLateTicks);
     }
 
     AudioCounts plus(AudioCounts o) {
       return new AudioCounts(callerFrames + o.callerFrames, botFrames + o.botFrames, silenceFrames + o.silenceFrames,
-          lostPackets + o.lostPackets, latePackets + o.latePackets, overflowFrames + o.overflowFrames);
+          lostPackets + o.lostPackets, latePackets + o.latePackets, overflowFrames + o.overflowFrames,
+          encodeLateTicks + o.encodeLateTicks);
     }
   }
 

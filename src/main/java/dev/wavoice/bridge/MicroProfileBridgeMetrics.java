@@ -23,6 +23,7 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
   static final String LOST_PACKETS = "wavoice_bridge_caller_packets_lost";
   static final String LATE_PACKETS = "wavoice_bridge_caller_packets_late";
   static final String OVERFLOW_FRAMES = "wavoice_bridge_bot_frames_dropped";
+  static final String ENCODE_LATE = "wavoice_bridge_bot_frames_encode_late";
   static final String BARGE_INS = "wavoice_bridge_barge_ins";
   static final String TRUNCATIONS = "wavoice_bridge_truncations";
   static final String OPENAI_ERRORS = "wavoice_openai_errors";
@@ -37,6 +38,7 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
   private Counter lostPackets;
   private Counter latePackets;
   private Counter overflowFrames;
+  private Counter encodeLate;
   private Counter bargeIns;
   private Counter truncations;
 
@@ -51,6 +53,7 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
     lostPackets = counter(LOST_PACKETS, "caller RTP packets given up as lost (their time was filled)");
     latePackets = counter(LATE_PACKETS, "caller RTP packets that arrived after their slot was given up (dropped)");
     overflowFrames = counter(OVERFLOW_FRAMES, "bot audio frames dropped because the call's queue was full");
+    encodeLate = counter(ENCODE_LATE, "ticks that sent silence because the next bot frame was not encoded yet (Opus mode)");
     bargeIns = counter(BARGE_INS, "times the caller interrupted the bot");
     truncations = counter(TRUNCATIONS, "conversation.item.truncate events sent after a barge-in");
   }
@@ -73,6 +76,7 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
     add(lostPackets, delta.lostPackets());
     add(latePackets, delta.latePackets());
     add(overflowFrames, delta.overflowFrames());
+    add(encodeLate, delta.encodeLateTicks());
   }
 
   @Override

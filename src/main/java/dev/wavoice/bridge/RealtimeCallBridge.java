@@ -227,7 +227,7 @@ final class RealtimeCallBridge implements CallBridge {
     CallAudioStats stats = audio.stats();
     AudioCounts now = new AudioCounts(stats.inbound().framesDelivered(), stats.outbound().audioFramesSent(),
         stats.outbound().silenceFramesSent(), stats.inbound().lostPackets(), stats.inbound().latePackets(),
-        stats.outbound().overflowFrames());
+        stats.outbound().overflowFrames(), stats.outbound().encodeLateTicks());
     AudioCounts delta;
     synchronized (lock) {
       delta = now.minus(reported);

@@ -7,8 +7,6 @@ import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.audio.AudioPlane;
 import dev.wavoice.audio.AudioSettings;
 import dev.wavoice.audio.CallAudio;
-import dev.wavoice.audio.HalfBandDecimator;
-import dev.wavoice.audio.HalfBandInterpolator;
 import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.audio.OpusFrameDecoder;
 import dev.wavoice.audio.OpusFrameEncoder;
@@ -42,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * Benchmark of the audio plane's pacer and codec paths. Prints markdown tables:
  *
  * <ol>
- *   <li>codec cost per 20 ms frame, single thread: Opus decode + 48→24 kHz, 24→48 kHz + Opus encode,
+ *   <li>codec cost per 20 ms frame, single thread: Opus decode to 24 kHz, Opus encode from 24 kHz,
  *       and the PCMU path (which has no transcoding);
  *   <li>for 50/100/200 calls (PCMU and Opus mode): the real pacer thread on the system clock sending
  *       RTP on loopback to a load peer in its own process ({@link RtpLoadPeer}), which also sends every
@@ -100,54 +98,37 @@ public final class PacerBenchmark {
       packets[f] = java.util.Arrays.copyOf(out, encoder48.encode(tone48[f], 0, out, 0));
     }
     byte[][] pcm24 = new byte[50][];
-    HalfBandDecimator toPcm24 = new HalfBandDecimator();
-    short[] tmp = new short[480];
     for (int f = 0; f < 50; f++) {
-      toPcm24.process(tone48[f], 0, 960, tmp, 0);
+      short[] tone24 = new short[480];
+      for (int i = 0; i < 480; i++) {
+        tone24[i] = tone48[f][2 * i];
+      }
       pcm24[f] = new byte[960];
-      Pcm16.toBytes(tmp, 0, pcm24[f], 0, 480);
+      Pcm16.toBytes(tone24, 0, pcm24[f], 0, 480);
     }
 
-    // inbound Opus: decode, 48 → 24 kHz, to bytes
-    OpusFrameDecoder decoder = new OpusFrameDecoder();
-    HalfBandDecimator decimator = new HalfBandDecimator();
-    short[] half = new short[2881];
+    // inbound Opus: decode straight to 24 kHz, to bytes (as OpusInboundDecoder)
+    OpusFrameDecoder decoder = new OpusFrameDecoder(24_000);
     byte[] bytes = new byte[5762];
     Runnable inbound = () -> {
       for (int f = 0; f < frames; f++) {
         byte[] p = packets[f % 50];
         int n = decoder.decode(p, 0, p.length);
-        int m = decimator.process(decoder.pcm(), 0, n, half, 0);
-        Pcm16.toBytes(half, 0, bytes, 0, m);
+        Pcm16.toBytes(decoder.pcm(), 0, bytes, 0, n);
       }
     };
-    // outbound Opus: bytes, 24 → 48 kHz, encode
-    OpusFrameEncoder encoder = new OpusFrameEncoder(20_000, AudioSettings.defaults().opusComplexity());
-    HalfBandInterpolator interpolator = new HalfBandInterpolator();
+    // outbound Opus: bytes, encode at 24 kHz (as OpusOutboundEncoder)
+    OpusFrameEncoder encoder = new OpusFrameEncoder(24_000, 20_000, AudioSettings.defaults().opusComplexity());
     short[] s24 = new short[480];
-    short[] s48 = new short[960];
     Runnable outbound = () -> {
       for (int f = 0; f < frames; f++) {
         Pcm16.toSamples(pcm24[f % 50], 0, s24, 0, 480);
-        interpolator.process(s24, 0, 480, s48, 0);
-        encoder.encode(s48, 0, out, 0);
-      }
-    };
-    Runnable decimateOnly = () -> {
-      for (int f = 0; f < frames; f++) {
-        decimator.process(tone48[f % 50], 0, 960, half, 0);
-      }
-    };
-    Runnable interpolateOnly = () -> {
-      for (int f = 0; f < frames; f++) {
-        interpolator.process(s24, 0, 480, s48, 0);
+        encoder.encode(s24, 0, out, 0);
       }
     };
     Map<String, Runnable> cases = new LinkedHashMap<>();
-    cases.put("Opus in: decode + 48→24 kHz (per frame)", inbound);
-    cases.put("Opus out: 24→48 kHz + encode, complexity " + AudioSettings.defaults().opusComplexity() + ", 20 kbit/s (per frame)", outbound);
-    cases.put("half-band 48→24 kHz alone (per frame)", decimateOnly);
-    cases.put("half-band 24→48 kHz alone (per frame)", interpolateOnly);
+    cases.put("Opus in: decode to 24 kHz (per frame)", inbound);
+    cases.put("Opus out: encode from 24 kHz, complexity " + AudioSettings.defaults().opusComplexity() + ", 20 kbit/s (per frame)", outbound);
     System.out.println("## Codec cost per 20 ms frame (one thread, " + frames + " frames after warm-up)");
     System.out.println();
     System.out.println("| step | µs per frame | bytes allocated per frame |");

@@ -62,7 +62,7 @@ final class BridgeHarness implements AutoCloseable {
     AudioSettings defaults = AudioSettings.defaults();
     plane = new AudioPlane(new AudioSettings(InetAddress.getLoopbackAddress(), freeRange(4), defaults.reorderDepthFrames(),
         defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(), defaults.opusComplexity()),
-        pacer, Clock.systemUTC(), clock);
+        pacer, Clock.systemUTC(), clock, Runnable::run); // frames encoded in place: the test ticks by hand
     realtimeSettings = realtime.apply(new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime",
         Duration.ofSeconds(3), Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU,
         "You are the wavoice test agent.", "marin", 1.0,

@@ -6,8 +6,8 @@ package dev.wavoice.audio;
  * <ul>
  *   <li>{@link #PCMU}: G.711 µ-law, 8 kHz, 160 bytes per 20 ms frame. Kurento transcodes Opus ⇄ PCMU;
  *       the bridge passes frames to OpenAI as {@code audio/pcmu} unchanged. The default.
- *   <li>{@link #OPUS}: Opus (48 kHz RTP clock), no transcoding in Kurento; wavoice decodes and encodes
- *       Opus at OpenAI's 24 kHz {@code audio/pcm}. Wideband, costs CPU in wavoice.
+ *   <li>{@link #OPUS}: Opus (48 kHz RTP clock), no transcoding in Kurento; wavoice decodes Opus (and
+ *       resamples 48 → 24 kHz) and encodes it from OpenAI's 24 kHz {@code audio/pcm}. Wideband, costs CPU in wavoice.
  * </ul>
  */
 public enum AudioCodec {

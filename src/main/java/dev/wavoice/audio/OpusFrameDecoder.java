@@ -5,9 +5,8 @@ import io.github.jaredmdobson.concentus.OpusException;
 
 /**
  * Decodes Opus packets (any valid duration up to 120 ms) to mono PCM with concentus, at 48 kHz or at
- * any other rate Opus decodes to (wavoice decodes the caller straight to OpenAI's 24 kHz, which Opus
- * does itself, cheaper than decoding to 48 kHz and halving), and conceals lost audio with Opus's
- * packet-loss concealment. A stereo stream is mixed down to mono by the decoder. One instance per
+ * any other rate Opus decodes to (but concentus decodes hybrid packets to silence at rates below
+ * 48 kHz, so wavoice decodes at 48 kHz), and conceals lost audio with Opus's packet-loss concealment. A stereo stream is mixed down to mono by the decoder. One instance per
  * call; not thread-safe; the output buffer is reused.
  */
 public final class OpusFrameDecoder {

@@ -99,4 +99,28 @@ class OpusModeTest {
     assertThat(stats.concealedMs()).isEqualTo(20);
     assertThat(stats.framesDelivered()).isEqualTo(50);
   }
+
+  @Test
+  void fullbandHybridOpusFromABrowserArrivesToo() throws Exception {
+    CallAudio audio = harness.call(AudioCodec.OPUS);
+    AudioHarness.CollectingSink sink = new AudioHarness.CollectingSink();
+    audio.attach(sink);
+    // a browser's encoder: fullband, its default bitrate: SILK and CELT in each packet (hybrid)
+    io.github.jaredmdobson.concentus.OpusEncoder browser =
+        new io.github.jaredmdobson.concentus.OpusEncoder(48_000, 1, io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_VOIP);
+    byte[] packet = new byte[1275];
+    int frames = 30;
+    for (int f = 0; f < frames; f++) {
+      short[] pcm48 = Signals.tone(1000, 48_000, 8000, 960 * f, 960);
+      int length = browser.encode(pcm48, 0, 960, packet, 0, packet.length);
+      harness.kms.sendRtp(audio.localAddress(), 111, 7000 + f, 960L * f, java.util.Arrays.copyOf(packet, length));
+    }
+    short[] received = new short[frames * 480];
+    for (int f = 0; f < frames; f++) {
+      System.arraycopy(Signals.fromPcm16(sink.next()), 0, received, 480 * f, 480);
+    }
+    int from = 5 * 480;
+    assertThat(Signals.dominantFrequency(received, from, received.length - from, 24_000, 100, 7_000)).isCloseTo(1000, offset(10.0));
+    assertThat(Signals.db(Signals.amplitudeAt(received, from, received.length - from, 1000, 24_000) / 8000)).isCloseTo(0, offset(1.5));
+  }
 }

@@ -8,6 +8,7 @@ import dev.wavoice.audio.AudioPlane;
 import dev.wavoice.audio.AudioSettings;
 import dev.wavoice.audio.CallAudio;
 import dev.wavoice.audio.MonotonicClock;
+import dev.wavoice.audio.HalfBandDecimator;
 import dev.wavoice.audio.OpusFrameDecoder;
 import dev.wavoice.audio.OpusFrameEncoder;
 import dev.wavoice.audio.Pacer;
@@ -40,7 +41,7 @@ import org.HdrHistogram.Histogram;
  * Benchmark of the audio plane's pacer and codec paths. Prints markdown tables:
  *
  * <ol>
- *   <li>codec cost per 20 ms frame, single thread: Opus decode to 24 kHz, Opus encode from 24 kHz,
+ *   <li>codec cost per 20 ms frame, single thread: Opus decode + 48→24 kHz, Opus encode from 24 kHz,
  *       and the PCMU path (which has no transcoding);
  *   <li>for 50/100/200 calls (PCMU and Opus mode): the real pacer thread on the system clock sending
  *       RTP on loopback to a load peer in its own process ({@link RtpLoadPeer}), which also sends every
@@ -107,14 +108,17 @@ public final class PacerBenchmark {
       Pcm16.toBytes(tone24, 0, pcm24[f], 0, 480);
     }
 
-    // inbound Opus: decode straight to 24 kHz, to bytes (as OpusInboundDecoder)
-    OpusFrameDecoder decoder = new OpusFrameDecoder(24_000);
+    // inbound Opus: decode, 48 → 24 kHz, to bytes (as OpusInboundDecoder)
+    OpusFrameDecoder decoder = new OpusFrameDecoder();
+    HalfBandDecimator decimator = new HalfBandDecimator();
+    short[] half = new short[2881];
     byte[] bytes = new byte[5762];
     Runnable inbound = () -> {
       for (int f = 0; f < frames; f++) {
         byte[] p = packets[f % 50];
         int n = decoder.decode(p, 0, p.length);
-        Pcm16.toBytes(decoder.pcm(), 0, bytes, 0, n);
+        int m = decimator.process(decoder.pcm(), 0, n, half, 0);
+        Pcm16.toBytes(half, 0, bytes, 0, m);
       }
     };
     // outbound Opus: bytes, encode at 24 kHz (as OpusOutboundEncoder)
@@ -127,7 +131,7 @@ public final class PacerBenchmark {
       }
     };
     Map<String, Runnable> cases = new LinkedHashMap<>();
-    cases.put("Opus in: decode to 24 kHz (per frame)", inbound);
+    cases.put("Opus in: decode + 48→24 kHz (per frame)", inbound);
     cases.put("Opus out: encode from 24 kHz, complexity " + AudioSettings.defaults().opusComplexity() + ", 20 kbit/s (per frame)", outbound);
     System.out.println("## Codec cost per 20 ms frame (one thread, " + frames + " frames after warm-up)");
     System.out.println();

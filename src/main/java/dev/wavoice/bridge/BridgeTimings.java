@@ -1,9 +1,9 @@
 package dev.wavoice.bridge;
 
 /**
- * Where a benchmark sees how long the bridge holds audio (monotonic nanoseconds). Production uses
- * {@link #NONE}. Called on the bridge's hot threads (RTP receive, WebSocket, pacer): implementations
- * record and return.
+ * Where the bridge says how long it held audio (monotonic nanoseconds): the metrics
+ * ({@link MicroProfileBridgeTimings}), a benchmark's recorders, or nobody ({@link #NONE}). Called on
+ * the bridge's hot threads (RTP receive, WebSocket, pacer): implementations record and return.
  */
 public interface BridgeTimings {
 

@@ -1,13 +1,12 @@
 package dev.wavoice.bridge;
 
+import dev.wavoice.RegisteredMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * The bridge's metrics in the application's MicroProfile registry (exposed at {@code /metrics}, where
@@ -31,7 +30,7 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
   static final String TOOL_CALLS = "wavoice_bridge_tool_calls";
   static final String OPEN = "wavoice_bridges_open";
 
-  private MetricRegistry registry;
+  private RegisteredMetrics registry;
   private Counter callerFrames;
   private Counter botFrames;
   private Counter silenceFrames;
@@ -45,7 +44,7 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
   protected MicroProfileBridgeMetrics() {}
 
   @Inject
-  public MicroProfileBridgeMetrics(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry) {
+  public MicroProfileBridgeMetrics(RegisteredMetrics registry) {
     this.registry = registry;
     callerFrames = counter(CALLER_FRAMES, "caller audio frames (20 ms) received from Kurento and streamed to OpenAI");
     botFrames = counter(BOT_FRAMES, "bot audio frames (20 ms) sent to Kurento");

@@ -55,8 +55,8 @@ public class RealtimeBridgeFactory implements BridgeFactory {
 
   @Inject
   public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeConfig config, BridgeMetrics metrics,
-      Clock wallClock, MonotonicClock clock) {
-    this(audioPlane, realtime, config.settings(), metrics, BridgeTimings.NONE, wallClock, clock);
+      MicroProfileBridgeTimings timings, Clock wallClock, MonotonicClock clock) {
+    this(audioPlane, realtime, config.settings(), metrics, timings, wallClock, clock);
   }
 
   /** Tests and benchmarks: everything given. */

@@ -1,6 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.RegisteredMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -16,7 +17,6 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The media plane's lifetime in the app: reads {@code wavoice.kurento.*}, starts connecting to every
@@ -35,14 +35,14 @@ public class KurentoLifecycle {
 
   @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
   private Config config;
-  private MetricRegistry metrics;
+  private RegisteredMetrics metrics;
   private volatile KurentoPool pool;
   private volatile String configProblem;
 
   protected KurentoLifecycle() {}
 
   @Inject
-  public KurentoLifecycle(Config config, MetricRegistry metrics) {
+  public KurentoLifecycle(Config config, RegisteredMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
   }
@@ -75,8 +75,9 @@ public class KurentoLifecycle {
         metrics.counter(reconnects, new Tag("kms_restarted", Boolean.toString(kmsRestarted))).inc();
       }
     });
+    KurentoPool kms = pool;
     metrics.gauge(Metadata.builder().withName(OPEN_SESSIONS).withDescription("Calls with a media pipeline on Kurento").build(),
-        pool, KurentoPool::openSessions);
+        kms::openSessions);
   }
 
   /** Application start: connect in the background. */

@@ -1,14 +1,13 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.RegisteredMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * The application's metrics, in one place so names, units and descriptions stay consistent. Exposed by
@@ -18,12 +17,12 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 @ApplicationScoped
 public class WavoiceMetrics {
 
-  private MetricRegistry registry;
+  private RegisteredMetrics registry;
 
   protected WavoiceMetrics() {}
 
   @Inject
-  public WavoiceMetrics(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry) {
+  public WavoiceMetrics(RegisteredMetrics registry) {
     this.registry = registry;
   }
 

@@ -85,11 +85,12 @@ public final class CallLoadBenchmark {
         + " ms apart; the caller talks " + CALLER.talkMs() + " ms then pauses " + CALLER.pausesMs() + " ms by turns; answers 3 s");
     System.out.println();
     System.out.println("| codec | calls | webhook ack p50 / p99 (ms) | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms) | connect → first bot RTP p50 / p99 (ms)"
+        + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
         + " | pacing jitter p50 / p99 / max (µs) | bursts | late frames | lost frames | frames per call per s | bot turns"
         + " | barge-in heard p50 / p99 / max (ms) | app CPU per call (% of a core) | calls per core | heap per call (KiB)"
         + " | completed | pipelines left | live calls left | app sockets before → after | app threads before → after"
         + " | KMS double / OpenAI double CPU (% of a core) | load average |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-" + codec.name().toLowerCase(), codec, CALLER, ANSWER,
           ramp.stream().max(Integer::compare).orElseThrow() + WARMUP_CALLS, APP_JVM)) {
@@ -165,6 +166,10 @@ public final class CallLoadBenchmark {
     long kmsCpu = stack.kms.cpuNanos() - kmsCpu0;
     long openaiCpu = stack.openai.jvm().cpuNanos() - openaiCpu0;
     String load = PacerBenchmark.loadAverage();
+    String bridgeCaller = stack.appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.5") + " / "
+        + stack.appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.99");
+    String bridgeBot = String.format("%.1f / %.1f", stack.appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.5") / 1000.0,
+        stack.appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0);
     recordings.stop(stack.jvms(), stack.codec.name().toLowerCase() + "-" + count);
 
     driver.terminate(calls);
@@ -177,10 +182,10 @@ public final class CallLoadBenchmark {
     long jitterP99 = pacing.get("jitterP99us");
     boolean broken = completed < count || pacing.get("bursts") > 0 || pacing.get("lost") > 0 || jitterP99 > breakJitterMs * 1000;
     String line = String.format(
-        "| %s | %d | %s | %s | %s | %s | %d / %d / %d | %d | %d | %d | %.1f | %d | %s | %.3f | %.0f | %d | %d / %d | %s | %.0f / %.0f | %s |",
+        "| %s | %d | %s | %s | %s | %s | %s | %s | %d / %d / %d | %d | %d | %d | %.1f | %d | %s | %.3f | %.0f | %d | %d / %d | %s | %.0f / %.0f | %s |",
         stack.codec, count, millis(calls, c -> c.ackNanos - c.connectSentNanos), millis(calls, c -> c.preAcceptNanos - c.connectSentNanos),
         millis(calls, c -> c.acceptNanos - c.connectSentNanos),
-        millis(calls, c -> c.firstBotAudioNanos - c.connectSentNanos), pacing.get("jitterP50us"), jitterP99, pacing.get("jitterMaxUs"),
+        millis(calls, c -> c.firstBotAudioNanos - c.connectSentNanos), bridgeCaller, bridgeBot, pacing.get("jitterP50us"), jitterP99, pacing.get("jitterMaxUs"),
         pacing.get("bursts"), pacing.get("late"), pacing.get("lost"), pacing.get("packets") * 1e9 / wall / count, pacing.get("turns"),
         pacing.get("bargeIns") == 0 ? "–" : String.format("%.0f / %.0f / %.0f", pacing.get("bargeInP50us") / 1000.0,
             pacing.get("bargeInP99us") / 1000.0, pacing.get("bargeInMaxUs") / 1000.0),

@@ -222,6 +222,20 @@ final class LoadStack implements AutoCloseable {
     throw new IllegalStateException("no memory_usedHeap_bytes in the app's /metrics");
   }
 
+  /**
+   * A histogram's quantile from the app's {@code /metrics} (Payara exports it as a summary in seconds,
+   * over a sample weighted to the last few minutes), in microseconds; -1 when it has no such line yet.
+   */
+  long appQuantileMicros(String histogram, String quantile) {
+    String prefix = histogram + "{mp_scope=\"application\",quantile=\"" + quantile + "\"} ";
+    for (String line : app.get("/metrics").body().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Math.round(Double.parseDouble(line.substring(prefix.length()).strip()) * 1e6);
+      }
+    }
+    return -1;
+  }
+
   /** The app's live calls ({@code GET /api/calls} is a JSON array; "[]" when none). */
   boolean noLiveCalls() {
     return admin.get("/api/calls").body().strip().equals("[]");

@@ -223,14 +223,16 @@ final class LoadStack implements AutoCloseable {
   }
 
   /**
-   * A histogram's quantile from the app's {@code /metrics} (Payara exports it as a summary in seconds,
-   * over a sample weighted to the last few minutes), in microseconds; -1 when it has no such line yet.
+   * A histogram's quantile from the app's {@code /metrics}, in microseconds (the unit it is recorded in); -1
+   * when it has no such line yet. Payara names the summary {@code _seconds} but writes its quantiles (and
+   * {@code _sum}) in the recorded unit, and only {@code _mean} and {@code _max} in seconds; the quantiles
+   * come from a sample weighted to the last few minutes.
    */
   long appQuantileMicros(String histogram, String quantile) {
     String prefix = histogram + "{mp_scope=\"application\",quantile=\"" + quantile + "\"} ";
     for (String line : app.get("/metrics").body().split("\n")) {
       if (line.startsWith(prefix)) {
-        return Math.round(Double.parseDouble(line.substring(prefix.length()).strip()) * 1e6);
+        return Math.round(Double.parseDouble(line.substring(prefix.length()).strip()));
       }
     }
     return -1;

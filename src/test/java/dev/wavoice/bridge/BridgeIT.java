@@ -123,6 +123,12 @@ class BridgeIT {
       assertThat(metrics).containsPattern("wavoice_bridge_caller_frames_total\\{[^}]*\\} [1-9]");
       assertThat(metrics).containsPattern("wavoice_bridge_bot_frames_total\\{[^}]*\\} [1-9]");
       assertThat(metrics).containsPattern("wavoice_bridges_open\\{[^}]*\\} 0");
+      // the bridge's timings: Payara writes _max in seconds, the quantiles in the recorded microseconds
+      assertThat(metrics).containsPattern("wavoice_bridge_caller_delay_seconds_count\\{[^}]*\\} [1-9]");
+      assertThat(metrics).containsPattern("wavoice_bridge_bot_delay_seconds_count\\{[^}]*\\} [1-9]");
+      assertThat(metrics).containsPattern("wavoice_bridge_barge_in_flush_seconds_count\\{[^}]*\\} [1-9]");
+      assertThat(metrics).containsPattern("wavoice_bridge_bot_delay_seconds_max\\{[^}]*\\} 0\\.\\d");
+      assertThat(metrics).containsPattern("wavoice_bridge_bot_delay_seconds\\{[^}]*quantile=\"0.5\"\\} [1-9]\\d*\\.0\\b");
       stack.openai.assertNoViolations();
     }
   }

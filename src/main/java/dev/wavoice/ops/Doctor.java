@@ -13,6 +13,7 @@ import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.whatsapp.WebhookTraffic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +152,12 @@ public final class Doctor {
     Throwable t = failure;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
+    }
+    // our deadline and the HTTP client's request timeout are one setting: whichever fires first, it is one timeout
+    if (t.getCause() instanceof HttpTimeoutException http) {
+      TimeoutException timeout = new TimeoutException(http.getMessage());
+      timeout.initCause(t);
+      return timeout;
     }
     return t;
   }

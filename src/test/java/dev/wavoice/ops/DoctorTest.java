@@ -105,6 +105,11 @@ class DoctorTest {
   }
 
   Doctor doctor(DoctorSettings settings) {
+    return doctor(settings, settings.readTimeout());
+  }
+
+  /** With the Graph client's own request timeout apart from the doctor's deadline. */
+  Doctor doctor(DoctorSettings settings, Duration graphTimeout) {
     Doctor.Sources sources = new Doctor.Sources(missingRequired::get, traffic, Instant.now().minusSeconds(60),
         media.pool::status, () -> null, () -> {
           ModelAccessProbe.Target target = openaiTarget.get();
@@ -113,7 +118,7 @@ class DoctorTest {
           }
           return target;
         }, new ModelAccessProbe(HttpClient.newHttpClient(), WireJson.create()), sightings);
-    return new Doctor(settings, graph(settings.readTimeout()), sources, Clock.systemUTC(), executor);
+    return new Doctor(settings, graph(graphTimeout), sources, Clock.systemUTC(), executor);
   }
 
   static DoctorSettings settings() {
@@ -242,6 +247,20 @@ class DoctorTest {
     assertThat(check(report, "calls-webhook-field").fix()).contains("Webhook fields").contains("calls")
         .contains(PUBLIC_URL + "/webhook");
     assertThat(check(report, "calling-enabled").fix()).contains("POST /api/doctor/fix/calling-enabled");
+  }
+
+  @Test
+  void theHttpClientsOwnTimeoutReadsAsTheSameTimeout() {
+    meta.stall("settings");
+    try {
+      // in production both are wavoice.doctor.timeout-ms; whichever fires first, the operator sees one message
+      DoctorReport report = doctor(settings(), Duration.ofMillis(200)).examine();
+      onlyThese(report, CheckStatus.UNKNOWN, "calling-enabled", "sip-disabled");
+      assertThat(check(report, "calling-enabled").summary()).contains("GET /<PHONE_NUMBER_ID>/settings: no answer within");
+      assertThat(check(report, "calling-enabled").fix()).contains("did not answer in time");
+    } finally {
+      meta.release("settings");
+    }
   }
 
   @Test

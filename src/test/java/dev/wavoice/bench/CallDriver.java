@@ -1,5 +1,7 @@
 package dev.wavoice.bench;
 
+import static dev.wavoice.testkit.JsonProviders.JSON;
+
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
@@ -15,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Plays Meta for load runs: sends each call's signed {@code connect} webhook, sees the app's
@@ -24,9 +28,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CallDriver {
 
+  /** A real caller's SDP offer, and where the app's answer goes once it reaches Meta in {@code pre_accept}. */
+  record Offer(String sdp, Consumer<String> answer) {}
+
   /** One simulated call and what was seen of it. */
   static final class Call {
     final String id;
+    final Offer offer;
     volatile long connectSentNanos;
     volatile long ackNanos;
     volatile int ackStatus;
@@ -35,8 +43,9 @@ final class CallDriver {
     volatile long firstBotAudioNanos;
     volatile JsonObject record;
 
-    Call(String id) {
+    Call(String id, Offer offer) {
       this.id = id;
+      this.offer = offer;
     }
   }
 
@@ -57,6 +66,9 @@ final class CallDriver {
     }
     if ("pre_accept".equals(request.action())) {
       call.preAcceptNanos = now;
+      if (call.offer != null) {
+        call.offer.answer().accept(request.sdp()); // the caller takes it from here, as WhatsApp's side would
+      }
     } else if ("accept".equals(request.action())) {
       call.acceptNanos = now;
     }
@@ -67,6 +79,14 @@ final class CallDriver {
    * they do), each from its own thread, and waits for their acknowledgements.
    */
   List<Call> connect(int count, long spacingMs) throws Exception {
+    return connect(count, spacingMs, i -> null);
+  }
+
+  /**
+   * As {@link #connect(int, long)}, the {@code i}-th call carrying {@code offers.apply(i)} (a real caller's
+   * offer) instead of the fixture's when that is not null.
+   */
+  List<Call> connect(int count, long spacingMs, IntFunction<Offer> offers) throws Exception {
     List<Call> started = new ArrayList<>();
     List<Future<?>> sends = new ArrayList<>();
     try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -77,10 +97,11 @@ final class CallDriver {
           LockSupport.parkNanos(wait); // a load generator's schedule, not a wait for a condition
         }
         next += spacingMs * 1_000_000L;
-        Call call = new Call("wacid.LOAD" + UUID.randomUUID().toString().replace("-", ""));
+        Call call = new Call("wacid.LOAD" + UUID.randomUUID().toString().replace("-", ""), offers.apply(i));
         calls.put(call.id, call);
         started.add(call);
-        String body = Fixtures.withCallId("webhook-connect-user-initiated.json", call.id);
+        String body = call.offer == null ? Fixtures.withCallId("webhook-connect-user-initiated.json", call.id)
+            : connectOffering(call.id, call.offer.sdp());
         sends.add(senders.submit(() -> {
           call.connectSentNanos = System.nanoTime();
           HttpResponse<String> ack = stack.webhooks.send(body);
@@ -93,6 +114,13 @@ final class CallDriver {
       }
     }
     return started;
+  }
+
+  private static String connectOffering(String callId, String sdp) {
+    return Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> JSON.createObjectBuilder(c)
+        .add("id", callId)
+        .add("session", JSON.createObjectBuilder().add("sdp", sdp).add("sdp_type", "offer"))
+        .build()).toString();
   }
 
   /** Waits until every call was accepted (the {@code accept} reached Meta's double). */

@@ -32,6 +32,9 @@ import java.util.function.ToLongFunction;
  * per call and heap per call (after a full GC), and after the calls ended: calls completed, the
  * pipelines left on the KMS double, the app's sockets and threads against the baseline.
  *
+ * <p>{@code --kms real} runs the ramp against the real Kurento with real WebRTC callers instead
+ * ({@link RealKmsLoadBenchmark}).
+ *
  * <p>{@code --soak N} instead makes N short calls one after the other (PCMU unless {@code --codecs}
  * says otherwise) and prints the heap after GC at the start, middle and end, and the leaks.
  *
@@ -72,6 +75,10 @@ public final class CallLoadBenchmark {
         .split(",")).map(AudioCodec::fromConfig).toList();
     FlightRecordings recordings = FlightRecordings.from(options.get("--profile"));
     printMachine();
+    if ("real".equals(options.get("--kms"))) {
+      RealKmsLoadBenchmark.run(options, codecs);
+      return;
+    }
     if (options.containsKey("--soak")) {
       int count = Integer.parseInt(options.get("--soak"));
       int holdMs = Integer.parseInt(options.getOrDefault("--hold-ms", "1000"));
@@ -166,10 +173,7 @@ public final class CallLoadBenchmark {
     long kmsCpu = stack.kms.cpuNanos() - kmsCpu0;
     long openaiCpu = stack.openai.jvm().cpuNanos() - openaiCpu0;
     String load = PacerBenchmark.loadAverage();
-    String bridgeCaller = stack.appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.5") + " / "
-        + stack.appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.99");
-    String bridgeBot = String.format("%.1f / %.1f", stack.appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.5") / 1000.0,
-        stack.appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0);
+    String bridge = stack.bridgeLatencies();
     recordings.stop(stack.jvms(), stack.codec.name().toLowerCase() + "-" + count);
 
     driver.terminate(calls);
@@ -182,10 +186,10 @@ public final class CallLoadBenchmark {
     long jitterP99 = pacing.get("jitterP99us");
     boolean broken = completed < count || pacing.get("bursts") > 0 || pacing.get("lost") > 0 || jitterP99 > breakJitterMs * 1000;
     String line = String.format(
-        "| %s | %d | %s | %s | %s | %s | %s | %s | %d / %d / %d | %d | %d | %d | %.1f | %d | %s | %.3f | %.0f | %d | %d / %d | %s | %.0f / %.0f | %s |",
+        "| %s | %d | %s | %s | %s | %s | %s | %d / %d / %d | %d | %d | %d | %.1f | %d | %s | %.3f | %.0f | %d | %d / %d | %s | %.0f / %.0f | %s |",
         stack.codec, count, millis(calls, c -> c.ackNanos - c.connectSentNanos), millis(calls, c -> c.preAcceptNanos - c.connectSentNanos),
         millis(calls, c -> c.acceptNanos - c.connectSentNanos),
-        millis(calls, c -> c.firstBotAudioNanos - c.connectSentNanos), bridgeCaller, bridgeBot, pacing.get("jitterP50us"), jitterP99, pacing.get("jitterMaxUs"),
+        millis(calls, c -> c.firstBotAudioNanos - c.connectSentNanos), bridge, pacing.get("jitterP50us"), jitterP99, pacing.get("jitterMaxUs"),
         pacing.get("bursts"), pacing.get("late"), pacing.get("lost"), pacing.get("packets") * 1e9 / wall / count, pacing.get("turns"),
         pacing.get("bargeIns") == 0 ? "–" : String.format("%.0f / %.0f / %.0f", pacing.get("bargeInP50us") / 1000.0,
             pacing.get("bargeInP99us") / 1000.0, pacing.get("bargeInMaxUs") / 1000.0),

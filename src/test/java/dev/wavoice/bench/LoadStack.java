@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * at once and talk in turns, wavoice's RTP is timed at arrival) and the OpenAI double
  * ({@code OpenAiRealtimeDoubleMain}: server VAD, every response {@code answerTurnJson}) in child JVMs;
  * the WhatsApp Cloud API double and the webhook sender in this process. The agent greets each caller,
- * so every call begins with bot audio.
+ * so every call begins with bot audio. Against the real Kurento ({@link LoadKms.Real}) the callers are
+ * real WebRTC peers that the benchmark starts itself.
  */
 final class LoadStack implements AutoCloseable {
 
@@ -34,13 +35,13 @@ final class LoadStack implements AutoCloseable {
 
   final AudioCodec codec;
   final ChildJvm.OpenAiDouble openai;
-  final ChildJvm kms;
+  final LoadKms kms;
   final WhatsAppCloudDouble whatsapp;
   final PayaraApp app;
   final WebhookSender webhooks;
   final AdminClient admin;
 
-  private LoadStack(AudioCodec codec, ChildJvm.OpenAiDouble openai, ChildJvm kms, WhatsAppCloudDouble whatsapp, PayaraApp app) {
+  private LoadStack(AudioCodec codec, ChildJvm.OpenAiDouble openai, LoadKms kms, WhatsAppCloudDouble whatsapp, PayaraApp app) {
     this.codec = codec;
     this.openai = openai;
     this.kms = kms;
@@ -56,24 +57,25 @@ final class LoadStack implements AutoCloseable {
    */
   static LoadStack start(String name, AudioCodec codec, CallerSpeech speech, String answerTurnJson, int maxCalls,
       List<String> appJvmOptions) {
+    return start(name, codec, () -> kmsDouble(speech, maxCalls), answerTurnJson, maxCalls, appJvmOptions);
+  }
+
+  /** As above with the media server {@code kms} starts (the double or the real Kurento). */
+  static LoadStack start(String name, AudioCodec codec, java.util.function.Supplier<LoadKms> kmsStarter, String answerTurnJson,
+      int maxCalls, List<String> appJvmOptions) {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       ChildJvm.OpenAiDouble openai = ChildJvm.openAiDouble(DoublesStack.OPENAI_API_KEY);
       started.add(openai.jvm());
       openai.everySession("{\"auto_vad\":true,\"record_audio_text\":false,\"record_input_audio\":false,\"default_turn\":"
           + answerTurnJson + "}");
-      PortRange kmsPorts = PacerBenchmark.freeRange(maxCalls + 20);
-      ChildJvm kms = ChildJvm.start(List.of("-Xmx1g"), "dev.wavoice.testkit.kms.KmsDoubleMain", "--port", "0",
-          "--ports", kmsPorts.first() + "-" + kmsPorts.last(), "--auto-connect", "--caller-tone", "440",
-          "--caller-speech", speech.talkMs() + "/" + String.join(",", speech.pausesMs().stream().map(String::valueOf).toList()),
-          "--lean", "--control-stdin");
+      LoadKms kms = kmsStarter.get();
       started.add(kms);
-      String kmsUrl = kms.awaitLine("KMS double listening on ").substring("KMS double listening on ".length());
       WhatsAppCloudDouble whatsapp = DoublesStack.startWhatsApp();
       started.add(whatsapp);
 
       PortRange appPorts = PacerBenchmark.freeRange(maxCalls + 20);
-      Map<String, String> env = DoublesStack.appEnv(whatsapp, openai.wsUrl(), openai.apiUrl(), kmsUrl,
+      Map<String, String> env = DoublesStack.appEnv(whatsapp, openai.wsUrl(), openai.apiUrl(), kms.url(),
           PayaraApp.workDir(name).resolve("data"));
       env.put("WAVOICE_MEDIA_CODEC", codec.name().toLowerCase());
       env.put("WAVOICE_MEDIA_RTP_PORT_RANGE", appPorts.first() + "-" + appPorts.last());
@@ -85,6 +87,12 @@ final class LoadStack implements AutoCloseable {
       // live is not enough: calls before the app reached Kurento would be refused (KMS_UNAVAILABLE)
       Await.until(READY_DEADLINE, "the app to be ready (Kurento and OpenAI reachable)", () -> app.get("/health/ready").statusCode() == 200);
       LoadStack stack = new LoadStack(codec, openai, kms, whatsapp, app);
+      // the doctor's first examination starts threads for the app's lifetime (its HTTP clients, the JDK's
+      // timeout scheduler): now, before any baseline, not whenever its start-up run comes
+      int doctor = stack.admin.get("/api/doctor").statusCode();
+      if (doctor != 200) {
+        throw new IllegalStateException("the doctor answered " + doctor);
+      }
       // the first jcmd starts the JVM's attach listener (a thread and a socket): before any baseline is taken
       stack.jcmd("VM.version");
       return stack;
@@ -94,18 +102,41 @@ final class LoadStack implements AutoCloseable {
     }
   }
 
+  /** The KMS double: its callers connect at once and talk by {@code speech}; ports for {@code maxCalls}. */
+  static LoadKms kmsDouble(CallerSpeech speech, int maxCalls) {
+    PortRange kmsPorts = PacerBenchmark.freeRange(maxCalls + 20);
+    ChildJvm kms = ChildJvm.start(List.of("-Xmx1g"), "dev.wavoice.testkit.kms.KmsDoubleMain", "--port", "0",
+        "--ports", kmsPorts.first() + "-" + kmsPorts.last(), "--auto-connect", "--caller-tone", "440",
+        "--caller-speech", speech.talkMs() + "/" + String.join(",", speech.pausesMs().stream().map(String::valueOf).toList()),
+        "--lean", "--control-stdin");
+    try {
+      return new LoadKms.Double(kms, kms.awaitLine("KMS double listening on ").substring("KMS double listening on ".length()));
+    } catch (RuntimeException e) {
+      kms.close();
+      throw e;
+    }
+  }
+
+  /** The KMS double's control channel (only a run against the double has one). */
+  private ChildJvm kmsDouble() {
+    if (kms instanceof LoadKms.Double(ChildJvm jvm, String url)) {
+      return jvm;
+    }
+    throw new IllegalStateException("this run's media server is the real Kurento: it has no double's figures");
+  }
+
   /** The KMS double's figures ({@code BotAudioArrivals}) and its live pipelines. */
   Map<String, Long> kmsStats() {
-    return values(kms.ask("STATS", "STATS "));
+    return values(kmsDouble().ask("STATS", "STATS "));
   }
 
   void kmsReset() {
-    kms.ask("RESET", "RESET");
+    kmsDouble().ask("RESET", "RESET");
   }
 
   /** Each call's first audible bot frame at the KMS double since the last ask (monotonic nanoseconds of this machine). */
   Map<String, Long> firstBotAudio() {
-    return values(kms.ask("FIRST-AUDIO", "FIRST-AUDIO"));
+    return values(kmsDouble().ask("FIRST-AUDIO", "FIRST-AUDIO"));
   }
 
   /** CPU time of the app's JVM so far (user + system, from the OS). */
@@ -141,24 +172,26 @@ final class LoadStack implements AutoCloseable {
   Map<String, Long> jvms() {
     Map<String, Long> jvms = new LinkedHashMap<>();
     jvms.put("app", app.pid());
-    jvms.put("kms-double", kms.pid());
+    jvms.putAll(kms.jvms());
     jvms.put("openai-double", openai.jvm().pid());
     return jvms;
   }
 
   /**
    * Open TCP and UDP sockets of the app's JVM (file descriptors that are sockets, from
-   * {@code /proc/<pid>/fd}), but not the HTTP connections between the app and Meta (its HTTP port, the Graph double's port): those
-   * are kept alive by HTTP clients' pools for any call and come and go.
+   * {@code /proc/<pid>/fd}), but not the HTTP connections between the app and Meta (its HTTP port, the Graph double's port)
+   * or OpenAI's REST API (the doctor's model check, which runs at start-up, at times after the warm-up): those are
+   * kept alive by HTTP clients' pools for any call and come and go.
    */
   long appSockets() {
     return appSocketList().size();
   }
 
-  /** The sockets {@link #appSockets()} counts, each as {@code protocol localPort→remotePort} (for a failure message). */
+  /** The sockets {@link #appSockets()} counts, each as {@code protocol localPort→remotePort (part)} (for a failure message). */
   List<String> appSocketList() {
     Map<String, String> known = socketTable();
-    java.util.Set<Integer> meta = java.util.Set.of(app.uri("/").getPort(), java.net.URI.create(whatsapp.baseUrl()).getPort());
+    java.util.Set<Integer> pooled = java.util.Set.of(app.uri("/").getPort(), java.net.URI.create(whatsapp.baseUrl()).getPort(),
+        java.net.URI.create(openai.apiUrl()).getPort());
     List<String> sockets = new ArrayList<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(app.pid()), "fd"))) {
       for (Path fd : (Iterable<Path>) fds::iterator) {
@@ -176,15 +209,25 @@ final class LoadStack implements AutoCloseable {
           continue; // not TCP or UDP: Unix sockets (e.g. the JVM's attach listener) carry no call
         }
         String[] ports = described.substring(described.indexOf(' ') + 1).split("→");
-        if (meta.contains(Integer.parseInt(ports[0])) || meta.contains(Integer.parseInt(ports[1]))) {
+        if (pooled.contains(Integer.parseInt(ports[0])) || pooled.contains(Integer.parseInt(ports[1]))) {
           continue;
         }
-        sockets.add(described);
+        String peer = peers().get(Integer.parseInt(ports[1]));
+        sockets.add(peer == null ? described : described + " (" + peer + ")");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return sockets.stream().sorted().toList();
+  }
+
+  /** The stack's listening ports by part, to name a socket's far end. */
+  private Map<Integer, String> peers() {
+    Map<Integer, String> peers = new java.util.HashMap<>();
+    peers.put(java.net.URI.create(kms.url()).getPort(), "Kurento");
+    peers.put(java.net.URI.create(openai.wsUrl()).getPort(), "OpenAI Realtime");
+    peers.put(java.net.URI.create(openai.controlUrl()).getPort(), "OpenAI double's control");
+    return peers;
   }
 
   /** inode → {@code protocol localPort→remotePort}, from the app's {@code /proc/<pid>/net/{tcp,tcp6,udp,udp6}}. */
@@ -236,6 +279,30 @@ final class LoadStack implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /**
+   * The bridge's latency each way from the app's histograms, as two table cells: caller → OpenAI p50 / p99
+   * (µs) | OpenAI → first frame on RTP p50 / p99 (ms).
+   */
+  String bridgeLatencies() {
+    return appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.5") + " / "
+        + appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.99") + " | "
+        + String.format("%.1f / %.1f", appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.5") / 1000.0,
+            appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0);
+  }
+
+  /** The app's counters now ({@code wavoice_*_total} of its {@code /metrics}, tags summed), by name without the suffix. */
+  Map<String, Double> appCounters() {
+    Map<String, Double> counters = new java.util.TreeMap<>();
+    for (String line : app.get("/metrics").body().split("\n")) {
+      int brace = line.indexOf('{');
+      if (line.startsWith("wavoice_") && brace > 0 && line.substring(0, brace).endsWith("_total")) {
+        counters.merge(line.substring(0, brace - "_total".length()), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)),
+            Double::sum);
+      }
+    }
+    return counters;
   }
 
   /** The app's live calls ({@code GET /api/calls} is a JSON array; "[]" when none). */

@@ -49,6 +49,27 @@ public final class Caller implements AutoCloseable {
         "--tone", Integer.toString(toneHz), "--wait", "60"));
   }
 
+  /**
+   * As {@link #offering}, but the caller sends {@code play} (a 16-bit WAV, looped) and records what it hears
+   * ({@link #heard()}); it waits up to 90 s for the answer (load runs start many callers first).
+   */
+  public static Caller offeringRecorded(int seconds, Path play) {
+    Path dir = newDir();
+    return start(dir, List.of("offer", "--out", dir.resolve("offer.sdp").toString(),
+        "--answer-file", dir.resolve("answer.sdp").toString(), "--seconds", Integer.toString(seconds),
+        "--play", play.toAbsolutePath().toString(), "--record", dir.resolve("heard.wav").toString(), "--wait", "90"));
+  }
+
+  /** What the caller heard (48 kHz mono 16-bit WAV), once it has finished; only for {@link #offeringRecorded}. */
+  public Path heard() {
+    return dir.resolve("heard.wav");
+  }
+
+  /** CPU time the caller's process used so far (user + system, from the OS). */
+  public long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
   /** Starts the caller as the answerer of {@code offer} (a business-initiated call). */
   public static Caller answering(String offer, int seconds, int toneHz) {
     Path dir = newDir();

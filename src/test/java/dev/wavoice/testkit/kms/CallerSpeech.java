@@ -29,8 +29,8 @@ public record CallerSpeech(int talkMs, List<Integer> pausesMs) {
     return new CallerSpeech(Integer.parseInt(parts[0].strip()), pauses);
   }
 
-  /** The length of one whole pattern (every pause once), in frames. */
-  int cycleFrames() {
+  /** The length of one whole pattern (every pause once), in 20 ms frames. */
+  public int cycleFrames() {
     int ms = 0;
     for (int pause : pausesMs) {
       ms += talkMs + pause;
@@ -38,8 +38,8 @@ public record CallerSpeech(int talkMs, List<Integer> pausesMs) {
     return ms / FRAME_MS;
   }
 
-  /** Whether the caller talks in this frame of the cycle. */
-  boolean talking(long frame) {
+  /** Whether the caller talks in this 20 ms frame of the cycle. */
+  public boolean talking(long frame) {
     long at = Math.floorMod(frame, cycleFrames());
     int talkFrames = talkMs / FRAME_MS;
     for (int pause : pausesMs) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The real Kurento Media Server 7.3 (its {@code run.sh}, from system property {@code wavoice.it.kms-run},
  * env {@code WAVOICE_KMS_RUN}) started for a test run: WebSocket on 127.0.0.1 at a free port, ICE on
- * loopback only ({@code KMS_NETWORK_INTERFACES=lo}), no STUN/TURN, and a random 200-port RTP window in
+ * loopback only ({@code KMS_NETWORK_INTERFACES=lo}), no STUN/TURN, and a random RTP window (200 ports unless asked) in
  * 40000-49999 so two test runs on one machine do not collide. Its log goes to
  * {@code target/kms/<port>/kms.log}. Shared by all test classes of a run through {@code Stacks}.
  */
@@ -30,23 +30,30 @@ public final class RealKms implements AutoCloseable {
   private final Path runScript;
   private final int port;
   private final int minPort;
+  private final int window;
   private final Path dir;
   private Process process;
 
-  private RealKms(Path runScript) {
+  private RealKms(Path runScript, int window) {
     this.runScript = runScript;
+    this.window = window;
     this.port = Ports.freeTcpPort();
-    this.minPort = 40000 + 2 * ThreadLocalRandom.current().nextInt((10000 - WINDOW) / 2 + 1);
+    this.minPort = 40000 + 2 * ThreadLocalRandom.current().nextInt((10000 - window) / 2 + 1);
     this.dir = Path.of("target", "kms", Integer.toString(port)).toAbsolutePath();
   }
 
   public static RealKms start() {
+    return start(WINDOW);
+  }
+
+  /** As {@link #start()}, with a window of {@code ports} RTP/ICE ports (load runs need more than tests). */
+  public static RealKms start(int ports) {
     String run = System.getProperty(RUN_PROPERTY, "");
     if (run.isBlank() || run.startsWith("${") || !Files.isExecutable(Path.of(run))) {
       throw new IllegalStateException("the real Kurento Media Server is needed: set env WAVOICE_KMS_RUN (or -D" + RUN_PROPERTY
           + ") to the run.sh printed by the KMS install.sh (see README, .ci/run); found '" + run + "'");
     }
-    RealKms kms = new RealKms(Path.of(run));
+    RealKms kms = new RealKms(Path.of(run), ports);
     kms.startProcess();
     return kms;
   }
@@ -95,7 +102,7 @@ public final class RealKms implements AutoCloseable {
   }
 
   public int maxPort() {
-    return minPort + WINDOW - 1;
+    return minPort + window - 1;
   }
 
   public Path log() {
@@ -109,6 +116,13 @@ public final class RealKms implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
+  }
+
+  /** CPU time Kurento used so far (user + system, its process and the ones it started, from the OS). */
+  public long cpuNanos() {
+    ProcessHandle root = process.toHandle();
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants())
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
   }
 
   /** Kurento shuts down (SIGTERM) and stays down until {@link #startAgain()}. */

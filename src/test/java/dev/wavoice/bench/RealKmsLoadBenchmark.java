@@ -1,0 +1,202 @@
+package dev.wavoice.bench;
+
+import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.app.DoublesStack;
+import dev.wavoice.testkit.caller.Caller;
+import dev.wavoice.testkit.kms.CallerSpeech;
+import dev.wavoice.testkit.kms.RealKms;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.kurento.client.KurentoClient;
+import org.kurento.client.MediaPipeline;
+
+/**
+ * {@code --kms real}: the ramp against the real Kurento Media Server 7.3 with real WebRTC callers
+ * ({@link Caller}: GStreamer webrtcbin, full ICE, DTLS-SRTP, Opus), all on this machine. Each caller
+ * offers in WhatsApp's shape ({@code a=ice-lite}), takes the app's answer from {@code pre_accept}, plays
+ * {@link CallLoadBenchmark#CALLER}'s talk-and-pause pattern and records what it hears. Per step it
+ * measures set-up (connect → pre_accept → accept after real ICE and DTLS), the CPU of the app, of
+ * Kurento and of the callers over {@code --seconds}, what the callers received and heard (the bot's
+ * turns and the dropouts inside them), what the app counted (caller packets lost or late on the RTP leg,
+ * Opus frames not encoded in time), and after the calls: records, pipelines left on Kurento, the
+ * app's sockets and threads. Kurento transcodes every call (Opus ⇄ PCMU in PCMU mode; in Opus mode it
+ * decodes and re-encodes too), so it, not the app, is where these 2 cores run out.
+ */
+final class RealKmsLoadBenchmark {
+
+  /** Kurento binds a few ports per call (ICE, RTP leg): room for the largest step and more. */
+  static final int KMS_PORTS_PER_CALL = 8;
+  /** A step breaks when a caller heard less than this share of its call as audio (packets lost on the way). */
+  static final double MIN_AUDIO_SHARE = 0.9;
+
+  private RealKmsLoadBenchmark() {}
+
+  static void run(Map<String, String> options, List<AudioCodec> codecs) throws Exception {
+    propertyFromEnv(Caller.CALLER_PROPERTY, "WAVOICE_CALLER");
+    propertyFromEnv(RealKms.RUN_PROPERTY, "WAVOICE_KMS_RUN");
+    int seconds = Integer.parseInt(options.getOrDefault("--seconds", "20"));
+    int settle = Integer.parseInt(options.getOrDefault("--warmup", "5"));
+    int spacingMs = Integer.parseInt(options.getOrDefault("--spacing-ms", "200"));
+    List<Integer> ramp = Arrays.stream(options.getOrDefault("--calls", "5,10,20").split(",")).map(Integer::parseInt).toList();
+    int maxCalls = ramp.stream().max(Integer::compare).orElseThrow();
+
+    Path speech = Path.of("target", "load", "caller-speech.wav").toAbsolutePath();
+    Files.createDirectories(speech.getParent());
+    CallerSpeech pattern = CallLoadBenchmark.CALLER;
+    // it begins at the longest pause, so that the greeting is heard whole before the caller first talks
+    HeardAudio.writeSpeech(speech, pattern, 440, (2 * pattern.talkMs() + pattern.pausesMs().getFirst()) / HeardAudio.FRAME_MS);
+
+    System.out.println("- real Kurento Media Server and real WebRTC callers (one process each) on this machine; " + seconds
+        + " s measured per step after " + settle + " s; calls connect " + spacingMs + " ms apart; the caller talks "
+        + pattern.talkMs() + " ms then pauses " + pattern.pausesMs() + " ms by turns; answers 3 s");
+    System.out.println();
+    System.out.println("| codec | calls | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms)"
+        + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
+        + " | app CPU per call (% of a core) | Kurento CPU per call (% of a core) | Kurento CPU (% of a core) | callers' CPU (% of a core)"
+        + " | audio received by callers, least (% of the call) | bot turns heard | dropouts heard (count / ms)"
+        + " | caller packets lost / late at the app | Opus frames not encoded in time | completed | pipelines left"
+        + " | app sockets before → after | app threads before → after | load average |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (AudioCodec codec : codecs) {
+      try (LoadStack stack = LoadStack.start("load-real-" + codec.name().toLowerCase(), codec,
+          () -> new LoadKms.Real(RealKms.start(KMS_PORTS_PER_CALL * (maxCalls + 10))), CallLoadBenchmark.ANSWER, maxCalls + 10,
+          CallLoadBenchmark.APP_JVM)) {
+        CallDriver driver = new CallDriver(stack);
+        try { // warm-up: first connections, JIT, Kurento's first pipelines
+          step(stack, driver, codec, 2, spacingMs, settle, settle, speech);
+        } catch (Exception | AssertionError failed) {
+          System.out.println("| " + codec + " | 2 (warm-up) | failed: " + String.valueOf(failed.getMessage()).replace('\n', ' ') + " |");
+          continue;
+        }
+        for (int calls : ramp) {
+          CallLoadBenchmark.Row row;
+          try {
+            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech);
+          } catch (Exception | AssertionError failed) {
+            row = new CallLoadBenchmark.Row(codec, calls, "| " + codec + " | " + calls + " | step failed: "
+                + String.valueOf(failed.getMessage()).replace('\n', ' ') + " (load average " + PacerBenchmark.loadAverage() + ") |", true);
+          }
+          System.out.println(row.line());
+          if (row.broken()) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  static CallLoadBenchmark.Row step(LoadStack stack, CallDriver driver, AudioCodec codec, int count, int spacingMs, int settle,
+      int seconds, Path speech) throws Exception {
+    long socketsBefore = stack.appSockets();
+    long threadsBefore = stack.appThreads();
+    Map<String, Double> countersBefore = stack.appCounters();
+    int callSeconds = settle + seconds + 10; // media time from each caller's answer: it outlasts the measured window
+    List<Caller> callers = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        callers.add(Caller.offeringRecorded(callSeconds, speech));
+      }
+      List<CallDriver.Offer> offers = new ArrayList<>();
+      for (Caller caller : callers) {
+        // WhatsApp's offers are ICE-lite: the app answers them by role inversion, as in production
+        offers.add(new CallDriver.Offer(caller.awaitOffer().replace("\r\nt=0 0\r\n", "\r\nt=0 0\r\na=ice-lite\r\n"), caller::answer));
+      }
+      List<CallDriver.Call> calls = driver.connect(count, spacingMs, offers::get);
+      driver.awaitAccepted(calls, CallLoadBenchmark.SETUP_DEADLINE);
+      Thread.sleep(settle * 1000L); // a benchmark: real time is what is measured
+
+      long wall0 = System.nanoTime();
+      long app0 = stack.appCpuNanos();
+      long kms0 = stack.kms.cpuNanos();
+      long callers0 = callers.stream().mapToLong(Caller::cpuNanos).sum();
+      Thread.sleep(seconds * 1000L);
+      long wall = System.nanoTime() - wall0;
+      long appCpu = stack.appCpuNanos() - app0;
+      long kmsCpu = stack.kms.cpuNanos() - kms0;
+      long callersCpu = callers.stream().mapToLong(Caller::cpuNanos).sum() - callers0;
+      String load = PacerBenchmark.loadAverage();
+      String bridge = stack.bridgeLatencies();
+
+      List<Caller.Report> reports = new ArrayList<>();
+      for (Caller caller : callers) {
+        reports.add(caller.awaitReport(Duration.ofSeconds(callSeconds + 30)));
+      }
+      Map<String, Double> countersAfter = stack.appCounters();
+      int turns = 0;
+      int dropouts = 0;
+      long dropoutMs = 0;
+      for (Caller caller : callers) {
+        HeardAudio heard = HeardAudio.of(caller.heard());
+        turns += heard.turns();
+        dropouts += heard.dropouts();
+        dropoutMs += heard.dropoutMs();
+      }
+      double leastAudio = reports.stream().mapToDouble(r -> r.receivedAudioMs() / (callSeconds * 1000.0)).min().orElse(0);
+      boolean media = reports.stream().allMatch(Caller.Report::dtlsConnected);
+
+      driver.terminate(calls);
+      driver.awaitRecords(calls, CallLoadBenchmark.END_DEADLINE);
+      driver.forget(calls);
+      long completed = calls.stream().filter(c -> c.record.getString("outcome").equals("COMPLETED")).count();
+      long pipelines = awaitNoPipelines(stack);
+      try {
+        Await.until(Duration.ofSeconds(15), "the app's sockets and threads back to the baseline",
+            () -> stack.noLiveCalls() && stack.appSockets() <= socketsBefore && stack.appThreads() <= threadsBefore);
+      } catch (AssertionError notBack) {
+        // reported below as found
+      }
+
+      boolean broken = completed < count || !media || leastAudio < MIN_AUDIO_SHARE;
+      String line = String.format(
+          "| %s | %d | %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.1f | %d | %d / %d | %.0f / %.0f | %.0f | %d / %d | %d | %d → %d | %d → %d | %s |",
+          codec, count, CallLoadBenchmark.millis(calls, c -> c.preAcceptNanos - c.connectSentNanos),
+          CallLoadBenchmark.millis(calls, c -> c.acceptNanos - c.connectSentNanos), bridge,
+          100.0 * appCpu / wall / count, 100.0 * kmsCpu / wall / count, 100.0 * kmsCpu / wall, 100.0 * callersCpu / wall,
+          100 * leastAudio, turns, dropouts, dropoutMs, delta(countersBefore, countersAfter, "wavoice_bridge_caller_packets_lost"),
+          delta(countersBefore, countersAfter, "wavoice_bridge_caller_packets_late"),
+          delta(countersBefore, countersAfter, "wavoice_bridge_bot_frames_encode_late"), completed, count, pipelines, socketsBefore,
+          stack.appSockets(), threadsBefore, stack.appThreads(), load);
+      return new CallLoadBenchmark.Row(codec, count, line, broken);
+    } finally {
+      callers.forEach(Caller::close);
+    }
+  }
+
+  /** Waits (bounded) until Kurento holds none of the app's pipelines and returns how many are left. */
+  static long awaitNoPipelines(LoadStack stack) {
+    KurentoClient kurento = KurentoClient.create(stack.kms.url());
+    try {
+      Await.until(CallLoadBenchmark.END_DEADLINE, "the app's pipelines released on Kurento", () -> appPipelines(kurento) == 0);
+    } catch (AssertionError notReleased) {
+      // reported as found
+    }
+    try {
+      return appPipelines(kurento);
+    } finally {
+      kurento.destroy();
+    }
+  }
+
+  private static long appPipelines(KurentoClient kurento) {
+    return kurento.getServerManager().getPipelines().stream()
+        .filter((MediaPipeline p) -> p.getTags().stream()
+            .anyMatch(t -> "wavoice.instance".equals(t.getKey()) && DoublesStack.KURENTO_INSTANCE_TAG.equals(t.getValue())))
+        .count();
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String counter) {
+    return after.getOrDefault(counter, 0.0) - before.getOrDefault(counter, 0.0);
+  }
+
+  private static void propertyFromEnv(String property, String env) {
+    if (System.getProperty(property) == null && System.getenv(env) != null) {
+      System.setProperty(property, System.getenv(env));
+    }
+  }
+}

@@ -93,11 +93,12 @@ public final class CallLoadBenchmark {
     System.out.println();
     System.out.println("| codec | calls | webhook ack p50 / p99 (ms) | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms) | connect → first bot RTP p50 / p99 (ms)"
         + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
+        + " | bridge: barge-in flush p50 / p99 (µs)"
         + " | pacing jitter p50 / p99 / max (µs) | bursts | late frames | lost frames | frames per call per s | bot turns"
         + " | barge-in heard p50 / p99 / max (ms) | app CPU per call (% of a core) | calls per core | heap per call (KiB)"
         + " | completed | pipelines left | live calls left | app sockets before → after | app threads before → after"
         + " | KMS double / OpenAI double CPU (% of a core) | load average |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-" + codec.name().toLowerCase(), codec, CALLER, ANSWER,
           ramp.stream().max(Integer::compare).orElseThrow() + WARMUP_CALLS, APP_JVM)) {

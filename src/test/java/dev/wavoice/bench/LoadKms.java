@@ -1,5 +1,6 @@
 package dev.wavoice.bench;
 
+import dev.wavoice.audio.PortRange;
 import dev.wavoice.testkit.kms.RealKms;
 import java.util.Map;
 
@@ -18,8 +19,11 @@ sealed interface LoadKms extends AutoCloseable {
   @Override
   void close();
 
-  /** The KMS double ({@code KmsDoubleMain}): its own callers, and it times wavoice's RTP at arrival. */
-  record Double(ChildJvm jvm, String url) implements LoadKms {
+  /**
+   * The KMS double ({@code KmsDoubleMain}): its own callers, and it times wavoice's RTP at arrival; it binds
+   * its RTP ports in {@code ports} call by call.
+   */
+  record Double(ChildJvm jvm, String url, PortRange ports) implements LoadKms {
     @Override
     public long cpuNanos() {
       return jvm.cpuNanos();

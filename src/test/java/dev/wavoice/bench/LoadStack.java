@@ -74,7 +74,8 @@ final class LoadStack implements AutoCloseable {
       WhatsAppCloudDouble whatsapp = DoublesStack.startWhatsApp();
       started.add(whatsapp);
 
-      PortRange appPorts = PacerBenchmark.freeRange(maxCalls + 20);
+      // apart from the double's range: its ports are free now only because it binds them call by call
+      PortRange appPorts = PacerBenchmark.freeRange(maxCalls + 20, kms instanceof LoadKms.Double d ? d.ports() : null);
       Map<String, String> env = DoublesStack.appEnv(whatsapp, openai.wsUrl(), openai.apiUrl(), kms.url(),
           PayaraApp.workDir(name).resolve("data"));
       env.put("WAVOICE_MEDIA_CODEC", codec.name().toLowerCase());
@@ -110,7 +111,7 @@ final class LoadStack implements AutoCloseable {
         "--caller-speech", speech.talkMs() + "/" + String.join(",", speech.pausesMs().stream().map(String::valueOf).toList()),
         "--lean", "--control-stdin");
     try {
-      return new LoadKms.Double(kms, kms.awaitLine("KMS double listening on ").substring("KMS double listening on ".length()));
+      return new LoadKms.Double(kms, kms.awaitLine("KMS double listening on ").substring("KMS double listening on ".length()), kmsPorts);
     } catch (RuntimeException e) {
       kms.close();
       throw e;
@@ -119,7 +120,7 @@ final class LoadStack implements AutoCloseable {
 
   /** The KMS double's control channel (only a run against the double has one). */
   private ChildJvm kmsDouble() {
-    if (kms instanceof LoadKms.Double(ChildJvm jvm, String url)) {
+    if (kms instanceof LoadKms.Double(ChildJvm jvm, String url, PortRange ports)) {
       return jvm;
     }
     throw new IllegalStateException("this run's media server is the real Kurento: it has no double's figures");
@@ -282,14 +283,17 @@ final class LoadStack implements AutoCloseable {
   }
 
   /**
-   * The bridge's latency each way from the app's histograms, as two table cells: caller → OpenAI p50 / p99
-   * (µs) | OpenAI → first frame on RTP p50 / p99 (ms).
+   * The bridge's latency each way and its barge-in flush from the app's histograms, as three table cells:
+   * caller → OpenAI p50 / p99 (µs) | OpenAI → first frame on RTP p50 / p99 (ms) | speech_started → bot
+   * audio flushed p50 / p99 (µs).
    */
   String bridgeLatencies() {
     return appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.5") + " / "
         + appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.99") + " | "
         + String.format("%.1f / %.1f", appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.5") / 1000.0,
-            appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0);
+            appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0) + " | "
+        + appQuantileMicros("wavoice_bridge_barge_in_flush_seconds", "0.5") + " / "
+        + appQuantileMicros("wavoice_bridge_barge_in_flush_seconds", "0.99");
   }
 
   /** The app's counters now ({@code wavoice_*_total} of its {@code /metrics}, tags summed), by name without the suffix. */

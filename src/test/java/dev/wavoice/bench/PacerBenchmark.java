@@ -423,8 +423,19 @@ public final class PacerBenchmark {
 
   /** A run of free loopback port pairs below the ephemeral range. */
   static PortRange freeRange(int pairs) {
+    return freeRange(pairs, null);
+  }
+
+  /**
+   * As {@link #freeRange(int)}, apart from {@code avoid} (another process's range, free now only because
+   * it binds its ports later), or anywhere when that is null.
+   */
+  static PortRange freeRange(int pairs, PortRange avoid) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int first = 20_000 + 2 * ThreadLocalRandom.current().nextInt(4_000);
+      if (avoid != null && first <= avoid.last() && first + 2 * pairs - 1 >= avoid.first()) {
+        continue;
+      }
       List<DatagramSocket> held = new ArrayList<>();
       try {
         for (int port = first; port < first + 2 * pairs; port++) {

@@ -58,11 +58,12 @@ final class RealKmsLoadBenchmark {
     System.out.println();
     System.out.println("| codec | calls | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms)"
         + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
+        + " | bridge: barge-in flush p50 / p99 (µs)"
         + " | app CPU per call (% of a core) | Kurento CPU per call (% of a core) | Kurento CPU (% of a core) | callers' CPU (% of a core)"
         + " | audio received by callers, least (% of the call) | bot turns heard | dropouts heard (count / ms)"
         + " | caller packets lost / late at the app | Opus frames not encoded in time | completed | pipelines left"
         + " | app sockets before → after | app threads before → after | load average |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-real-" + codec.name().toLowerCase(), codec,
           () -> new LoadKms.Real(RealKms.start(KMS_PORTS_PER_CALL * (maxCalls + 10))), CallLoadBenchmark.ANSWER, maxCalls + 10,

@@ -29,6 +29,9 @@ public final class CallAudio implements AutoCloseable {
   private final RtpSender sender;
   private final RtcpReporter rtcpOut;
   private final RtcpReceiver rtcpIn;
+  /** How long close waits for the receive threads to let go of the ports (normally microseconds). */
+  private static final java.time.Duration RECEIVER_END = java.time.Duration.ofSeconds(1);
+
   private final DatagramReceiver rtpReceiver;
   private final DatagramReceiver rtcpReceiver;
   private final Pacer pacer;
@@ -146,6 +149,8 @@ public final class CallAudio implements AutoCloseable {
     } finally {
       inbound.attach(null);
       sockets.close();
+      rtpReceiver.awaitEnd(RECEIVER_END);
+      rtcpReceiver.awaitEnd(RECEIVER_END);
       queue.close();
       onClose.accept(this);
     }

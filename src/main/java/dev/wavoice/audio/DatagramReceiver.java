@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +43,25 @@ final class DatagramReceiver {
   synchronized void start() {
     if (thread == null) {
       thread = threads.name(name).start(this::run);
+    }
+  }
+
+  /**
+   * Waits, at most {@code deadline}, for the loop to end after the socket was closed: a receive blocked at
+   * that moment keeps the port bound until it returns, and the port should be free once the call is.
+   */
+  void awaitEnd(Duration deadline) {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    try {
+      t.join(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

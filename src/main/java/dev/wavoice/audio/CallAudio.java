@@ -2,6 +2,7 @@ package dev.wavoice.audio;
 
 import dev.wavoice.CallId;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -19,6 +20,9 @@ import java.util.function.Consumer;
  */
 public final class CallAudio implements AutoCloseable {
 
+  /** How long close waits for the receive threads to let go of the ports (normally microseconds). */
+  private static final Duration RECEIVER_END = Duration.ofSeconds(1);
+
   private final CallId callId;
   private final AudioCodec codec;
   private final RtpSocketPair sockets;
@@ -29,9 +33,6 @@ public final class CallAudio implements AutoCloseable {
   private final RtpSender sender;
   private final RtcpReporter rtcpOut;
   private final RtcpReceiver rtcpIn;
-  /** How long close waits for the receive threads to let go of the ports (normally microseconds). */
-  private static final java.time.Duration RECEIVER_END = java.time.Duration.ofSeconds(1);
-
   private final DatagramReceiver rtpReceiver;
   private final DatagramReceiver rtcpReceiver;
   private final Pacer pacer;

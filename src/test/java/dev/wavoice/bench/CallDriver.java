@@ -1,7 +1,5 @@
 package dev.wavoice.bench;
 
-import static dev.wavoice.testkit.JsonProviders.JSON;
-
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
@@ -101,7 +99,7 @@ final class CallDriver {
         calls.put(call.id, call);
         started.add(call);
         String body = call.offer == null ? Fixtures.withCallId("webhook-connect-user-initiated.json", call.id)
-            : connectOffering(call.id, call.offer.sdp());
+            : Fixtures.connectWithOffer(call.id, call.offer.sdp());
         sends.add(senders.submit(() -> {
           call.connectSentNanos = System.nanoTime();
           HttpResponse<String> ack = stack.webhooks.send(body);
@@ -114,13 +112,6 @@ final class CallDriver {
       }
     }
     return started;
-  }
-
-  private static String connectOffering(String callId, String sdp) {
-    return Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> JSON.createObjectBuilder(c)
-        .add("id", callId)
-        .add("session", JSON.createObjectBuilder().add("sdp", sdp).add("sdp_type", "offer"))
-        .build()).toString();
   }
 
   /** Waits until every call was accepted (the {@code accept} reached Meta's double). */

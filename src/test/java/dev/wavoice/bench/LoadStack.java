@@ -193,6 +193,7 @@ final class LoadStack implements AutoCloseable {
     Map<String, String> known = socketTable();
     java.util.Set<Integer> pooled = java.util.Set.of(app.uri("/").getPort(), java.net.URI.create(whatsapp.baseUrl()).getPort(),
         java.net.URI.create(openai.apiUrl()).getPort());
+    Map<Integer, String> peers = peers();
     List<String> sockets = new ArrayList<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(app.pid()), "fd"))) {
       for (Path fd : (Iterable<Path>) fds::iterator) {
@@ -213,7 +214,7 @@ final class LoadStack implements AutoCloseable {
         if (pooled.contains(Integer.parseInt(ports[0])) || pooled.contains(Integer.parseInt(ports[1]))) {
           continue;
         }
-        String peer = peers().get(Integer.parseInt(ports[1]));
+        String peer = peers.get(Integer.parseInt(ports[1]));
         sockets.add(peer == null ? described : described + " (" + peer + ")");
       }
     } catch (IOException e) {
@@ -267,14 +268,14 @@ final class LoadStack implements AutoCloseable {
   }
 
   /**
-   * A histogram's quantile from the app's {@code /metrics}, in microseconds (the unit it is recorded in); -1
+   * A histogram's quantile from a {@code /metrics} body of the app, in microseconds (the unit it is recorded in); -1
    * when it has no such line yet. Payara names the summary {@code _seconds} but writes its quantiles (and
    * {@code _sum}) in the recorded unit, and only {@code _mean} and {@code _max} in seconds; the quantiles
    * come from a sample weighted to the last few minutes.
    */
-  long appQuantileMicros(String histogram, String quantile) {
+  static long quantileMicros(String metrics, String histogram, String quantile) {
     String prefix = histogram + "{mp_scope=\"application\",quantile=\"" + quantile + "\"} ";
-    for (String line : app.get("/metrics").body().split("\n")) {
+    for (String line : metrics.split("\n")) {
       if (line.startsWith(prefix)) {
         return Math.round(Double.parseDouble(line.substring(prefix.length()).strip()));
       }
@@ -288,12 +289,13 @@ final class LoadStack implements AutoCloseable {
    * audio flushed p50 / p99 (µs).
    */
   String bridgeLatencies() {
-    return appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.5") + " / "
-        + appQuantileMicros("wavoice_bridge_caller_delay_seconds", "0.99") + " | "
-        + String.format("%.1f / %.1f", appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.5") / 1000.0,
-            appQuantileMicros("wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0) + " | "
-        + appQuantileMicros("wavoice_bridge_barge_in_flush_seconds", "0.5") + " / "
-        + appQuantileMicros("wavoice_bridge_barge_in_flush_seconds", "0.99");
+    String m = app.get("/metrics").body();
+    return quantileMicros(m, "wavoice_bridge_caller_delay_seconds", "0.5") + " / "
+        + quantileMicros(m, "wavoice_bridge_caller_delay_seconds", "0.99") + " | "
+        + String.format("%.1f / %.1f", quantileMicros(m, "wavoice_bridge_bot_delay_seconds", "0.5") / 1000.0,
+            quantileMicros(m, "wavoice_bridge_bot_delay_seconds", "0.99") / 1000.0) + " | "
+        + quantileMicros(m, "wavoice_bridge_barge_in_flush_seconds", "0.5") + " / "
+        + quantileMicros(m, "wavoice_bridge_barge_in_flush_seconds", "0.99");
   }
 
   /** The app's counters now ({@code wavoice_*_total} of its {@code /metrics}, tags summed), by name without the suffix. */

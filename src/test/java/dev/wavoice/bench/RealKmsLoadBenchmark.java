@@ -6,6 +6,7 @@ import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.caller.Caller;
 import dev.wavoice.testkit.kms.CallerSpeech;
 import dev.wavoice.testkit.kms.RealKms;
+import dev.wavoice.testkit.kurento.SdpFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +107,7 @@ final class RealKmsLoadBenchmark {
       List<CallDriver.Offer> offers = new ArrayList<>();
       for (Caller caller : callers) {
         // WhatsApp's offers are ICE-lite: the app answers them by role inversion, as in production
-        offers.add(new CallDriver.Offer(caller.awaitOffer().replace("\r\nt=0 0\r\n", "\r\nt=0 0\r\na=ice-lite\r\n"), caller::answer));
+        offers.add(new CallDriver.Offer(SdpFixtures.withIceLite(caller.awaitOffer()), caller::answer));
       }
       List<CallDriver.Call> calls = driver.connect(count, spacingMs, offers::get);
       driver.awaitAccepted(calls, CallLoadBenchmark.SETUP_DEADLINE);

@@ -12,7 +12,6 @@ import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
 import dev.wavoice.testkit.whatsapp.WebhookSender;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -80,7 +79,7 @@ class RealCallIT {
       if (iceLite) {
         offer = offer.replace("\r\nt=0 0\r\n", "\r\nt=0 0\r\na=ice-lite\r\n");
       }
-      assertThat(meta.send(connectWith(callId, offer)).statusCode()).isEqualTo(200);
+      assertThat(meta.send(Fixtures.connectWithOffer(callId, offer)).statusCode()).isEqualTo(200);
 
       // the answer goes to Meta in pre_accept; the caller (WhatsApp's side) takes it from there
       GraphRequest preAccept = Await.value(WAIT, "pre_accept",
@@ -123,12 +122,5 @@ class RealCallIT {
     } finally {
       kurento.destroy();
     }
-  }
-
-  private static String connectWith(String callId, String sdp) {
-    return Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> Json.createObjectBuilder(c)
-        .add("id", callId)
-        .add("session", Json.createObjectBuilder().add("sdp", sdp).add("sdp_type", "offer"))
-        .build()).toString();
   }
 }

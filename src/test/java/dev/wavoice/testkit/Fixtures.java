@@ -68,6 +68,14 @@ public final class Fixtures {
     return editCalls(whatsappJson(fixture), call -> JSON.createObjectBuilder(call).add("id", callId).build()).toString();
   }
 
+  /** A user-initiated {@code connect} webhook for {@code callId} carrying {@code sdp} as its offer. */
+  public static String connectWithOffer(String callId, String sdp) {
+    return editCalls(whatsappJson("webhook-connect-user-initiated.json"), c -> JSON.createObjectBuilder(c)
+        .add("id", callId)
+        .add("session", JSON.createObjectBuilder().add("sdp", sdp).add("sdp_type", "offer"))
+        .build()).toString();
+  }
+
   public static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }

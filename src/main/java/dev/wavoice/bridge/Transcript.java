@@ -82,12 +82,16 @@ final class Transcript {
     return settle(itemId, line);
   }
 
-  /** The first frame of bot item {@code itemId} went out on the call at {@code at}. */
+  /**
+   * The first frame of bot item {@code itemId} went out on the call at {@code at}. The pacer may send
+   * it before the bridge's thread has told {@link #botAudio} (it queues, then tells): the item played,
+   * so its line is made here if need be.
+   */
   synchronized List<TranscriptLine> botStarted(String itemId, Instant at) {
-    BotLine line = bot.get(itemId);
-    if (line == null || closed) {
+    if (closed) {
       return List.of();
     }
+    BotLine line = bot.computeIfAbsent(itemId, id -> new BotLine());
     if (line.startedAt == null) {
       line.startedAt = at;
     }
@@ -109,18 +113,19 @@ final class Transcript {
    * play never will, and leave no line.
    */
   synchronized List<TranscriptLine> bargeIn(String cutItemId) {
-    List<TranscriptLine> settled = new ArrayList<>();
+    BotLine cut = null;
     for (Iterator<Map.Entry<String, BotLine>> it = bot.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, BotLine> entry = it.next();
       BotLine line = entry.getValue();
       if (entry.getKey().equals(cutItemId)) {
         line.interrupted = true;
-        settled.addAll(settle(entry.getKey(), line));
+        cut = line;
       } else if (line.startedAt == null) {
         it.remove();
       }
     }
-    return settled;
+    // settled after the walk: settling removes the line from the map
+    return cut == null ? List.of() : settle(cutItemId, cut);
   }
 
   /**

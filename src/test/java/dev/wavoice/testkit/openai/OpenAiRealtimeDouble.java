@@ -199,6 +199,7 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
 
     Server(InetSocketAddress address) {
       super(address);
+      setWebSocketFactory(new OrderedEndOfStream(this, this::queue));
     }
 
     @Override

@@ -44,9 +44,6 @@ import org.kurento.client.WebRtcEndpoint;
  */
 final class KurentoMediaSession implements MediaSession {
 
-  static final String TAG_CALL_ID = "wavoice.call-id";
-  static final String TAG_INSTANCE = "wavoice.instance";
-
   private static final Logger LOG = Logger.getLogger(KurentoMediaSession.class.getName());
   private static final int SDP_PARSE_ERROR = 40201;
   private static final int SDP_PROCESS_OFFER_ERROR = 40205;
@@ -148,8 +145,8 @@ final class KurentoMediaSession implements MediaSession {
     WebRtcEndpoint newWebRtc = new WebRtcEndpoint.Builder(pipeline).build(tx);
     RtpEndpoint newRtp = new RtpEndpoint.Builder(pipeline).build(tx);
     // the instance tag after the call id: reconciliation only looks at pipelines that have it
-    pipeline.addTag(tx, TAG_CALL_ID, callId.value());
-    pipeline.addTag(tx, TAG_INSTANCE, settings.instanceTag());
+    pipeline.addTag(tx, PipelineTags.CALL_ID, callId.value());
+    pipeline.addTag(tx, PipelineTags.INSTANCE, settings.instanceTag());
     newWebRtc.connect(tx, newRtp, MediaType.AUDIO);
     newRtp.connect(tx, newWebRtc, MediaType.AUDIO);
     tx.commit();

@@ -37,10 +37,10 @@ final class PipelineReconciler {
     for (MediaPipeline pipeline : pipelines) {
       try {
         List<Tag> tags = pipeline.getTags();
-        if (!instanceTag.equals(tag(tags, KurentoMediaSession.TAG_INSTANCE))) {
+        if (!instanceTag.equals(tag(tags, PipelineTags.INSTANCE))) {
           continue;
         }
-        String callId = tag(tags, KurentoMediaSession.TAG_CALL_ID);
+        String callId = tag(tags, PipelineTags.CALL_ID);
         if (callId != null && open.contains(callId)) {
           continue;
         }

@@ -1,6 +1,7 @@
 package dev.wavoice.bench;
 
 import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.media.PipelineTags;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.caller.Caller;
@@ -188,7 +189,7 @@ final class RealKmsLoadBenchmark {
   private static long appPipelines(KurentoClient kurento) {
     return kurento.getServerManager().getPipelines().stream()
         .filter((MediaPipeline p) -> p.getTags().stream()
-            .anyMatch(t -> "wavoice.instance".equals(t.getKey()) && DoublesStack.KURENTO_INSTANCE_TAG.equals(t.getValue())))
+            .anyMatch(t -> PipelineTags.INSTANCE.equals(t.getKey()) && DoublesStack.KURENTO_INSTANCE_TAG.equals(t.getValue())))
         .count();
   }
 

@@ -53,10 +53,10 @@ class KurentoHealthIT {
     KurentoClient other = KurentoClient.create(stack.kms.url());
     try {
       MediaPipeline leaked = other.createMediaPipeline();
-      leaked.addTag(KurentoMediaSession.TAG_CALL_ID, "wacid.leaked-in-it");
-      leaked.addTag(KurentoMediaSession.TAG_INSTANCE, DoublesStack.KURENTO_INSTANCE_TAG);
+      leaked.addTag(PipelineTags.CALL_ID, "wacid.leaked-in-it");
+      leaked.addTag(PipelineTags.INSTANCE, DoublesStack.KURENTO_INSTANCE_TAG);
       MediaPipeline foreign = other.createMediaPipeline();
-      foreign.addTag(KurentoMediaSession.TAG_INSTANCE, "another-wavoice");
+      foreign.addTag(PipelineTags.INSTANCE, "another-wavoice");
 
       Await.until(Duration.ofSeconds(30), "the app to release the leaked pipeline",
           () -> stack.kms.pipelines().stream().noneMatch(p -> p.id().equals(leaked.getId())));

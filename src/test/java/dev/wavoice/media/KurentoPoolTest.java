@@ -114,7 +114,7 @@ class KurentoPoolTest {
     MediaPipeline anotherInstance = tagged(other, "some-other-wavoice", "wacid.theirs");
     MediaPipeline untagged = other.createMediaPipeline();
     MediaPipeline halfTagged = other.createMediaPipeline();
-    halfTagged.addTag(KurentoMediaSession.TAG_CALL_ID, "wacid.being-built");
+    halfTagged.addTag(PipelineTags.CALL_ID, "wacid.being-built");
     MediaSession open = answer(media, new RecordingListener());
 
     assertThat(media.pool.reconcileAll()).isEqualTo(1);
@@ -122,7 +122,7 @@ class KurentoPoolTest {
     List<String> left = kms.pipelines().stream().map(PipelineDouble::id).toList();
     assertThat(left).doesNotContain(leaked.getId())
         .contains(anotherInstance.getId(), untagged.getId(), halfTagged.getId())
-        .contains(kms.pipelineTagged(KurentoMediaSession.TAG_CALL_ID, open.callId().value()).orElseThrow().id());
+        .contains(kms.pipelineTagged(PipelineTags.CALL_ID, open.callId().value()).orElseThrow().id());
     assertThat(media.pool.reconcileAll()).isZero();
     open.close();
   }
@@ -143,8 +143,8 @@ class KurentoPoolTest {
 
   static MediaPipeline tagged(KurentoClient client, String instance, String callId) {
     MediaPipeline pipeline = client.createMediaPipeline();
-    pipeline.addTag(KurentoMediaSession.TAG_CALL_ID, callId);
-    pipeline.addTag(KurentoMediaSession.TAG_INSTANCE, instance);
+    pipeline.addTag(PipelineTags.CALL_ID, callId);
+    pipeline.addTag(PipelineTags.INSTANCE, instance);
     return pipeline;
   }
 

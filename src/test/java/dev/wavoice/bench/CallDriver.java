@@ -123,7 +123,8 @@ final class CallDriver {
   void collectFirstBotAudio() {
     stack.firstBotAudio().forEach((id, nanos) -> {
       Call call = calls.get(id);
-      if (call != null) {
+      // the KMS double reports each call's first audible frame since the last ask: only the first ask's is the greeting's
+      if (call != null && call.firstBotAudioNanos == 0) {
         call.firstBotAudioNanos = nanos;
       }
     });

@@ -92,6 +92,8 @@ public final class CallLoadBenchmark {
         + " ms apart; the caller talks " + CALLER.talkMs() + " ms then pauses " + CALLER.pausesMs() + " ms by turns; answers 3 s");
     System.out.println();
     System.out.println("| codec | calls | webhook ack p50 / p99 (ms) | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms) | connect → first bot RTP p50 / p99 (ms)"
+        + " | OpenAI double: session open → first response.create p50 / p99 (ms) | OpenAI double: response.create → first delta sent p50 / p99 (ms)"
+        + " | app: accepted → first bot frame sent p50 / p99 (ms)"
         + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
         + " | bridge: barge-in flush p50 / p99 (µs)"
         + " | pacing jitter p50 / p99 / max (µs) | bursts | late frames | lost frames | frames per call per s | bot turns"
@@ -152,6 +154,8 @@ public final class CallLoadBenchmark {
     long threadsBefore = stack.appThreads();
     long heapBefore = stack.appHeapAfterGc();
 
+    int sessionsBefore = stack.openai.sessions().size();
+
     recordings.start(stack.jvms()); // from the first connect to the end of the measured time
     List<CallDriver.Call> calls = driver.connect(count, spacingMs);
     driver.awaitAccepted(calls, SETUP_DEADLINE);
@@ -159,6 +163,7 @@ public final class CallLoadBenchmark {
       driver.collectFirstBotAudio();
       return calls.stream().allMatch(c -> c.firstBotAudioNanos != 0);
     });
+    String openAiSide = openAiGreetingTimes(stack.openai.sessions(), sessionsBefore);
     Thread.sleep(warmupSeconds * 1000L); // a benchmark: real time is what is measured
     long heapPerCall = (stack.appHeapAfterGc() - heapBefore) / count;
 
@@ -187,10 +192,10 @@ public final class CallLoadBenchmark {
     long jitterP99 = pacing.get("jitterP99us");
     boolean broken = completed < count || pacing.get("bursts") > 0 || pacing.get("lost") > 0 || jitterP99 > breakJitterMs * 1000;
     String line = String.format(
-        "| %s | %d | %s | %s | %s | %s | %s | %d / %d / %d | %d | %d | %d | %.1f | %d | %s | %.3f | %.0f | %d | %d / %d | %s | %.0f / %.0f | %s |",
+        "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d / %d / %d | %d | %d | %d | %.1f | %d | %s | %.3f | %.0f | %d | %d / %d | %s | %.0f / %.0f | %s |",
         stack.codec, count, millis(calls, c -> c.ackNanos - c.connectSentNanos), millis(calls, c -> c.preAcceptNanos - c.connectSentNanos),
         millis(calls, c -> c.acceptNanos - c.connectSentNanos),
-        millis(calls, c -> c.firstBotAudioNanos - c.connectSentNanos), bridge, pacing.get("jitterP50us"), jitterP99, pacing.get("jitterMaxUs"),
+        millis(calls, c -> c.firstBotAudioNanos - c.connectSentNanos), openAiSide, recordMillis(calls, "acceptedAt", "firstBotAudioAt"), bridge, pacing.get("jitterP50us"), jitterP99, pacing.get("jitterMaxUs"),
         pacing.get("bursts"), pacing.get("late"), pacing.get("lost"), pacing.get("packets") * 1e9 / wall / count, pacing.get("turns"),
         pacing.get("bargeIns") == 0 ? "–" : String.format("%.0f / %.0f / %.0f", pacing.get("bargeInP50us") / 1000.0,
             pacing.get("bargeInP99us") / 1000.0, pacing.get("bargeInMaxUs") / 1000.0),
@@ -258,8 +263,49 @@ public final class CallLoadBenchmark {
 
   /** p50 / p99 in milliseconds of a per-call duration in nanoseconds. */
   static String millis(List<CallDriver.Call> calls, ToLongFunction<CallDriver.Call> nanos) {
-    long[] values = calls.stream().mapToLong(nanos).sorted().toArray();
+    return millis(calls.stream().mapToLong(nanos).toArray());
+  }
+
+  static String millis(long[] nanos) {
+    if (nanos.length == 0) {
+      return "–";
+    }
+    long[] values = nanos.clone();
+    Arrays.sort(values);
     return String.format("%.1f / %.1f", percentile(values, 50) / 1e6, percentile(values, 99) / 1e6);
+  }
+
+  /** Between two times of each call's record (the app's wall clock): p50 / p99 over the calls that have both. */
+  static String recordMillis(List<CallDriver.Call> calls, String from, String to) {
+    return millis(calls.stream().filter(c -> c.record.get(from) instanceof jakarta.json.JsonString
+            && c.record.get(to) instanceof jakarta.json.JsonString)
+        .mapToLong(c -> java.time.Duration.between(java.time.Instant.parse(c.record.getString(from)),
+            java.time.Instant.parse(c.record.getString(to))).toNanos())
+        .toArray());
+  }
+
+  /**
+   * Where the greeting's wait is spent on the OpenAI side, for the sessions of this step (from index
+   * {@code from}): open → the app's first {@code response.create} (the greeting, asked for at accept),
+   * and that → the double's first audio delta sent (its own response time on the shared cores).
+   */
+  static String openAiGreetingTimes(jakarta.json.JsonArray sessions, int from) {
+    List<Long> toCreate = new ArrayList<>();
+    List<Long> toDelta = new ArrayList<>();
+    for (int i = from; i < sessions.size(); i++) {
+      jakarta.json.JsonObject s = sessions.getJsonObject(i);
+      long opened = s.getJsonNumber("opened_nanos").longValue();
+      long create = s.getJsonNumber("first_response_create_nanos").longValue();
+      long delta = s.getJsonNumber("first_audio_delta_nanos").longValue();
+      if (create != 0) {
+        toCreate.add(create - opened);
+        if (delta >= create) { // a server-VAD answer may come before any response.create: not the greeting's
+          toDelta.add(delta - create);
+        }
+      }
+    }
+    return millis(toCreate.stream().mapToLong(Long::longValue).toArray()) + " | "
+        + millis(toDelta.stream().mapToLong(Long::longValue).toArray());
   }
 
   static long percentile(long[] sorted, double p) {

@@ -27,6 +27,25 @@ final class ChildJvm implements AutoCloseable {
   /** The OpenAI Realtime double ({@code OpenAiRealtimeDoubleMain}) in a child JVM, and its URLs. */
   record OpenAiDouble(ChildJvm jvm, String wsUrl, String controlUrl, String apiUrl) {
 
+    /** Every session so far, as the double's control interface lists them ({@code GET /sessions}, a JSON array). */
+    jakarta.json.JsonArray sessions() {
+      try {
+        HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controlUrl + "/sessions"))
+            .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (listed.statusCode() != 200) {
+          throw new IllegalStateException("the OpenAI double did not list its sessions: " + listed.body());
+        }
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(listed.body()))) {
+          return reader.readArray();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
     /** Session options for every session from now on (the double's control interface, {@code POST /every-session}). */
     void everySession(String json) {
       try {

@@ -163,6 +163,8 @@ public final class DoubleControl implements AutoCloseable {
                   new java.util.HashMap<String, Object>(s.handshake().query())))
               .add("closed", s.isClosed()).add("close_code", s.closeCode())
               .add("input_audio_bytes", s.inputAudioBytes()).add("input_audio_crc32", s.inputAudioCrc32())
+              .add("opened_nanos", s.openedNanos()).add("first_response_create_nanos", s.firstResponseCreateNanos())
+              .add("first_audio_delta_nanos", s.firstAudioDeltaNanos())
               .add("received", counts));
         }
         reply(exchange, 200, all.build().toString());

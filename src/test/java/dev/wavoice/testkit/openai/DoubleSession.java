@@ -86,6 +86,11 @@ public final class DoubleSession {
   private int lastInputAudio;
   private volatile boolean closed;
   private volatile int closeCode = -1;
+  // when (System.nanoTime: one clock for every process of this machine) the session opened, its first
+  // response.create arrived and its first audio delta went out; 0 until then (load runs read them)
+  private volatile long openedNanos;
+  private volatile long firstResponseCreateNanos;
+  private volatile long firstAudioDeltaNanos;
 
   // options, set before the session starts (OpenAiRealtimeDouble.configureNextSession) or any time
   private volatile boolean mismatchFormats;
@@ -354,9 +359,25 @@ public final class DoubleSession {
     return closeCode;
   }
 
+  /** When the session opened ({@link System#nanoTime()}). */
+  public long openedNanos() {
+    return openedNanos;
+  }
+
+  /** When its first {@code response.create} arrived; 0 if none did. */
+  public long firstResponseCreateNanos() {
+    return firstResponseCreateNanos;
+  }
+
+  /** When its first {@code response.output_audio.delta} was sent; 0 if none was. */
+  public long firstAudioDeltaNanos() {
+    return firstAudioDeltaNanos;
+  }
+
   // ---- lifecycle (from the server)
 
   void opened() {
+    openedNanos = System.nanoTime();
     thread.execute(() -> {
       if (!checkAuthorization()) {
         return;
@@ -377,7 +398,8 @@ public final class DoubleSession {
       return;
     }
     long n = seq.incrementAndGet();
-    thread.execute(() -> handle(n, raw));
+    long arrived = System.nanoTime();
+    thread.execute(() -> handle(n, raw, arrived));
   }
 
   void closedByPeer(int code) {
@@ -424,7 +446,7 @@ public final class DoubleSession {
 
   // ---- client events
 
-  private void handle(long n, String raw) {
+  private void handle(long n, String raw, long arrivedNanos) {
     if (closed) {
       return;
     }
@@ -468,6 +490,9 @@ public final class DoubleSession {
       kept = JSON.createObjectBuilder(event).remove("audio").add("audio_base64_chars", audio.getString().length()).build();
     }
     received.add(new Received(n, Instant.now(), type, kept, violation.isEmpty()));
+    if (type.equals("response.create") && firstResponseCreateNanos == 0) {
+      firstResponseCreateNanos = arrivedNanos;
+    }
     if (violation.isPresent()) {
       var v = violation.get();
       server.violation(this, type, v.message() + " " + v.details());
@@ -1128,6 +1153,9 @@ public final class DoubleSession {
     sent.add(event);
     if (!closed && connection.isOpen()) {
       connection.send(json);
+      if (firstAudioDeltaNanos == 0 && "response.output_audio.delta".equals(event.getString("type", null))) {
+        firstAudioDeltaNanos = System.nanoTime();
+      }
     }
   }
 

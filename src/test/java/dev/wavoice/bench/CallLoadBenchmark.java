@@ -4,14 +4,19 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.kms.CallerSpeech;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import java.util.stream.LongStream;
 
 /**
  * Calls through the whole stack: the real WAR on Payara Micro, with the KMS and OpenAI doubles each in
@@ -266,21 +271,20 @@ public final class CallLoadBenchmark {
     return millis(calls.stream().mapToLong(nanos).toArray());
   }
 
+  /** p50 / p99 in milliseconds of durations in nanoseconds (sorts them in place); "–" when there are none. */
   static String millis(long[] nanos) {
     if (nanos.length == 0) {
       return "–";
     }
-    long[] values = nanos.clone();
-    Arrays.sort(values);
-    return String.format("%.1f / %.1f", percentile(values, 50) / 1e6, percentile(values, 99) / 1e6);
+    Arrays.sort(nanos);
+    return String.format("%.1f / %.1f", percentile(nanos, 50) / 1e6, percentile(nanos, 99) / 1e6);
   }
 
   /** Between two times of each call's record (the app's wall clock): p50 / p99 over the calls that have both. */
   static String recordMillis(List<CallDriver.Call> calls, String from, String to) {
-    return millis(calls.stream().filter(c -> c.record.get(from) instanceof jakarta.json.JsonString
-            && c.record.get(to) instanceof jakarta.json.JsonString)
-        .mapToLong(c -> java.time.Duration.between(java.time.Instant.parse(c.record.getString(from)),
-            java.time.Instant.parse(c.record.getString(to))).toNanos())
+    return millis(calls.stream()
+        .filter(c -> c.record.get(from) instanceof JsonString && c.record.get(to) instanceof JsonString)
+        .mapToLong(c -> Duration.between(Instant.parse(c.record.getString(from)), Instant.parse(c.record.getString(to))).toNanos())
         .toArray());
   }
 
@@ -289,11 +293,11 @@ public final class CallLoadBenchmark {
    * {@code from}): open → the app's first {@code response.create} (the greeting, asked for at accept),
    * and that → the double's first audio delta sent (its own response time on the shared cores).
    */
-  static String openAiGreetingTimes(jakarta.json.JsonArray sessions, int from) {
-    List<Long> toCreate = new ArrayList<>();
-    List<Long> toDelta = new ArrayList<>();
+  static String openAiGreetingTimes(JsonArray sessions, int from) {
+    LongStream.Builder toCreate = LongStream.builder();
+    LongStream.Builder toDelta = LongStream.builder();
     for (int i = from; i < sessions.size(); i++) {
-      jakarta.json.JsonObject s = sessions.getJsonObject(i);
+      JsonObject s = sessions.getJsonObject(i);
       long opened = s.getJsonNumber("opened_nanos").longValue();
       long create = s.getJsonNumber("first_response_create_nanos").longValue();
       long delta = s.getJsonNumber("first_audio_delta_nanos").longValue();
@@ -304,8 +308,7 @@ public final class CallLoadBenchmark {
         }
       }
     }
-    return millis(toCreate.stream().mapToLong(Long::longValue).toArray()) + " | "
-        + millis(toDelta.stream().mapToLong(Long::longValue).toArray());
+    return millis(toCreate.build().toArray()) + " | " + millis(toDelta.build().toArray());
   }
 
   static long percentile(long[] sorted, double p) {

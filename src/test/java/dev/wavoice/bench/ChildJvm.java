@@ -1,10 +1,13 @@
 package dev.wavoice.bench;
 
 import dev.wavoice.testkit.ChildProcesses;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,32 +31,27 @@ final class ChildJvm implements AutoCloseable {
   record OpenAiDouble(ChildJvm jvm, String wsUrl, String controlUrl, String apiUrl) {
 
     /** Every session so far, as the double's control interface lists them ({@code GET /sessions}, a JSON array). */
-    jakarta.json.JsonArray sessions() {
-      try {
-        HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controlUrl + "/sessions"))
-            .GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (listed.statusCode() != 200) {
-          throw new IllegalStateException("the OpenAI double did not list its sessions: " + listed.body());
-        }
-        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(listed.body()))) {
-          return reader.readArray();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+    JsonArray sessions() {
+      String body = control(HttpRequest.newBuilder(URI.create(controlUrl + "/sessions")).GET(), 200, "did not list its sessions");
+      try (var reader = Json.createReader(new StringReader(body))) {
+        return reader.readArray();
       }
     }
 
     /** Session options for every session from now on (the double's control interface, {@code POST /every-session}). */
     void everySession(String json) {
+      control(HttpRequest.newBuilder(URI.create(controlUrl + "/every-session")).POST(HttpRequest.BodyPublishers.ofString(json)),
+          204, "refused the session options");
+    }
+
+    /** One request to the control interface; its body, or a failure naming {@code what} went wrong. */
+    private static String control(HttpRequest.Builder request, int expectedStatus, String what) {
       try {
-        HttpResponse<String> configured = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controlUrl + "/every-session"))
-            .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (configured.statusCode() != 204) {
-          throw new IllegalStateException("the OpenAI double refused the session options: " + configured.body());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+          throw new IllegalStateException("the OpenAI double " + what + ": " + response.body());
         }
+        return response.body();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pion/dtls/v2"
@@ -16,26 +18,78 @@ import (
 	"github.com/pion/srtp/v2"
 )
 
-// dtlsConn is the DTLS packets of the nominated pair as a net.Conn for pion/dtls.
+// dtlsConn is the DTLS packets of the nominated pair as a net.Conn for pion/dtls, with the deadlines it
+// uses to end a handshake that cannot complete.
 type dtlsConn struct {
 	t      *transport
 	closed chan struct{}
+	read   deadline
+	write  deadline
+}
+
+// deadline is a settable point in time; setting it wakes whoever waits on the old one.
+type deadline struct {
+	mu   sync.Mutex
+	at   time.Time
+	wake chan struct{}
+}
+
+func (d *deadline) set(at time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.at = at
+	if d.wake != nil {
+		close(d.wake)
+	}
+	d.wake = make(chan struct{})
+}
+
+// wait returns a channel closed when the deadline passes (nil: none), and one closed when it is changed.
+func (d *deadline) wait() (<-chan time.Time, <-chan struct{}, func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.wake == nil {
+		d.wake = make(chan struct{})
+	}
+	if d.at.IsZero() {
+		return nil, d.wake, func() {}
+	}
+	timer := time.NewTimer(time.Until(d.at))
+	return timer.C, d.wake, func() { timer.Stop() }
 }
 
 func (c *dtlsConn) Read(p []byte) (int, error) {
-	select {
-	case b := <-c.t.dtls:
-		return copy(p, b), nil
-	case <-c.closed:
-		return 0, net.ErrClosed
+	for {
+		expired, changed, stop := c.read.wait()
+		select {
+		case b := <-c.t.dtls:
+			stop()
+			return copy(p, b), nil
+		case <-c.closed:
+			stop()
+			return 0, net.ErrClosed
+		case <-expired:
+			return 0, os.ErrDeadlineExceeded
+		case <-changed:
+			stop()
+		}
 	}
 }
 
 func (c *dtlsConn) Write(p []byte) (int, error) {
-	select {
-	case <-c.t.nominated:
-	case <-c.closed:
-		return 0, net.ErrClosed
+	for waiting := true; waiting; {
+		expired, changed, stop := c.write.wait()
+		select {
+		case <-c.t.nominated:
+			waiting = false
+		case <-c.closed:
+			stop()
+			return 0, net.ErrClosed
+		case <-expired:
+			return 0, os.ErrDeadlineExceeded
+		case <-changed:
+		}
+		stop()
 	}
 	if err := c.t.send(p); err != nil {
 		return 0, err
@@ -52,11 +106,15 @@ func (c *dtlsConn) Close() error {
 	return nil
 }
 
-func (c *dtlsConn) LocalAddr() net.Addr                { return c.t.sockets[0].LocalAddr() }
-func (c *dtlsConn) RemoteAddr() net.Addr               { return &net.UDPAddr{} }
-func (c *dtlsConn) SetDeadline(t time.Time) error      { return nil }
-func (c *dtlsConn) SetReadDeadline(t time.Time) error  { return nil }
-func (c *dtlsConn) SetWriteDeadline(t time.Time) error { return nil }
+func (c *dtlsConn) LocalAddr() net.Addr  { return c.t.sockets[0].LocalAddr() }
+func (c *dtlsConn) RemoteAddr() net.Addr { return &net.UDPAddr{} }
+func (c *dtlsConn) SetDeadline(t time.Time) error {
+	c.read.set(t)
+	c.write.set(t)
+	return nil
+}
+func (c *dtlsConn) SetReadDeadline(t time.Time) error  { c.read.set(t); return nil }
+func (c *dtlsConn) SetWriteDeadline(t time.Time) error { c.write.set(t); return nil }
 
 type certificate struct {
 	tls         tls.Certificate

@@ -17,6 +17,8 @@ type transport struct {
 	port    int
 	ufrag   string
 	pwd     string
+	// answerControlled answers a check that carries ICE-CONTROLLED with success instead of 487
+	answerControlled bool
 
 	mu        sync.Mutex
 	stats     iceStats
@@ -127,13 +129,16 @@ func (t *transport) stun(s *net.UDPConn, from *net.UDPAddr, b []byte) {
 		t.stats.ControllingRequests++
 	}
 	if m.Contains(stun.AttrICEControlled) {
-		// A lite agent is always controlled (RFC 8445 §6.1.1); a controlled request is a role conflict,
-		// which WhatsApp answers with 487.
 		t.stats.ControlledRequests++
-		t.stats.RoleConflicts++
-		logf("ICE: ICE-CONTROLLED request from %s: 487 Role Conflict", from)
-		t.reply(s, from, m, stun.CodeRoleConflict)
-		return
+		if !t.answerControlled {
+			// A lite agent is always controlled (RFC 8445 §6.1.1): a controlled check is a role conflict,
+			// which WhatsApp answers with 487 (RFC 8445 §7.3.1.1), so the other side may switch roles.
+			t.stats.RoleConflicts++
+			logf("ICE: ICE-CONTROLLED request from %s: 487 Role Conflict", from)
+			t.reply(s, from, m, stun.CodeRoleConflict)
+			return
+		}
+		logf("ICE: ICE-CONTROLLED request from %s answered (--on-controlled-check success)", from)
 	}
 	t.reply(s, from, m, 0)
 	if m.Contains(stun.AttrUseCandidate) && controlling {

@@ -44,7 +44,7 @@ type report struct {
 
 func main() {
 	if len(os.Args) < 2 || (os.Args[1] != "offer" && os.Args[1] != "answer") {
-		fmt.Fprintln(os.Stderr, "usage: whatsapp-peer offer|answer --out FILE [--answer-file F | --offer-file F] --send FRAMES [--record FILE] [--seconds N] [--wait N] [--no-ipv6]")
+		fmt.Fprintln(os.Stderr, "usage: whatsapp-peer offer|answer --out FILE [--answer-file F | --offer-file F] --send FRAMES [--record FILE] [--seconds N] [--wait N] [--no-ipv6] [--on-controlled-check 487|success]")
 		os.Exit(64)
 	}
 	mode := os.Args[1]
@@ -57,12 +57,17 @@ func main() {
 	seconds := flags.Int("seconds", 10, "media duration, counted from the moment the peer has both SDPs")
 	wait := flags.Int("wait", 60, "max seconds to wait for the other side's SDP")
 	noIPv6 := flags.Bool("no-ipv6", false, "offer only the IPv4 candidate")
+	onControlled := flags.String("on-controlled-check", "487", "answer to a check carrying ICE-CONTROLLED: 487 (role conflict, as WhatsApp) or success")
 	flags.Parse(os.Args[2:])
+	if *onControlled != "487" && *onControlled != "success" {
+		flags.Usage()
+		os.Exit(64)
+	}
 	if *out == "" || *send == "" || (mode == "offer" && *answerFile == "") || (mode == "answer" && *offerFile == "") {
 		flags.Usage()
 		os.Exit(64)
 	}
-	r := run(mode, *out, *answerFile, *offerFile, *send, *record, *seconds, *wait, !*noIPv6)
+	r := run(mode, *out, *answerFile, *offerFile, *send, *record, *seconds, *wait, !*noIPv6, *onControlled == "success")
 	line, _ := json.Marshal(r)
 	fmt.Println(string(line))
 	if r.IceConnected && r.DtlsConnected && r.ReceivedPackets > 0 && r.ReceivedAudioMs > 0 {
@@ -71,7 +76,7 @@ func main() {
 	os.Exit(2)
 }
 
-func run(mode, out, answerFile, offerFile, send, record string, seconds, wait int, ipv6 bool) (r report) {
+func run(mode, out, answerFile, offerFile, send, record string, seconds, wait int, ipv6, answerControlled bool) (r report) {
 	r.Mode = mode
 	start := time.Now()
 	frames, err := readFrames(send)
@@ -89,7 +94,7 @@ func run(mode, out, answerFile, offerFile, send, record string, seconds, wait in
 		r.Error = err.Error()
 		return r
 	}
-	t := &transport{sockets: sockets, port: port, ufrag: iceUfrag(), pwd: icePwd(), nominated: make(chan struct{}),
+	t := &transport{sockets: sockets, port: port, ufrag: iceUfrag(), pwd: icePwd(), answerControlled: answerControlled, nominated: make(chan struct{}),
 		dtls: make(chan []byte, 256)}
 	defer t.close()
 	m := &media{start: start, frames: frames, ssrc: uint32(1 + randInt(1<<31)), opusPT: 111}

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A user-initiated WhatsApp call's media against the real Kurento 7.3, with a peer that behaves like
  * WhatsApp (ICE-lite: it answers checks and never sends one, so only a controlling Kurento that nominates
- * can connect). Through the app's role inversion ICE, DTLS and audio both ways must work; answered plainly,
- * Kurento is controlled and the same offer must not connect — no full agent covers for a wrong role.
+ * can connect). Through the app's role inversion ICE, DTLS and audio both ways must work. Answered plainly,
+ * Kurento starts controlled: against WhatsApp's 487 Role Conflict libnice takes control and connects; against a
+ * lite peer that answers any role nobody nominates and ICE fails — no full agent covers for a wrong role.
  */
 @Tag("real-kms")
 @ExtendWith(Stacks.class)
@@ -75,13 +76,35 @@ class WhatsAppPeerMediaIT {
   }
 
   @Test
-  void answeredPlainlyKurentoIsControlledNobodyNominatesAndIceFails(RealKms kms) {
+  void answeredPlainlyKurentoStartsControlledAndTakesControlOnWhatsAppsRoleConflict(RealKms kms) {
     try (MediaPlane media = MediaPlane.start(MediaPlane.settings(false, kms.url()));
         WhatsAppPeer whatsapp = WhatsAppPeer.offering(MEDIA_SECONDS, PEER_HZ); RtpPeer peer = RtpPeer.open()) {
       media.awaitAvailable();
-      String offer = whatsapp.awaitOffer();
       RecordingListener listener = new RecordingListener();
-      try (MediaSession session = media.gateway.answer(new CallId("wacid.WA" + UUID.randomUUID()), offer,
+      try (MediaSession session = media.gateway.answer(new CallId("wacid.WA" + UUID.randomUUID()), whatsapp.awaitOffer(),
+          peer.leg(AudioCodec.PCMU), listener)) {
+        whatsapp.answer(session.localSdp());
+
+        listener.awaitConnected(Duration.ofSeconds(20));
+        WhatsAppPeer.Report report = whatsapp.awaitReport(Duration.ofSeconds(MEDIA_SECONDS + 20));
+        assertThat(report.controlledRequests()).as("Kurento answered, so it first checks as controlled: " + report.raw()).isPositive();
+        assertThat(report.roleConflictResponses()).as("each answered 487, as WhatsApp does: " + report.raw())
+            .isEqualTo(report.controlledRequests());
+        assertThat(report.remoteNominated()).as("libnice switched to controlling on the 487 and nominated: " + report.raw()).isTrue();
+        assertThat(report.bindingRequestsSent()).isZero();
+        assertThat(report.dtlsConnected()).as(report.raw()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void answeredPlainlyToALitePeerThatTakesAnyRoleNobodyNominatesAndIceFails(RealKms kms) {
+    try (MediaPlane media = MediaPlane.start(MediaPlane.settings(false, kms.url()));
+        WhatsAppPeer whatsapp = WhatsAppPeer.offering(MEDIA_SECONDS, PEER_HZ, WhatsAppPeer.ControlledChecks.SUCCESS);
+        RtpPeer peer = RtpPeer.open()) {
+      media.awaitAvailable();
+      RecordingListener listener = new RecordingListener();
+      try (MediaSession session = media.gateway.answer(new CallId("wacid.WA" + UUID.randomUUID()), whatsapp.awaitOffer(),
           peer.leg(AudioCodec.PCMU), listener)) {
         whatsapp.answer(session.localSdp());
 
@@ -89,13 +112,40 @@ class WhatsAppPeerMediaIT {
         assertThat(failure.kind()).isEqualTo(MediaFailure.Kind.ICE_FAILED);
         assertThat(listener.connectedCount()).isZero();
         WhatsAppPeer.Report report = whatsapp.awaitReport(Duration.ofSeconds(MEDIA_SECONDS + 20));
-        assertThat(report.bindingRequests()).as("Kurento checked the pairs: " + report.raw()).isPositive();
+        assertThat(report.controlledRequests()).as("Kurento checked the pair as controlled: " + report.raw()).isPositive();
         assertThat(report.remoteControlling()).as(report.raw()).isFalse();
-        assertThat(report.remoteNominated()).as(report.raw()).isFalse();
-        assertThat(report.bindingRequestsSent()).isZero();
+        assertThat(report.remoteNominated()).as("a controlled agent never nominates: " + report.raw()).isFalse();
+        assertThat(report.bindingRequestsSent()).as("and the lite peer sends no check that would let it: " + report.raw()).isZero();
         assertThat(report.dtlsConnected()).as(report.raw()).isFalse();
         assertThat(report.exitCode()).isEqualTo(2);
       }
+    }
+  }
+
+  @Test
+  void aBusinessInitiatedCallKurentoOffersThePeerAnswersLiteAndTheTonesCrossBothWays(RealKms kms) {
+    RecordingListener listener = new RecordingListener();
+    try (MediaPlane media = MediaPlane.connected(kms.url()); RtpPeer peer = RtpPeer.open();
+        MediaSession session = media.gateway.offer(new CallId("wacid.WA" + UUID.randomUUID()), peer.leg(AudioCodec.PCMU), listener);
+        WhatsAppPeer whatsapp = WhatsAppPeer.answering(session.localSdp(), MEDIA_SECONDS, PEER_HZ)) {
+      String answer = whatsapp.awaitAnswer();
+      assertThat(answer).contains("a=ice-lite", "a=setup:active");
+      session.applyRemoteAnswer(answer);
+
+      listener.awaitConnected(Duration.ofSeconds(20));
+      peer.sendPcmuTone(session.rtpTarget(), OUR_HZ, 8000);
+      peer.awaitPackets(100, Duration.ofSeconds(10));
+      short[] heard = peer.receivedPcmu();
+      assertThat(Tones.dominantHz(Arrays.copyOfRange(heard, Math.max(0, heard.length - 8000), heard.length), 8000))
+          .isCloseTo(PEER_HZ, within(30.0));
+      WhatsAppPeer.Report report = whatsapp.awaitReport(Duration.ofSeconds(MEDIA_SECONDS + 20));
+      assertThat(report.remoteControlling()).as("Kurento offered, so it controls: " + report.raw()).isTrue();
+      assertThat(report.remoteNominated()).as(report.raw()).isTrue();
+      assertThat(report.bindingRequestsSent()).isZero();
+      assertThat(report.dtlsRole()).as("the peer answered active, so it is the DTLS client").isEqualTo("client");
+      assertThat(report.dtlsConnected()).as(report.raw()).isTrue();
+      assertThat(report.dominantHz()).as("our tone heard by the peer: " + report.raw()).isCloseTo(OUR_HZ, within(30.0));
+      assertThat(listener.failures()).isEmpty();
     }
   }
 }

@@ -34,12 +34,26 @@ public final class WhatsAppPeer implements AutoCloseable {
   private static final Path BUILT = Path.of("target", "whatsapp-peer", "whatsapp-peer");
   private static final Object BUILD_LOCK = new Object();
 
+  /** How the peer answers a check that carries ICE-CONTROLLED (the other side thinks it is controlled too). */
+  public enum ControlledChecks {
+    /** 487 Role Conflict, as WhatsApp answers (RFC 8445 §7.3.1.1): the other side may switch to controlling. */
+    ROLE_CONFLICT("487"),
+    /** Success, as a lite agent that ignores roles: nobody nominates unless the other side controls from the start. */
+    SUCCESS("success");
+
+    final String flag;
+
+    ControlledChecks(String flag) {
+      this.flag = flag;
+    }
+  }
+
   /**
    * The peer's JSON report, and what it heard decoded here: {@code dominantHz}/{@code rmsDbfs} over the
    * audible frames of its last 5 s (null when nothing audible), {@code heardAudioMs} decoded.
    */
   public record Report(String iceState, boolean iceConnected, boolean remoteNominated, boolean remoteControlling,
-      int bindingRequests, int roleConflictResponses, int bindingRequestsSent, boolean dtlsConnected, String dtlsRole,
+      int bindingRequests, int controlledRequests, int roleConflictResponses, int bindingRequestsSent, boolean dtlsConnected, String dtlsRole,
       long sentPackets, long receivedPackets, long receivedAudioMs, long heardAudioMs, Double rmsDbfs,
       Double dominantHz, String error, int exitCode, String raw) {}
 
@@ -51,11 +65,18 @@ public final class WhatsAppPeer implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts the peer as the offerer (a user-initiated call); {@code seconds} of media count from the moment it gets the answer. */
+  /**
+   * Starts the peer as the offerer (a user-initiated call) sending a {@code toneHz} tone; {@code seconds} of
+   * media count from the moment it gets the answer.
+   */
   public static WhatsAppPeer offering(int seconds, int toneHz) {
+    return offering(seconds, toneHz, ControlledChecks.ROLE_CONFLICT);
+  }
+
+  public static WhatsAppPeer offering(int seconds, int toneHz, ControlledChecks controlledChecks) {
     Path dir = newDir(seconds, toneHz);
     return start(dir, List.of("offer", "--out", dir.resolve("offer.sdp").toString(),
-        "--answer-file", dir.resolve("answer.sdp").toString()), seconds);
+        "--answer-file", dir.resolve("answer.sdp").toString()), seconds, controlledChecks);
   }
 
   /** Starts the peer as the answerer of {@code offer} (a business-initiated call). */
@@ -63,7 +84,7 @@ public final class WhatsAppPeer implements AutoCloseable {
     Path dir = newDir(seconds, toneHz);
     write(dir.resolve("offer.sdp"), offer);
     return start(dir, List.of("answer", "--out", dir.resolve("answer.sdp").toString(),
-        "--offer-file", dir.resolve("offer.sdp").toString()), seconds);
+        "--offer-file", dir.resolve("offer.sdp").toString()), seconds, ControlledChecks.ROLE_CONFLICT);
   }
 
   public String awaitOffer() {
@@ -90,7 +111,8 @@ public final class WhatsAppPeer implements AutoCloseable {
       JsonObject json = Fixtures.parse(last);
       PeerAudio.Heard heard = PeerAudio.read(dir.resolve("heard.rtp"), json.getInt("opus_payload_type", 111));
       return new Report(json.getString("ice_state"), json.getBoolean("ice_connected"), json.getBoolean("remote_nominated"),
-          json.getBoolean("remote_controlling"), json.getInt("binding_requests"), json.getInt("role_conflict_responses"),
+          json.getBoolean("remote_controlling"), json.getInt("binding_requests"), json.getInt("controlled_requests"),
+          json.getInt("role_conflict_responses"),
           json.getInt("binding_requests_sent"), json.getBoolean("dtls_connected"), json.getString("dtls_role", null),
           json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
           json.getJsonNumber("received_audio_ms").longValue(), heard.audioMs(), heard.rmsDbfs(), heard.dominantHz(),
@@ -116,11 +138,11 @@ public final class WhatsAppPeer implements AutoCloseable {
     ChildProcesses.stop(process, Duration.ofSeconds(10));
   }
 
-  private static WhatsAppPeer start(Path dir, List<String> args, int seconds) {
+  private static WhatsAppPeer start(Path dir, List<String> args, int seconds, ControlledChecks controlledChecks) {
     List<String> command = new ArrayList<>(List.of(binary().toString()));
     command.addAll(args);
     command.addAll(List.of("--send", dir.resolve("tone.opus").toString(), "--record", dir.resolve("heard.rtp").toString(),
-        "--seconds", Integer.toString(seconds), "--wait", "60"));
+        "--seconds", Integer.toString(seconds), "--wait", "60", "--on-controlled-check", controlledChecks.flag));
     try {
       ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
       builder.redirectOutput(dir.resolve("report.json").toFile());

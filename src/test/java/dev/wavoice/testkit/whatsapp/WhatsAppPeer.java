@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * shape, runs DTLS-SRTP on the pair the other side nominated, sends a tone as Opus (PT 111, 20 ms, one
  * SSRC) and records what it hears. Its files live in {@code target/whatsapp-peer/runs/<id>/}.
  *
- * <p>The program is found through system property {@value #PEER_PROPERTY} (env {@code WAVOICE_WHATSAPP_PEER});
- * when that is not set it is built once from source into {@code target/whatsapp-peer/} with Debian's
- * {@code golang-go} and {@code golang-github-pion-webrtc.v3-dev}.
+ * <p>The program is {@code target/whatsapp-peer/whatsapp-peer} (or system property {@value #PEER_PROPERTY}),
+ * built by {@code .ci/run}; when it is missing the first test that needs it builds it from source with
+ * Debian's Go and Pion packages (the list is in {@code .ci/run}; {@code src/test/whatsapp-peer/build.sh}).
  */
 public final class WhatsAppPeer implements AutoCloseable {
 
@@ -154,23 +154,16 @@ public final class WhatsAppPeer implements AutoCloseable {
     }
   }
 
-  /** The configured program, or the one built from source (built now if missing). */
+  /** The program named by {@value #PEER_PROPERTY}, else {@code target/whatsapp-peer/whatsapp-peer}; built there from source if missing. */
   static Path binary() {
     String configured = System.getProperty(PEER_PROPERTY, "");
-    if (!configured.isBlank() && !configured.startsWith("${")) {
-      Path path = Path.of(configured);
-      if (!Files.isExecutable(path)) {
-        throw new IllegalStateException("-D" + PEER_PROPERTY + " (env WAVOICE_WHATSAPP_PEER) names no program: " + configured);
-      }
-      return path;
-    }
+    Path binary = configured.isBlank() ? BUILT.toAbsolutePath() : Path.of(configured).toAbsolutePath();
     synchronized (BUILD_LOCK) {
-      Path built = BUILT.toAbsolutePath();
-      if (!Files.isExecutable(built)) {
-        build(built);
+      if (!Files.isExecutable(binary)) {
+        build(binary);
       }
-      return built;
     }
+    return binary;
   }
 
   private static void build(Path binary) {
@@ -182,8 +175,8 @@ public final class WhatsAppPeer implements AutoCloseable {
           .redirectOutput(log.toFile()).start();
       if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
         build.destroyForcibly();
-        throw new IllegalStateException("building the WhatsApp peer failed (install golang-go and golang-github-pion-webrtc.v3-dev,"
-            + " see .ci/run): " + Files.readString(log, StandardCharsets.UTF_8));
+        throw new IllegalStateException("building the WhatsApp peer failed (its Debian packages are installed by .ci/run): "
+            + Files.readString(log, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -30,8 +30,11 @@ public final class PeerAudio {
   /** Frames of silence or near-silence (below this level) are left out of the measurements. */
   static final double AUDIBLE_DBFS = -50;
 
-  /** What the peer heard: decoded audio and its measurements over the audible frames of the last 5 s. */
-  public record Heard(short[] pcm, long audioMs, Double rmsDbfs, Double dominantHz, int packets) {}
+  /**
+   * What the peer heard: decoded audio and its measurements over the audible frames of the last 5 s; packets
+   * missing from the sequence, and the longest wait between two arrivals.
+   */
+  public record Heard(short[] pcm, long audioMs, Double rmsDbfs, Double dominantHz, int packets, int lostPackets, long maxGapMs) {}
 
   private PeerAudio() {}
 
@@ -64,7 +67,7 @@ public final class PeerAudio {
    */
   public static Heard read(Path recording, int opusPayloadType) {
     if (!Files.exists(recording)) {
-      return new Heard(new short[0], 0, null, null, 0);
+      return new Heard(new short[0], 0, null, null, 0, 0, 0);
     }
     try (InputStream file = Files.newInputStream(recording); DataInputStream in = new DataInputStream(file)) {
       OpusDecoder decoder = new OpusDecoder(SAMPLE_RATE, 1);
@@ -72,13 +75,18 @@ public final class PeerAudio {
       short[] frame = new short[5760];
       int samples = 0;
       int packets = 0;
+      int lost = 0;
+      long maxGapMs = 0;
+      long lastArrival = -1;
+      int lastSequence = -1;
       while (true) {
+        long arrival;
         try {
-          in.readInt();
+          arrival = in.readInt() & 0xFFFFFFFFL;
         } catch (EOFException end) {
           break;
         }
-        in.readUnsignedShort();
+        int sequence = in.readUnsignedShort();
         in.readInt();
         int payloadType = in.readUnsignedByte();
         byte[] payload = in.readNBytes(in.readUnsignedShort());
@@ -86,6 +94,12 @@ public final class PeerAudio {
           continue;
         }
         packets++;
+        if (lastSequence >= 0) {
+          lost += Math.max(0, ((sequence - lastSequence) & 0xFFFF) - 1);
+          maxGapMs = Math.max(maxGapMs, arrival - lastArrival);
+        }
+        lastSequence = sequence;
+        lastArrival = arrival;
         int decoded = decoder.decode(payload, 0, payload.length, frame, 0, frame.length, false);
         if (samples + decoded > pcm.length) {
           pcm = Arrays.copyOf(pcm, pcm.length * 2);
@@ -93,7 +107,7 @@ public final class PeerAudio {
         System.arraycopy(frame, 0, pcm, samples, decoded);
         samples += decoded;
       }
-      return measure(Arrays.copyOf(pcm, samples), packets);
+      return measure(Arrays.copyOf(pcm, samples), packets, lost, maxGapMs);
     } catch (OpusException e) {
       throw new IllegalStateException("the peer received Opus that does not decode: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -101,7 +115,7 @@ public final class PeerAudio {
     }
   }
 
-  private static Heard measure(short[] pcm, int packets) {
+  private static Heard measure(short[] pcm, int packets, int lost, long maxGapMs) {
     int from = Math.max(0, pcm.length - 5 * SAMPLE_RATE);
     short[] audible = new short[pcm.length - from];
     int kept = 0;
@@ -114,9 +128,9 @@ public final class PeerAudio {
     }
     long audioMs = pcm.length * 1000L / SAMPLE_RATE;
     if (kept == 0) {
-      return new Heard(pcm, audioMs, null, null, packets);
+      return new Heard(pcm, audioMs, null, null, packets, lost, maxGapMs);
     }
     short[] measured = Arrays.copyOf(audible, kept);
-    return new Heard(pcm, audioMs, Tones.rmsDbfs(measured), Tones.dominantHz(measured, SAMPLE_RATE), packets);
+    return new Heard(pcm, audioMs, Tones.rmsDbfs(measured), Tones.dominantHz(measured, SAMPLE_RATE), packets, lost, maxGapMs);
   }
 }

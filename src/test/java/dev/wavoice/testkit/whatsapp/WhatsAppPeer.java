@@ -50,12 +50,13 @@ public final class WhatsAppPeer implements AutoCloseable {
 
   /**
    * The peer's JSON report, and what it heard decoded here: {@code dominantHz}/{@code rmsDbfs} over the
-   * audible frames of its last 5 s (null when nothing audible), {@code heardAudioMs} decoded.
+   * audible frames of its last 5 s (null when nothing audible), {@code heardAudioMs} decoded, {@code lostPackets}
+   * missing from the Opus sequence and {@code maxGapMs} the longest wait between two Opus packets.
    */
   public record Report(String iceState, boolean iceConnected, boolean remoteNominated, boolean remoteControlling,
       int bindingRequests, int controlledRequests, int roleConflictResponses, int bindingRequestsSent, boolean dtlsConnected, String dtlsRole,
       long sentPackets, long receivedPackets, long receivedAudioMs, long heardAudioMs, Double rmsDbfs,
-      Double dominantHz, String error, int exitCode, String raw) {}
+      Double dominantHz, int lostPackets, long maxGapMs, String error, int exitCode, String raw) {}
 
   private final Path dir;
   private final Process process;
@@ -116,7 +117,7 @@ public final class WhatsAppPeer implements AutoCloseable {
           json.getInt("binding_requests_sent"), json.getBoolean("dtls_connected"), json.getString("dtls_role", null),
           json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
           json.getJsonNumber("received_audio_ms").longValue(), heard.audioMs(), heard.rmsDbfs(), heard.dominantHz(),
-          json.getString("error", null), process.exitValue(), last);
+          heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), process.exitValue(), last);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -52,6 +52,9 @@ class WhatsAppPeerTest {
         OutputStream file = Files.newOutputStream(recording); DataOutputStream out = new DataOutputStream(file)) {
       for (int i = 0; frames.available() > 0; i++) {
         byte[] frame = frames.readNBytes(frames.readUnsignedShort());
+        if (i == 50) {
+          continue; // one packet lost: a 40 ms gap
+        }
         out.writeInt(i * 20);
         out.writeShort(i);
         out.writeInt(i * 960);
@@ -69,8 +72,10 @@ class WhatsAppPeerTest {
       }
     }
     PeerAudio.Heard heard = PeerAudio.read(recording, 111);
-    assertThat(heard.packets()).isEqualTo(100);
-    assertThat(heard.audioMs()).isEqualTo(2000);
+    assertThat(heard.packets()).isEqualTo(99);
+    assertThat(heard.audioMs()).isEqualTo(1980);
+    assertThat(heard.lostPackets()).isOne();
+    assertThat(heard.maxGapMs()).isEqualTo(40);
     assertThat(heard.dominantHz()).isCloseTo(440, within(15.0));
     assertThat(heard.rmsDbfs()).isCloseTo(-13.5, within(2.0));
     assertThat(PeerAudio.read(dir.resolve("missing.rtp"), 111).dominantHz()).isNull();

@@ -14,7 +14,6 @@ import (
 // pair Kurento nominated, which carries DTLS and SRTP.
 type transport struct {
 	sockets []*net.UDPConn
-	port    int
 	ufrag   string
 	pwd     string
 	// answerControlled answers a check that carries ICE-CONTROLLED with success instead of 487

@@ -94,7 +94,7 @@ func run(mode, out, answerFile, offerFile, send, record string, seconds, wait in
 		r.Error = err.Error()
 		return r
 	}
-	t := &transport{sockets: sockets, port: port, ufrag: iceUfrag(), pwd: icePwd(), answerControlled: answerControlled, nominated: make(chan struct{}),
+	t := &transport{sockets: sockets, ufrag: iceUfrag(), pwd: icePwd(), answerControlled: answerControlled, nominated: make(chan struct{}),
 		dtls: make(chan []byte, 256)}
 	defer t.close()
 	m := &media{start: start, frames: frames, ssrc: uint32(1 + randInt(1<<31)), opusPT: 111}
@@ -104,9 +104,16 @@ func run(mode, out, answerFile, offerFile, send, record string, seconds, wait in
 			r.Error = err.Error()
 			return r
 		}
-		defer f.Close()
 		m.recordTo = bufio.NewWriter(f)
-		defer m.recordTo.Flush()
+		defer func() {
+			// the sockets still deliver packets: stop recording under the lock before flushing
+			m.mu.Lock()
+			w := m.recordTo
+			m.recordTo = nil
+			m.mu.Unlock()
+			w.Flush()
+			f.Close()
+		}()
 	}
 	t.media = m.receive
 	defer func() {

@@ -41,7 +41,7 @@ public final class WhatsAppOfferChecks {
     if (!mLine.matches()) {
       problems.add("the m-line must be m=audio <port> UDP/TLS/RTP/SAVPF 111 126: " + audio.get(0));
     }
-    if (!audio.contains("c=IN IP4 127.0.0.1") && audio.stream().noneMatch(l -> l.startsWith("c=IN IP4 "))) {
+    if (audio.stream().noneMatch(l -> l.startsWith("c=IN IP4 "))) {
       problems.add("c=IN IP4 <address> is required");
     }
     for (String line : List.of("a=rtcp:9 IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:audio", "a=sendrecv", "a=rtcp-mux",

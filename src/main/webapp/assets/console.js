@@ -18,6 +18,7 @@ const el = (tag, attrs = {}, ...children) => {
 const STATE_WORDS = {
   SETTING_UP: 'setting up',
   PRE_ACCEPTED: 'ringing (pre-accepted)',
+  ACCEPTED: 'accepted, waiting for media',
   ANSWERED: 'answered, connecting audio',
   DIALING: 'dialling',
   CONNECTING: 'answered, connecting audio',

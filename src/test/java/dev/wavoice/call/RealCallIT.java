@@ -19,6 +19,7 @@ import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
@@ -106,7 +107,35 @@ class RealCallIT {
       assertThat(report.heardAudioMs()).as(report.raw()).isGreaterThan((CALL_SECONDS - 2) * 1000L);
       assertThat(report.exitCode()).as(whatsapp.log()).isZero();
     }
-    endedByMetaAndReleased(callId);
+    JsonObject record = endedByMetaAndReleased(callId);
+    // the real Kurento's events on the record: what an operator reads after a first real call
+    assertThat(record.getBoolean("mediaAtAccept")).isTrue();
+    Map<String, Long> at = CallFlowIT.timeline(record);
+    assertThat(at).containsKeys("pre_accept_sent", "ice_connected", "dtls_connected", "media_connected", "first_caller_rtp",
+        "accept_sent", "bridge_started", "first_bot_audio", "end");
+    assertThat(List.of(at.get("pre_accept_sent"), at.get("dtls_connected"), at.get("media_connected"), at.get("accept_sent"),
+        at.get("bridge_started"), at.get("first_bot_audio"), at.get("end"))).isSorted();
+  }
+
+  @Test
+  void aWhatsAppCallWhoseMediaNeverConnectsIsAcceptedAfterTheDelayThenEndedByTheMediaDeadline() {
+    String callId = "wacid.RN" + UUID.randomUUID().toString().replace("-", "");
+    try (WhatsAppPeer whatsapp = WhatsAppPeer.offering(CALL_SECONDS, CALLER_TONE_HZ)) {
+      // WhatsApp's side never takes the answer: no ICE, no DTLS (as when the UDP ports are not reachable)
+      assertThat(meta.send(Fixtures.connectWithOffer(callId, whatsapp.awaitOffer())).statusCode()).isEqualTo(200);
+      Await.until(WAIT, "accept without media", () -> stack.whatsapp.acceptedActions(callId).contains("accept"));
+      JsonObject record = Await.value(Duration.ofSeconds(60), "the call ended by the media deadline", () -> ended(callId));
+      assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
+      assertThat(record.getBoolean("mediaAtAccept")).isFalse();
+      Map<String, Long> at = CallFlowIT.timeline(record);
+      assertThat(at).containsKeys("pre_accept_sent", "accept_sent", "end").doesNotContainKeys("media_connected", "bridge_started");
+      // the delay counts from pre_accept (default 5 s)
+      assertThat(at.get("accept_sent") - at.get("pre_accept_sent")).isGreaterThanOrEqualTo(5_000);
+      // accepted, so Meta is told terminate, not reject
+      assertThat(stack.whatsapp.callActions(callId).stream().map(GraphRequest::action).toList())
+          .containsExactly("pre_accept", "accept", "terminate");
+    }
+    pipelineReleased(callId);
   }
 
   @Test
@@ -144,17 +173,24 @@ class RealCallIT {
     endedByMetaAndReleased(callId);
   }
 
-  private void endedByMetaAndReleased(String callId) {
+  private static JsonObject ended(String callId) {
+    HttpResponse<String> r = admin.get("/api/calls/" + callId);
+    JsonObject json = r.statusCode() == 200 ? Fixtures.parse(r.body()) : null;
+    return json == null || json.getString("outcome").equals("IN_PROGRESS") ? null : json;
+  }
+
+  private JsonObject endedByMetaAndReleased(String callId) {
     assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
-    JsonObject record = Await.value(WAIT, "the record", () -> {
-      HttpResponse<String> r = admin.get("/api/calls/" + callId);
-      JsonObject json = r.statusCode() == 200 ? Fixtures.parse(r.body()) : null;
-      return json == null || json.getString("outcome").equals("IN_PROGRESS") ? null : json;
-    });
+    JsonObject record = Await.value(WAIT, "the record", () -> ended(callId));
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(record.getJsonArray("transcript").toString()).contains("Hello from the agent.");
     assertThat(record.getJsonNumber("talkTimeMs").longValue()).isPositive();
 
+    pipelineReleased(callId);
+    return record;
+  }
+
+  private static void pipelineReleased(String callId) {
     KurentoClient kurento = KurentoClient.create(stack.kms.url());
     try {
       Await.until(WAIT, "the call's pipeline released on Kurento", () -> kurento.getServerManager().getPipelines().stream()

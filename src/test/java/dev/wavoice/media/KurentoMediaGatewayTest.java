@@ -74,7 +74,7 @@ class KurentoMediaGatewayTest {
       PipelineDouble pipeline = pipelineOf(callId);
       WebRtcEndpointDouble webRtc = pipeline.webRtc();
       assertThat(webRtc.offerer()).as("Kurento made the offer, so it is ICE-controlling").isTrue();
-      assertThat(webRtc.remoteSdp()).contains("a=setup:passive", "a=mid:audio0", "m=audio 40012 UDP/TLS/RTP/SAVPF 111\r\n")
+      assertThat(webRtc.remoteSdp()).contains("a=setup:passive", "a=mid:audio0", "m=audio 3480 UDP/TLS/RTP/SAVPF 111\r\n")
           .doesNotContain("telephone-event");
       assertThat(pipeline.tags()).containsEntry("wavoice.call-id", callId.value()).containsEntry("wavoice.instance", media.settings.instanceTag());
       assertThat(session.callId()).isEqualTo(callId);

@@ -34,6 +34,10 @@ public enum EndReason {
   OPENAI_FAILED(CallOutcome.FAILED, true),
   /** An outgoing call was rejected or not answered by the user. */
   NOT_ANSWERED(CallOutcome.COMPLETED, false),
+  /** No RTP from the caller for wavoice.calls.inactivity-seconds after media connected. */
+  MEDIA_INACTIVE(CallOutcome.FAILED, true),
+  /** The call reached wavoice.calls.max-duration-seconds. */
+  MAX_DURATION(CallOutcome.COMPLETED, true),
   /** An unexpected error in wavoice. */
   INTERNAL_ERROR(CallOutcome.FAILED, true);
 

@@ -340,6 +340,11 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   }
 
   @Override
+  public boolean whatsAppPeer() {
+    return peer == null;
+  }
+
+  @Override
   public void localCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
     // on the call's executor: after the answer has gone out
     actor.execute(() -> {

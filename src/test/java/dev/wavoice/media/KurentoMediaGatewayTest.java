@@ -84,6 +84,26 @@ class KurentoMediaGatewayTest {
   }
 
   @Test
+  void theWhatsAppLegGetsAnEcdsaCertificateABrowserKurentosDefault() {
+    CallId whatsapp = newCallId();
+    try (MediaSession session = media.gateway.answer(whatsapp, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), new RecordingListener())) {
+      assertThat(pipelineOf(whatsapp).webRtc().certificateKeyType()).isEqualTo("ECDSA");
+      assertThat(SdpChecks.fingerprintProblems(session.localSdp())).isEmpty();
+    }
+    CallId browser = newCallId();
+    MediaListener browserListener = new RecordingListener() {
+      @Override
+      public boolean whatsAppPeer() {
+        return false;
+      }
+    };
+    try (MediaSession session = media.gateway.answer(browser, SdpFixtures.callerOffer(), peer.leg(AudioCodec.PCMU), browserListener)) {
+      assertThat(pipelineOf(browser).webRtc().certificateKeyType()).isEqualTo("RSA");
+    }
+    assertThat(kms.errorsSent()).isEmpty();
+  }
+
+  @Test
   void aFullIceOfferIsAnsweredPlainlyWithoutAnEchoedIceLite() {
     CallId callId = newCallId();
     try (MediaSession session = media.gateway.answer(callId, SdpFixtures.callerOffer(), peer.leg(AudioCodec.PCMU), new RecordingListener())) {

@@ -119,6 +119,21 @@ class WhatsAppSdpTest {
   }
 
   @Test
+  void anIpv6CandidateOfKurentosIsKeptButTheConnectionLineIsIpv4() {
+    String dualStack = KMS_OFFER.replace("a=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host\r\n",
+        "a=candidate:4 1 UDP 2015364351 ::1 45097 typ host\r\na=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host\r\n");
+    String answer = WhatsAppSdp.answerForWhatsApp(dualStack, WHATSAPP);
+    assertThat(startingWith(answer, "a=candidate:")).containsExactly("a=candidate:4 1 UDP 2015364351 ::1 45097 typ host",
+        "a=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host");
+    assertThat(startingWith(answer, "c=")).containsExactly("c=IN IP4 127.0.0.1");
+    assertThat(startingWith(answer, "m=")).containsExactly("m=audio 45095 UDP/TLS/RTP/SAVPF 111");
+    assertThat(SdpChecks.ourAnswerTo(WHATSAPP, answer)).isEmpty();
+
+    String v6Only = KMS_OFFER.replace(" 127.0.0.1 45095 typ host", " ::1 45095 typ host");
+    assertThat(startingWith(WhatsAppSdp.answerForWhatsApp(v6Only, WHATSAPP), "c=")).containsExactly("c=IN IP6 ::1");
+  }
+
+  @Test
   void theCallersMidAndPayloadTypeAreEchoedInItsAnswer() {
     String answer = WhatsAppSdp.answerForWhatsApp(KMS_OFFER, SdpFixtures.withIceLite(CALLER));
     assertThat(startingWith(answer, "a=mid:")).containsExactly("a=mid:audio0");

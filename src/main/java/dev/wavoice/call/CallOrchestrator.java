@@ -19,6 +19,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -225,6 +227,15 @@ public class CallOrchestrator {
 
   // ---- shutdown
 
+  /**
+   * Before any application-scoped bean is destroyed (the call record store among them: CDI does not order
+   * their destruction), so that every call's end is still recorded.
+   */
+  void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+    shutdown();
+  }
+
+  /** Also at destruction, for a container that did not send the event; nothing is left to end then. */
   @PreDestroy
   void shutdown() {
     admitting = false;

@@ -13,6 +13,7 @@ import dev.wavoice.media.MediaListener;
 import dev.wavoice.media.MediaSession;
 import dev.wavoice.whatsapp.GraphApiException;
 import dev.wavoice.whatsapp.Prerequisite;
+import dev.wavoice.whatsapp.WebhookError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -334,7 +335,21 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   // ---- ending from outside
 
   void terminatedByMeta(String detail) {
-    actor.execute(() -> end(EndReason.REMOTE_TERMINATE, detail));
+    terminatedByMeta(detail, List.of());
+  }
+
+  /** Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. */
+  void terminatedByMeta(String detail, List<WebhookError> errors) {
+    actor.execute(() -> {
+      if (recorded && state != State.ENDED && !errors.isEmpty()) {
+        services.records().update(id, r -> {
+          WebhookError first = errors.get(0);
+          r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
+          errors.forEach(e -> r.addError("meta terminate " + e.describe()));
+        });
+      }
+      end(EndReason.REMOTE_TERMINATE, detail);
+    });
   }
 
   void notAnswered(String detail) {
@@ -387,6 +402,11 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   @Override
   public boolean tricklesCandidates() {
     return peer != null;
+  }
+
+  @Override
+  public boolean whatsAppPeer() {
+    return peer == null;
   }
 
   @Override
@@ -553,8 +573,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           .map(p -> " — missing prerequisite: " + p.explanation() + " (doctor check " + p.checkId() + ", GET /api/doctor)")
           .orElse("");
       if (recorded) {
-        save(r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": "
-            + graph.getMessage() + missing));
+        save(r -> {
+          r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage() + missing);
+          graph.error().ifPresent(error -> r.metaError(error.codeOrZero(), error.errorSubcode(), error.details()));
+        });
       }
       end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
     } else {

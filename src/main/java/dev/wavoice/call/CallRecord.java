@@ -79,6 +79,16 @@ public class CallRecord {
   @Column(name = "ended_at")
   private Instant endedAt;
 
+  /** Meta's error on this call (a terminate webhook's, or a refused call action's): code, subcode, {@code error_data.details}. */
+  @Column(name = "meta_error_code")
+  private Long metaErrorCode;
+
+  @Column(name = "meta_error_subcode")
+  private Long metaErrorSubcode;
+
+  @Column(name = "meta_error_details", length = 2000)
+  private String metaErrorDetails;
+
   @Column(name = "input_text_tokens")
   private long inputTextTokens;
 
@@ -160,6 +170,15 @@ public class CallRecord {
     kmsUrl = url;
   }
 
+  /** Meta's error that ended or marked this call; the first one is kept (later ones follow from it). */
+  public void metaError(long code, Long subcode, String details) {
+    if (metaErrorCode == null) {
+      metaErrorCode = code;
+      metaErrorSubcode = subcode;
+      metaErrorDetails = details == null ? null : details.length() > 2000 ? details.substring(0, 2000) : details;
+    }
+  }
+
   public void addError(String error) {
     errors.add(error.length() > 2000 ? error.substring(0, 2000) : error);
   }
@@ -204,6 +223,9 @@ public class CallRecord {
   public int bargeIns() { return bargeIns; }
   public Boolean mediaAtAccept() { return mediaAtAccept; }
   public List<TimelineEvent> timeline() { return List.copyOf(timeline); }
+  public Long metaErrorCode() { return metaErrorCode; }
+  public Long metaErrorSubcode() { return metaErrorSubcode; }
+  public String metaErrorDetails() { return metaErrorDetails; }
   public List<String> errors() { return List.copyOf(errors); }
   public List<TranscriptEntry> transcript() { return List.copyOf(transcript); }
 

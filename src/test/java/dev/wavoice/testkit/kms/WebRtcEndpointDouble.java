@@ -93,6 +93,13 @@ public final class WebRtcEndpointDouble extends ElementDouble {
         "kurento.MediaElement", "kurento.MediaObject");
   }
 
+  /** The DTLS certificate's key type the endpoint was created with ({@code RSA} when none was given). */
+  volatile String certificateKeyType;
+
+  public String certificateKeyType() {
+    return certificateKeyType;
+  }
+
   @Override
   JsonValue invoke(String operation, JsonObject params) {
     switch (operation) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -31,19 +32,20 @@ public class CallErasure {
   public enum Outcome { ERASED, NOT_FOUND, LIVE }
 
   private CallRecordStore records;
-  private CallRegistry registry;
+  private Predicate<CallId> live;
   private RecordingSettings recording;
 
   protected CallErasure() {}
 
   @Inject
   public CallErasure(CallRecordStore records, CallRegistry registry, BridgeConfig config) {
-    this(records, registry, config.recording());
+    this(records, id -> registry.find(id).isPresent(), config.recording());
   }
 
-  public CallErasure(CallRecordStore records, CallRegistry registry, RecordingSettings recording) {
+  /** {@code live} tells whether a call is still going on. */
+  public CallErasure(CallRecordStore records, Predicate<CallId> live, RecordingSettings recording) {
     this.records = records;
-    this.registry = registry;
+    this.live = live;
     this.recording = recording;
   }
 
@@ -55,7 +57,7 @@ public class CallErasure {
 
   /** Removes the call's record, transcript and recording. */
   public Outcome erase(CallId callId) {
-    if (registry.find(callId).isPresent()) {
+    if (live.test(callId)) {
       return Outcome.LIVE;
     }
     boolean file = deleteRecording(callId);
@@ -75,7 +77,7 @@ public class CallErasure {
       List<CallId> old = records.startedBefore(cutoff, PURGE_BATCH);
       int round = 0;
       for (CallId callId : old) {
-        if (registry.find(callId).isPresent()) {
+        if (live.test(callId)) {
           continue; // a call that has lasted longer than the retention: its turn comes after it ends
         }
         deleteRecording(callId);

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -32,7 +33,7 @@ public class Retention {
   @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService timers;
   private RetentionSettings settings;
   private CallErasure erasure;
-  private WavoiceMetrics metrics;
+  private LongConsumer purgedCounter;
   private Clock clock;
   private ScheduledFuture<?> task;
 
@@ -40,13 +41,15 @@ public class Retention {
 
   @Inject
   public Retention(Config config, CallErasure erasure, WavoiceMetrics metrics, Clock clock) {
-    this(RetentionSettings.from(key -> config.getOptionalValue(key, String.class)), erasure, metrics, clock);
+    this(RetentionSettings.from(key -> config.getOptionalValue(key, String.class)), erasure,
+        n -> metrics.count(PURGED, "calls whose record and recording were purged by retention", n), clock);
   }
 
-  public Retention(RetentionSettings settings, CallErasure erasure, WavoiceMetrics metrics, Clock clock) {
+  /** {@code purgedCounter} counts the calls purged. */
+  public Retention(RetentionSettings settings, CallErasure erasure, LongConsumer purgedCounter, Clock clock) {
     this.settings = settings;
     this.erasure = erasure;
-    this.metrics = metrics;
+    this.purgedCounter = purgedCounter;
     this.clock = clock;
   }
 
@@ -67,7 +70,7 @@ public class Retention {
     Instant cutoff = clock.instant().minus(settings.period());
     int purged = erasure.purgeStartedBefore(cutoff);
     if (purged > 0) {
-      metrics.count(PURGED, "calls whose record and recording were purged by retention", purged);
+      purgedCounter.accept(purged);
       LOG.info(() -> "retention: purged " + purged + " calls that started before " + cutoff);
     }
     return purged;

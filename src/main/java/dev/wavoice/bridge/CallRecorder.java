@@ -44,9 +44,14 @@ final class CallRecorder implements SentAudioTap {
   /** Pool size: two sides of 20 ms frames, so about 1.5 s of both before frames are dropped. */
   static final int POOL_FRAMES = 150;
   static final int MAX_CALLER_AHEAD = 10;
-  /** Stereo bitrates: µ-law's 8 kHz needs little; OpenAI's 24 kHz PCM more. */
-  static final int NARROWBAND_BITRATE = 24_000;
-  static final int WIDEBAND_BITRATE = 40_000;
+  /**
+   * Stereo bitrates (about 360 and 480 kB per minute). Lower rates let the encoder narrow the stereo
+   * image: at 24 kbit/s in voice mode the agent's tone came out stronger on the caller's channel than the
+   * caller's own (seen in
+   * {@code CallRecordingTest}).
+   */
+  static final int NARROWBAND_BITRATE = 48_000;
+  static final int WIDEBAND_BITRATE = 64_000;
 
   /** What the recorder left: the file (null when none), and what went wrong (null when nothing). */
   record Outcome(Path file, String problem, long frames, long droppedFrames) {

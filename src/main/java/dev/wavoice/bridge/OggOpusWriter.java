@@ -53,7 +53,8 @@ final class OggOpusWriter implements AutoCloseable {
     }
     encoder.setBitrate(bitrateBps);
     encoder.setComplexity(3);
-    encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
+    // two independent voices, one per channel: the voice (SILK) mode's joint stereo bleeds one into the other
+    encoder.setSignalType(OpusSignal.OPUS_SIGNAL_MUSIC);
     encoder.setUseDTX(false);
     this.channels = channels;
     frameSamples = sampleRate * AudioCodec.FRAME_MS / 1000;

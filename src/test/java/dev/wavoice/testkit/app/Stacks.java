@@ -26,7 +26,8 @@ public final class Stacks implements ParameterResolver, TestWatcher {
       DoublesStack.class, shared -> DoublesStack.start(),
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
-      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)));
+      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
+      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)));
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -48,6 +49,8 @@ public final class Stacks implements ParameterResolver, TestWatcher {
         s.app.dumpThreads(label);
       } else if (started instanceof RealKmsStack s) {
         s.app.dumpThreads(label);
+      } else if (started instanceof RecordingKmsStack s) {
+        s.real.app.dumpThreads(label);
       } else if (started instanceof UnconfiguredStack s) {
         s.app.dumpThreads(label);
       }

@@ -98,6 +98,9 @@ class ConsoleBrowserIT {
     By record = By.cssSelector("#records tr[data-call='" + callId + "']");
     assertThat(pages.awaitText(record, "OPERATOR_HANGUP")).contains("whatsapp");
     assertThat(stack.whatsapp.acceptedActions(callId)).contains("terminate");
+    // its details: this stack records nothing, and the call view says so next to the transcript
+    pages.click(By.cssSelector("#records tr[data-call='" + callId + "'] button"));
+    assertThat(pages.awaitText(By.id("record-detail"), "Not recorded.")).contains("Recording", "Transcript");
   }
 
   @Test

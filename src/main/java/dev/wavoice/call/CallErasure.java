@@ -93,8 +93,11 @@ public class CallErasure {
   }
 
   private boolean deleteRecording(CallId callId) {
+    Path file = recording.file(callId);
     try {
-      return Files.deleteIfExists(recording.file(callId));
+      // a file left half-written (the app stopped during the call) goes too
+      boolean partial = Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".part"));
+      return Files.deleteIfExists(file) || partial;
     } catch (IOException e) {
       throw new UncheckedIOException("the recording of call " + callId + " could not be deleted", e);
     }

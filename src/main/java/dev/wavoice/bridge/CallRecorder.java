@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,8 +28,9 @@ import java.util.logging.Logger;
  *
  * <p>The hot paths only hand frames over: the RTP receive thread ({@link #caller}) and the pacer
  * ({@link #sent}, {@link #silence}) copy a frame into a slot taken from a fixed pool and put it on a
- * bounded queue — no I/O, no allocation, no waiting. When the pool is empty (the writer fell behind) the
- * frame is dropped and counted. The writer, a thread of its own, pairs the frames, encodes and writes.
+ * bounded queue — no I/O, no allocation, no waiting, and no wake-up: the writer, a thread of its own,
+ * looks at the queue every 100 ms, then pairs the frames, encodes and writes. When the pool is empty
+ * (the writer fell behind) the frame is dropped and counted.
  * The pacer's ticks are the recording's clock: each tick pairs the bot's frame (or silence) with the next
  * caller frame; caller frames that run ahead of the ticks by more than {@value #MAX_CALLER_AHEAD} frames
  * are written against silence, so none is lost and the two sides stay within 200 ms.
@@ -44,6 +46,8 @@ final class CallRecorder implements SentAudioTap {
   /** Pool size: two sides of 20 ms frames, so about 1.5 s of both before frames are dropped. */
   static final int POOL_FRAMES = 150;
   static final int MAX_CALLER_AHEAD = 10;
+  /** How long the writer rests when its queue is empty: 5 frames of each side, well within the pool. */
+  private static final long IDLE_NANOS = 100_000_000;
   /**
    * Stereo bitrates (about 360 and 480 kB per minute). Lower rates let the encoder narrow the stereo
    * image: at 24 kbit/s in voice mode the agent's tone came out stronger on the caller's channel than the
@@ -188,12 +192,16 @@ final class CallRecorder implements SentAudioTap {
       fail("the recording could not be started: " + e, e);
     }
     while (true) {
-      Slot slot;
-      try {
-        slot = full.take();
-      } catch (InterruptedException e) {
-        fail("the recorder was interrupted", null);
-        return;
+      Slot slot = full.poll();
+      if (slot == null) {
+        // polled, not taken: a producer never has to wake this thread (waking a virtual thread allocates
+        // inside the JDK, on the pacer's and the receive thread's time); a few frames wait meanwhile
+        LockSupport.parkNanos(IDLE_NANOS);
+        if (Thread.interrupted()) {
+          fail("the recorder was interrupted", null);
+          return;
+        }
+        continue;
       }
       if (slot == end) {
         break;

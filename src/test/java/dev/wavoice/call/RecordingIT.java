@@ -113,25 +113,35 @@ class RecordingIT {
     assertThat(Tones.dominantHz(audio.slice(0, 1000, lengthMs - 1000), OggOpusReader.RATE))
         .as("the caller's tone on the left").isCloseTo(CALLER_TONE_HZ, org.assertj.core.data.Offset.offset(25.0));
     assertThat(Tones.rmsDbfs(audio.slice(0, 1000, lengthMs - 1000))).isGreaterThan(-40);
-    // the agent's side: the disclosure's 1.5 s of tone once (when OpenAI's deltas came), silence otherwise
+    // the agent's side: the disclosure's 1.5 s of tone (75 frames), silence otherwise. Its frames are in
+    // the order and at the ticks the pacer sent them: a late pacer on a loaded machine leaves a gap that
+    // the caller heard too, so the tone is counted frame by frame, not as one span
     StringBuilder levels = new StringBuilder();
-    int loudFrom = -1;
-    int loudTo = -1;
-    for (int at = 0; at + 100 <= lengthMs; at += 100) {
-      double level = Tones.rmsDbfs(audio.slice(1, at, at + 100));
-      levels.append(at).append(':').append(Math.round(level)).append(' ');
+    int loudFrames = 0;
+    int runFrom = -1;
+    int bestFrom = 0;
+    int bestTo = 0;
+    for (int at = 0; at + 20 <= lengthMs; at += 20) {
+      double level = Tones.rmsDbfs(audio.slice(1, at, at + 20));
+      if (at % 100 == 0) {
+        levels.append(at).append(':').append(Math.max(-99, Math.round(level))).append(' ');
+      }
       if (level > -40) {
-        loudFrom = loudFrom < 0 ? at : loudFrom;
-        loudTo = at + 100;
+        loudFrames++;
+        runFrom = runFrom < 0 ? at : runFrom;
+        if (at + 20 - runFrom > bestTo - bestFrom) {
+          bestFrom = runFrom;
+          bestTo = at + 20;
+        }
+      } else {
+        runFrom = -1;
       }
     }
-    assertThat(loudFrom).as("the agent's side, dBFS per 100 ms: " + levels).isNotNegative();
-    assertThat(loudTo - loudFrom).as("the agent's side, dBFS per 100 ms: " + levels).isBetween(1400, 1700);
-    short[] disclosure = audio.slice(1, loudFrom + 200, loudTo - 200);
-    assertThat(Tones.rmsDbfs(disclosure)).as("no gap in it: " + levels).isGreaterThan(-40);
-    assertThat(Tones.dominantHz(disclosure, OggOpusReader.RATE))
+    assertThat(loudFrames * 20).as("the agent's tone, ms (dBFS per 100 ms: " + levels + ")").isBetween(1400, 1560);
+    assertThat(bestTo - bestFrom).as("its longest stretch: " + levels).isGreaterThanOrEqualTo(300);
+    assertThat(Tones.dominantHz(audio.slice(1, bestFrom + 40, bestTo - 40), OggOpusReader.RATE))
         .as("the agent's tone on the right").isCloseTo(AGENT_TONE_HZ, org.assertj.core.data.Offset.offset(25.0));
-    assertThat(Tones.dominantHz(audio.slice(0, loudFrom + 200, loudTo - 200), OggOpusReader.RATE))
+    assertThat(Tones.dominantHz(audio.slice(0, bestFrom + 40, bestTo - 40), OggOpusReader.RATE))
         .as("meanwhile the caller's on the left").isCloseTo(CALLER_TONE_HZ, org.assertj.core.data.Offset.offset(25.0));
 
     assertThat(admin.delete("/api/calls/" + callId).statusCode()).isEqualTo(204);

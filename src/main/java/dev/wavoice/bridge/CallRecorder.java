@@ -154,6 +154,7 @@ final class CallRecorder implements SentAudioTap {
    */
   Outcome close(Duration wait) {
     full.offer(end);
+    LockSupport.unpark(writerThread); // the end of the call need not wait out the writer's rest
     try {
       if (!writerThread.join(wait)) {
         // the writer's own state is left alone: it finishes (or fails) on its own later

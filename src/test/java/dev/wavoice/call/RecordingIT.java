@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.app.AdminClient;
+import dev.wavoice.testkit.app.RealKmsStack;
 import dev.wavoice.testkit.app.RecordingKmsStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.audio.OggOpusReader;
 import dev.wavoice.testkit.audio.Tones;
+import dev.wavoice.testkit.browser.Chromium;
+import dev.wavoice.testkit.browser.Pages;
 import dev.wavoice.testkit.caller.Caller;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
@@ -25,13 +28,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
 
 /**
  * A recorded call through the real Kurento with a real WebRTC caller: the agent's first words are the
  * disclosure (asked for, and in the transcript); while the call is live it cannot be erased; afterwards
  * the recording is served to the admin, decodes completely in the JDK, holds the caller's tone on the
  * left and the agent's on the right, and is at least as long as the caller's audio that reached OpenAI;
- * erasing the call removes record, transcript and file.
+ * the console's call view loads it in Chromium; erasing the call removes record, transcript and file.
  */
 @Tag("real-kms")
 @ExtendWith(Stacks.class)
@@ -143,6 +147,22 @@ class RecordingIT {
         .as("the agent's tone on the right").isCloseTo(AGENT_TONE_HZ, org.assertj.core.data.Offset.offset(25.0));
     assertThat(Tones.dominantHz(audio.slice(0, bestFrom + 40, bestTo - 40), OggOpusReader.RATE))
         .as("meanwhile the caller's on the left").isCloseTo(CALLER_TONE_HZ, org.assertj.core.data.Offset.offset(25.0));
+
+    // the console's call view plays it: Chromium loads the file (fetched with the token) as audio
+    try (Chromium chromium = Chromium.start(CALLER_TONE_HZ)) {
+      Pages pages = new Pages(chromium, stack.real.app.baseUrl());
+      pages.openConsole();
+      pages.signIn(RealKmsStack.ADMIN_TOKEN);
+      pages.click(By.cssSelector("#records tr[data-call='" + callId + "'] button"));
+      pages.awaitText(By.id("record-detail"), "Caller on the left, agent on the right.");
+      Object seconds = chromium.await("const a = document.querySelector('#record-detail audio');"
+          + "if (a.readyState < 1) await new Promise((ok, ko) => { a.onloadedmetadata = ok;"
+          + " a.onerror = () => ko(new Error('audio error ' + (a.error && a.error.code))); });"
+          + "return a.duration;");
+      assertThat(((Number) seconds).doubleValue()).as("the duration Chromium reads").isCloseTo(audio.seconds(),
+          org.assertj.core.data.Offset.offset(0.5));
+      chromium.screenshot("console-recording");
+    }
 
     assertThat(admin.delete("/api/calls/" + callId).statusCode()).isEqualTo(204);
     assertThat(admin.get("/api/calls/" + callId).statusCode()).isEqualTo(404);

@@ -18,6 +18,7 @@ const el = (tag, attrs = {}, ...children) => {
 const STATE_WORDS = {
   SETTING_UP: 'setting up',
   PRE_ACCEPTED: 'ringing (pre-accepted)',
+  ACCEPTED: 'accepted, waiting for media',
   ANSWERED: 'answered, connecting audio',
   DIALING: 'dialling',
   CONNECTING: 'answered, connecting audio',
@@ -320,7 +321,9 @@ async function showRecord(callId) {
   const facts = [
     ['Call id', r.callId], ['Caller', callerLabel(r)], ['Channel', r.channel], ['Direction', r.direction],
     ['Codec', r.codec], ['Outcome', r.outcome], ['Why it ended', `${r.endReason || 'in progress'}${r.endDetail ? ': ' + r.endDetail : ''}`],
-    ['Started', dateTime(r.startedAt)], ['Answered', dateTime(r.acceptedAt)], ['First agent audio', dateTime(r.firstBotAudioAt)],
+    ['Started', dateTime(r.startedAt)], ['Answered', dateTime(r.acceptedAt)],
+    ['Media at accept', r.mediaAtAccept == null ? '–' : r.mediaAtAccept ? 'connected' : 'not connected (accepted without media)'],
+    ['First agent audio', dateTime(r.firstBotAudioAt)],
     ['Ended', dateTime(r.endedAt)], ['Talk time', r.talkTimeMs != null ? duration(r.talkTimeMs) : '–'],
     ['Tokens', r.usage ? `${r.totalTokens} (input text ${r.usage.inputTextTokens}, input audio ${r.usage.inputAudioTokens}, cached ${r.usage.inputCachedTokens}, output text ${r.usage.outputTextTokens}, output audio ${r.usage.outputAudioTokens})` : '–'],
     ['Estimated cost', r.usage ? `$${r.usage.estimatedCostUsd.toFixed(4)}` : '–'],
@@ -330,6 +333,12 @@ async function showRecord(callId) {
   box.replaceChildren(
     el('h3', {text: `Call ${r.callId}`}),
     el('dl', {class: 'facts'}, ...facts.flatMap(([k, v]) => [el('dt', {text: k}), el('dd', {text: v})])),
+    el('h3', {text: 'Timeline'}),
+    el('ol', {class: 'timeline'}, ...(r.timeline && r.timeline.length
+      ? r.timeline.map((step) => el('li', {},
+        el('span', {class: 'num', text: `+${step.atMs} ms `}),
+        el('span', {class: 'event', text: step.event})))
+      : [el('li', {class: 'empty', text: 'No timeline.'})])),
     el('h3', {text: 'Transcript'}),
     el('ol', {class: 'transcript record-transcript'}, ...(r.transcript && r.transcript.length
       ? r.transcript.map((l) => el('li', {},

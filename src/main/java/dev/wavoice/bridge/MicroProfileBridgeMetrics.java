@@ -1,6 +1,7 @@
 package dev.wavoice.bridge;
 
 import dev.wavoice.RegisteredMetrics;
+import dev.wavoice.realtime.RealtimeFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.Supplier;
@@ -57,6 +58,10 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
     encodeLate = counter(ENCODE_LATE, "ticks that sent silence because the next bot frame was not encoded yet (Opus mode)");
     bargeIns = counter(BARGE_INS, "times the caller interrupted the bot");
     truncations = counter(TRUNCATIONS, "conversation.item.truncate events sent after a barge-in");
+    // every kind exists from the start at 0, so a dashboard's increase() sees the first failure too
+    for (RealtimeFailure.Kind kind : RealtimeFailure.Kind.values()) {
+      failures(kind.name());
+    }
   }
 
   private Counter counter(String name, String description) {
@@ -99,9 +104,13 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
 
   @Override
   public void failure(String kind) {
-    registry.counter(Metadata.builder().withName(FAILURES)
+    failures(kind).inc();
+  }
+
+  private Counter failures(String kind) {
+    return registry.counter(Metadata.builder().withName(FAILURES)
             .withDescription("calls whose OpenAI session ended under them, by kind").build(),
-        new Tag("kind", kind)).inc();
+        new Tag("kind", kind));
   }
 
   @Override

@@ -112,6 +112,7 @@ final class RealtimeCallBridge implements CallBridge {
     this.callerAudio = new CallerAudio(audio, settings.appendBatchMs(), clock, timings);
     this.playback = new BotPlayback(audio.outbound(), settings.playoutDelayMs(), clock, timings);
     audio.outbound().observe(sessionEvents);
+    audio.onFirstPacket(nanos -> listener.firstCallerRtp(wallClock.instant().minusNanos(Math.max(0, clock.nanoTime() - nanos))));
   }
 
   // ---- CallBridge
@@ -221,6 +222,11 @@ final class RealtimeCallBridge implements CallBridge {
     onClose.accept(this);
     LOG.fine(() -> label + ": bridge closed; " + usage.total() + " tokens, " + bargeIns.get() + " barge-ins");
     return done;
+  }
+
+  @Override
+  public long callerPackets() {
+    return audio.packetsReceived();
   }
 
   // ---- for the factory and tests

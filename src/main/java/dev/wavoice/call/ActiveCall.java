@@ -6,6 +6,7 @@ import dev.wavoice.bridge.BridgeResult;
 import dev.wavoice.bridge.CallBridge;
 import dev.wavoice.bridge.CallContext;
 import dev.wavoice.bridge.TranscriptLine;
+import dev.wavoice.media.MediaEvent;
 import dev.wavoice.media.MediaException;
 import dev.wavoice.media.MediaFailure;
 import dev.wavoice.media.MediaListener;
@@ -33,7 +34,11 @@ import java.util.logging.Logger;
  * {@link #end(EndReason, String)}, which runs once.
  *
  * <p>Incoming: set up media and pre-warm OpenAI in parallel → {@code pre_accept} with the answer → when
- * media has really connected, {@code accept} with the same answer → start the bridge. Outgoing: media
+ * media has really connected, {@code accept} with the same answer → start the bridge. If media has not
+ * connected {@code wavoice.calls.accept-without-media-after-ms} after {@code pre_accept}, {@code accept}
+ * goes anyway (Meta may hold media back until then) and the bridge starts when media connects, so the
+ * greeting is never spoken into a dead line; the media deadline still ends a call whose media never
+ * comes. Once up, {@link CallLimits} ends a call that runs too long or whose caller RTP stops. Outgoing: media
  * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
  * Softphone (a browser, no Meta): answer the browser's offer → trickled candidates go to Kurento → when
  * media has connected and OpenAI is ready, start the bridge.
@@ -44,7 +49,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   public enum Direction { INBOUND, OUTBOUND }
 
-  enum State { SETTING_UP, PRE_ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
+  /** ACCEPTED: Meta has our {@code accept} but media has not connected yet (the bridge waits for it). */
+  enum State { SETTING_UP, PRE_ACCEPTED, ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
 
   private final CallServices services;
   private final SerialExecutor actor;
@@ -58,6 +64,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private final SoftphonePeer peer;
   /** The final lines so far, for a console that starts watching mid-call. */
   private final List<TranscriptLine> transcript = new CopyOnWriteArrayList<>();
+  /** On the call's executor only. */
+  private final CallTimeline timeline;
+  private final CallLimits limits;
 
   private volatile CallId id;
   private volatile State state = State.SETTING_UP;
@@ -70,6 +79,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private String localSdp;
   private CompletableFuture<Void> prepared;
   private ScheduledFuture<?> deadline;
+  private ScheduledFuture<?> acceptAnyway;
 
   ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
       String callerName, Instant startedAt) {
@@ -87,6 +97,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     this.remoteNumber = remoteNumber;
     this.callerName = callerName;
     this.startedAt = startedAt;
+    this.timeline = new CallTimeline(startedAt);
+    this.limits = new CallLimits(services.scheduler(), services.clock());
   }
 
   public CallId id() {
@@ -127,12 +139,15 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         services.graph().preAccept(id.value(), localSdp);
         state = State.PRE_ACCEPTED;
         Instant now = services.clock().instant();
+        timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
         services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-        services.records().update(id, r -> r.preAccepted(now));
+        save(r -> r.preAccepted(now));
         services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
         services.live().state(id, state.name());
         if (mediaUp) {
           accept();
+        } else {
+          armAcceptWithoutMedia();
         }
       } catch (RuntimeException e) {
         fail(e);
@@ -157,12 +172,19 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     bridge = services.bridges().create(context(), this);
     prewarm();
     media = services.media().answer(id, offer, bridge.rtpLeg(), this);
-    services.records().update(id, r -> r.onKms(media.kmsUrl()));
+    save(r -> r.onKms(media.kmsUrl()));
     bridge.connectRtp(media.rtpTarget());
     return state != State.ENDED;
   }
 
+  /**
+   * {@code accept} with the {@code pre_accept}'s SDP: when media connected, or when it has not connected
+   * in time (the bridge then starts once it does).
+   */
   private void accept() {
+    if (acceptAnyway != null) {
+      acceptAnyway.cancel(false);
+    }
     if (!awaitPrepared()) {
       return;
     }
@@ -172,7 +194,31 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       fail(e);
       return;
     }
-    activate();
+    Instant now = services.clock().instant();
+    timeline.mark(CallTimeline.ACCEPT_SENT, now);
+    services.metrics().setupLatency("accept", Duration.between(startedAt, now));
+    answered(now, mediaUp);
+    if (mediaUp) {
+      activate();
+    } else {
+      state = State.ACCEPTED;
+      services.live().state(id, state.name());
+      LOG.info(() -> "call " + id + " accepted before its media connected; the agent starts when it does");
+    }
+  }
+
+  private void armAcceptWithoutMedia() {
+    Duration after = services.settings().acceptWithoutMediaAfter();
+    if (after.isZero()) {
+      return;
+    }
+    acceptAnyway = services.scheduler().schedule(
+        () -> actor.execute(() -> {
+          if (state == State.PRE_ACCEPTED) {
+            accept();
+          }
+        }),
+        after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // ---- outgoing
@@ -187,12 +233,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         media = services.media().offer(id, bridge.rtpLeg(), this);
         bridge.connectRtp(media.rtpTarget());
         CallId metaId = new CallId(services.graph().connect(to, media.localSdp(), bizOpaqueCallbackData));
+        timeline.mark(CallTimeline.CONNECT_SENT, services.clock().instant());
         services.prerequisites().confirmed(services.clock().instant(), Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
         services.registry().alias(metaId, this);
         id = metaId;
         metaKnowsCall = true;
         record();
-        services.records().update(id, r -> r.onKms(media.kmsUrl()));
+        save(r -> r.onKms(media.kmsUrl()));
         state = State.DIALING;
         services.live().state(id, state.name());
         placed.complete(metaId);
@@ -213,6 +260,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
       try {
         media.applyRemoteAnswer(sdpAnswer);
+        timeline.mark(CallTimeline.ANSWER_RECEIVED, services.clock().instant());
         state = State.CONNECTING;
         services.live().state(id, state.name());
         if (mediaUp) {
@@ -237,6 +285,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         }
         String answer = media.localSdp();
         tell(p -> p.answer(answer));
+        timeline.mark(CallTimeline.ANSWER_SENT, services.clock().instant());
         state = State.ANSWERED;
         services.live().state(id, state.name());
         tell(p -> p.state(State.ANSWERED.name()));
@@ -301,10 +350,17 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   @Override
   public void mediaConnected() {
+    Instant at = services.clock().instant();
     actor.execute(() -> {
+      if (state == State.ENDED) {
+        return;
+      }
       mediaUp = true;
+      timeline.mark(CallTimeline.MEDIA_CONNECTED, at);
+      watchInactivity();
       switch (state) {
         case PRE_ACCEPTED -> accept();
+        case ACCEPTED -> activate();
         case ANSWERED -> connectSoftphone();
         case CONNECTING -> activate();
         default -> { } // SETTING_UP: accepted right after pre_accept; DIALING: once the answer arrives
@@ -317,6 +373,15 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     actor.execute(() -> end(
         failure.kind() == MediaFailure.Kind.KMS_RESTARTED ? EndReason.KMS_RESTARTED : EndReason.MEDIA_FAILED,
         failure.kind() + ": " + failure.detail()));
+  }
+
+  @Override
+  public void mediaEvent(MediaEvent event) {
+    String name = CallTimeline.nameOf(event);
+    if (name != null) {
+      Instant at = services.clock().instant();
+      actor.execute(() -> timeline.mark(name, at));
+    }
   }
 
   @Override
@@ -352,11 +417,17 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       if (state == State.ENDED) {
         return;
       }
-      services.records().update(id, r -> r.firstBotAudio(at));
+      timeline.mark(CallTimeline.FIRST_BOT_AUDIO, at);
+      save(r -> r.firstBotAudio(at));
       if (peer == null) { // the set-up histogram counts from Meta's webhook: WhatsApp calls only
         services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
       }
     });
+  }
+
+  @Override
+  public void firstCallerRtp(Instant at) {
+    actor.execute(() -> timeline.mark(CallTimeline.FIRST_CALLER_RTP, at));
   }
 
   @Override
@@ -402,23 +473,50 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     return false;
   }
 
+  /** Media is up and the call answered: the agent starts. */
   private void activate() {
     state = State.ACTIVE;
     cancelDeadline();
-    Instant now = services.clock().instant();
-    acceptedAt = now;
-    services.records().update(id, r -> r.accepted(now));
-    if (direction == Direction.INBOUND && peer == null) {
-      services.metrics().setupLatency("accept", Duration.between(startedAt, now));
+    if (acceptedAt == null) { // outgoing and softphone calls are answered when their media connects
+      answered(services.clock().instant(), true);
     }
     services.live().state(id, state.name());
     tell(p -> p.state(State.ACTIVE.name()));
     LOG.info(() -> "call " + id + " connected");
     try {
       bridge.start();
+      timeline.mark(CallTimeline.BRIDGE_STARTED, services.clock().instant());
     } catch (RuntimeException e) {
       fail(e);
     }
+  }
+
+  /** The call counts as answered from now: the record says so and its maximum duration runs. */
+  private void answered(Instant at, boolean withMedia) {
+    acceptedAt = at;
+    save(r -> r.accepted(at, withMedia));
+    limits.armMaxDuration(services.settings().maxDuration(), () -> actor.execute(() -> end(EndReason.MAX_DURATION,
+        "the call reached wavoice.calls.max-duration-seconds (" + services.settings().maxDuration().toSeconds() + " s)")));
+  }
+
+  /** From media connected on: a caller whose RTP stops for the inactivity limit is gone. */
+  private void watchInactivity() {
+    if (bridge == null) {
+      return;
+    }
+    CallBridge watched = bridge;
+    Duration limit = services.settings().inactivity();
+    limits.watchInactivity(limit, watched::callerPackets, () -> actor.execute(() -> end(EndReason.MEDIA_INACTIVE,
+        "no RTP from the caller for " + limit.toSeconds() + " s (wavoice.calls.inactivity-seconds)")));
+  }
+
+  /** Applies a change to the record, with the timeline so far. */
+  private void save(Consumer<CallRecord> change) {
+    List<TimelineEvent> events = timeline.events();
+    services.records().update(id, r -> {
+      change.accept(r);
+      r.timeline(events);
+    });
   }
 
   private void armDeadline(Duration after, EndReason reason, String detail) {
@@ -437,6 +535,14 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
   }
 
+  private void cancelTimers() {
+    cancelDeadline();
+    if (acceptAnyway != null) {
+      acceptAnyway.cancel(false);
+    }
+    limits.cancel();
+  }
+
   private void fail(RuntimeException e) {
     if (e instanceof MediaException media) {
       end(media.reason() == MediaException.Reason.KMS_UNAVAILABLE ? EndReason.KMS_UNAVAILABLE : EndReason.MEDIA_SETUP_FAILED,
@@ -447,7 +553,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           .map(p -> " — missing prerequisite: " + p.explanation() + " (doctor check " + p.checkId() + ", GET /api/doctor)")
           .orElse("");
       if (recorded) {
-        services.records().update(id, r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": "
+        save(r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": "
             + graph.getMessage() + missing));
       }
       end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
@@ -479,7 +585,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     State before = state;
     state = State.ENDED;
-    cancelDeadline();
+    cancelTimers();
     LOG.info(() -> "call " + id + " ends: " + reason + (detail == null ? "" : " (" + detail + ")"));
     if (reason.endedByUs() && metaKnowsCall) {
       tellMeta(before);
@@ -501,13 +607,14 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     services.registry().remove(this);
     Instant now = services.clock().instant();
+    timeline.mark(CallTimeline.END, now);
     BridgeResult usage = result;
     List<TranscriptEntry> lines = usage.transcript().stream()
         .map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text()))
         .toList();
     if (recorded) {
       try {
-        services.records().update(id, r -> r.ended(now, reason, detail,
+        save(r -> r.ended(now, reason, detail,
             new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
                 usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
             lines, usage.bargeIns()));
@@ -524,9 +631,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     ended.complete(reason);
   }
 
-  /** Before accept Meta is told {@code reject}; after, {@code terminate}. */
+  /** Before accept Meta is told {@code reject}; after (also an accept without media), {@code terminate}. */
   private void tellMeta(State before) {
-    boolean answered = before == State.ACTIVE || direction == Direction.OUTBOUND;
+    boolean answered = before == State.ACTIVE || before == State.ACCEPTED || direction == Direction.OUTBOUND;
     try {
       if (answered) {
         services.graph().terminate(id.value());

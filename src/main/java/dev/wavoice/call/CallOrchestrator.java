@@ -13,11 +13,13 @@ import dev.wavoice.whatsapp.Prerequisite;
 import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.whatsapp.WebhookCall;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -220,8 +222,12 @@ public class CallOrchestrator {
 
   // ---- shutdown
 
-  @PreDestroy
-  void shutdown() {
+  /**
+   * Before any application-scoped bean is destroyed (not in this bean's own pre-destroy, which may run
+   * after the record store, Kurento's link or the audio plane are gone), so each call still ends
+   * through the whole end path: Meta told, media released, record completed.
+   */
+  void shutdown(@Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
     admitting = false;
     List<ActiveCall> calls = registry.active();
     if (calls.isEmpty()) {

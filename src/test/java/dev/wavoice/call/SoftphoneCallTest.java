@@ -69,7 +69,8 @@ class SoftphoneCallTest {
   void setUp() {
     LiveCallEvents live = new LiveCallEvents();
     live.subscribe(this, (id, e) -> liveEvents.add(e));
-    CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
+    CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ofSeconds(3), Duration.ofSeconds(3),
         Set.of(), Optional.empty(), AudioCodec.PCMU);
     services = new CallServices(null, media, bridges, records, new CallRegistry(), settings, metrics, live,
         new PrerequisiteSightings(),
@@ -338,6 +339,11 @@ class SoftphoneCallTest {
     @Override
     public void start() {
       started.incrementAndGet();
+    }
+
+    @Override
+    public long callerPackets() {
+      return 0;
     }
 
     @Override

@@ -57,6 +57,9 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
+      // accept only once media connected: a caller that never connects is rejected, never accepted
+      // (accepting without media, and the other call limits, are tested on the LimitsStack)
+      env.put("WAVOICE_CALLS_ACCEPT_WITHOUT_MEDIA_AFTER_MS", "0");
       return new DoublesStack(whatsapp, openai, kms, PayaraApp.start("doubles", env));
     } catch (RuntimeException e) {
       kms.close();

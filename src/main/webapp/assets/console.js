@@ -345,8 +345,34 @@ async function showRecord(callId) {
         el('time', {datetime: l.at, text: time(l.at)}),
         el('span', {class: 'speaker', text: l.speaker === 'bot' ? 'Agent: ' : 'Caller: '}),
         el('span', {class: 'text', text: l.text})))
-      : [el('li', {class: 'empty', text: 'No transcript.'})])));
+      : [el('li', {class: 'empty', text: 'No transcript.'})])),
+    el('h3', {text: 'Recording'}),
+    recordingPlayer(r.callId));
   box.scrollIntoView({block: 'nearest'});
+}
+
+// The recording is fetched with the bearer token (never put in a URL) and played from a blob URL.
+let recordingUrl = null;
+
+function recordingPlayer(callId) {
+  if (recordingUrl) {
+    URL.revokeObjectURL(recordingUrl);
+    recordingUrl = null;
+  }
+  const slot = el('div', {class: 'recording'}, el('p', {text: 'Loading…'}));
+  fetch(`api/calls/${encodeURIComponent(callId)}/recording`, {headers: {Authorization: `Bearer ${token()}`}})
+    .then(async (response) => {
+      if (response.status === 404) {
+        slot.replaceChildren(el('p', {class: 'empty', text: 'Not recorded.'}));
+        return;
+      }
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      recordingUrl = URL.createObjectURL(await response.blob());
+      slot.replaceChildren(el('audio', {controls: '', preload: 'metadata', src: recordingUrl}),
+        el('p', {class: 'hint', text: 'Caller on the left, agent on the right.'}));
+    })
+    .catch((e) => slot.replaceChildren(el('p', {class: 'message', text: `Error: ${e.message}`})));
+  return slot;
 }
 
 // ---- start

@@ -29,6 +29,8 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
   static final String OPENAI_ERRORS = "wavoice_openai_errors";
   static final String FAILURES = "wavoice_bridge_failures";
   static final String TOOL_CALLS = "wavoice_bridge_tool_calls";
+  static final String RECORDINGS = "wavoice_recordings";
+  static final String RECORDING_FRAMES_DROPPED = "wavoice_recording_frames_dropped";
   static final String OPEN = "wavoice_bridges_open";
 
   private RegisteredMetrics registry;
@@ -116,6 +118,19 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
     registry.counter(Metadata.builder().withName(TOOL_CALLS)
             .withDescription("tool calls of the agent, by outcome (ok, error, skipped)").build(),
         new Tag("outcome", outcome)).inc();
+  }
+
+  @Override
+  public void recording(String outcome) {
+    registry.counter(Metadata.builder().withName(RECORDINGS)
+            .withDescription("call recordings ended, by outcome (ok, failed)").build(),
+        new Tag("outcome", outcome)).inc();
+  }
+
+  @Override
+  public void recordingFramesDropped(long frames) {
+    add(registry.counter(Metadata.builder().withName(RECORDING_FRAMES_DROPPED)
+        .withDescription("20 ms frames not recorded because a call's recorder fell behind").build()), frames);
   }
 
   private static void add(Counter counter, long n) {

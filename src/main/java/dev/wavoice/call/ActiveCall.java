@@ -640,6 +640,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
             new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
                 usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
             lines, usage.bargeIns()));
+        if (usage.recordingProblem() != null) {
+          services.records().update(id, r -> r.addError("recording: " + usage.recordingProblem()));
+        }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "could not complete the record of call " + id, e);
       }

@@ -185,6 +185,8 @@ class RealCallIT {
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(record.getJsonArray("transcript").toString()).contains("Hello from the agent.");
     assertThat(record.getJsonNumber("talkTimeMs").longValue()).isPositive();
+    // recording is off in this stack: no recording to serve
+    assertThat(admin.get("/api/calls/" + callId + "/recording").statusCode()).isEqualTo(404);
 
     pipelineReleased(callId);
     return record;

@@ -105,6 +105,8 @@ class ConsoleBrowserIT {
     assertThat(details).contains("Media at accept", "connect_sent", "end");
     assertThat(details.indexOf("connect_sent")).isLessThan(details.lastIndexOf("end"));
     chromium.screenshot("console-record-details");
+    // this stack records nothing, and the call view says so next to the transcript
+    assertThat(pages.awaitText(By.id("record-detail"), "Not recorded.")).contains("Recording", "Transcript");
   }
 
   @Test

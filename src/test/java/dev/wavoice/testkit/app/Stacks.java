@@ -27,7 +27,8 @@ public final class Stacks implements ParameterResolver, TestWatcher {
       LimitsStack.class, shared -> LimitsStack.start(),
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
-      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)));
+      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
+      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)));
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -51,6 +52,8 @@ public final class Stacks implements ParameterResolver, TestWatcher {
         s.app.dumpThreads(label);
       } else if (started instanceof RealKmsStack s) {
         s.app.dumpThreads(label);
+      } else if (started instanceof RecordingKmsStack s) {
+        s.real.app.dumpThreads(label);
       } else if (started instanceof UnconfiguredStack s) {
         s.app.dumpThreads(label);
       }

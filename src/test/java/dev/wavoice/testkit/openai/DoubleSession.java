@@ -138,6 +138,12 @@ public final class DoubleSession {
         }
       }
     };
+    // once the client has closed the session, the rest of a turn in progress (its next delta) has nowhere to go
+    ((ScheduledThreadPoolExecutor) this.thread).setRejectedExecutionHandler((task, pool) -> {
+      if (!closed) {
+        throw new java.util.concurrent.RejectedExecutionException("the double's session " + index + " is shut down");
+      }
+    });
     this.config = defaultConfig(handshake.model());
   }
 

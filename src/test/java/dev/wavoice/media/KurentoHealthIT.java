@@ -34,7 +34,9 @@ class KurentoHealthIT {
     assertThat(ready.statusCode()).isEqualTo(503);
     JsonObject kurento = check(ready, "kurento");
     assertThat(kurento.getString("status")).isEqualTo("DOWN");
-    assertThat(kurento.getJsonObject("data").getString(KurentoSettings.DEFAULT_URL)).startsWith("CONNECTING");
+    // unauthenticated: no URL, no problem text (the doctor has them)
+    assertThat(kurento.containsKey("data")).as("readiness details of kurento").isFalse();
+    assertThat(ready.body()).doesNotContain(KurentoSettings.DEFAULT_URL).doesNotContain("ws://");
   }
 
   @Test
@@ -43,7 +45,7 @@ class KurentoHealthIT {
       JsonObject c = check(stack.app.get("/health/ready"), "kurento");
       return c.getString("status").equals("UP") ? c : null;
     });
-    assertThat(kurento.getJsonObject("data").getString(stack.kms.url())).isEqualTo("CONNECTED");
+    assertThat(kurento.containsKey("data")).as("readiness details of kurento").isFalse();
     assertThat(stack.kms.requests("ping")).as("kurento-client's own heartbeat").isNotEmpty();
   }
 

@@ -107,6 +107,8 @@ public class ConsoleFeed {
       }
       watchers.put(watcher, Boolean.TRUE);
     }
+    // at once, so the response starts now: the console knows it is connected before any call happens
+    watcher.offer(sse.newEventBuilder().comment("connected").build());
     live.subscribe(watcher, (id, event) -> {
       if ("transcript".equals(event.kind())) {
         watcher.offer(transcript(sse, id, event.line()));

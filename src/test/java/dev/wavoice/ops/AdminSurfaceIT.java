@@ -141,7 +141,7 @@ class AdminSurfaceIT {
       HttpResponse<InputStream> refused = null;
       for (int i = 0; i <= ConsoleFeed.MAX_WATCHERS && refused == null; i++) {
         HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(stack.app.uri("/api/events"))
-            .header("Authorization", "Bearer " + DoublesStack.ADMIN_TOKEN).header("Accept", "text/event-stream").build(),
+            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + DoublesStack.ADMIN_TOKEN).header("Accept", "text/event-stream").build(),
             HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() == 503) {
           refused = response;

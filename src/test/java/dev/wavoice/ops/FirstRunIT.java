@@ -90,6 +90,7 @@ class FirstRunIT {
   @Test
   void theSameFileIsReadAtTheNextStart(UnconfiguredStack stack) throws IOException {
     String before = generatedToken(stack);
+    Await.until(WAIT, "the first start's summary", () -> log(stack.app.log()).contains("wavoice is running."));
     stack.app.restart();
     assertThat(generatedToken(stack)).isEqualTo(before);
     assertThat(new AdminClient(stack.app, before).get("/api/calls").statusCode()).isEqualTo(200);

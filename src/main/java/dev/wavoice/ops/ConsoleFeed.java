@@ -75,6 +75,12 @@ public class ConsoleFeed {
     this.registry = registry;
   }
 
+  /** Outside a container (tests): writes on this executor, no heartbeat. */
+  ConsoleFeed(LiveCallEvents live, CallRegistry registry, ManagedExecutorService executor) {
+    this(live, registry);
+    this.executor = executor;
+  }
+
   @PostConstruct
   void start() {
     heartbeat = scheduler.scheduleAtFixedRate(() -> watchers.keySet().forEach(w -> {

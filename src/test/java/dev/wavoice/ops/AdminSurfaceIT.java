@@ -133,49 +133,58 @@ class AdminSurfaceIT {
     assertThat(stack.admin().get("/api/calls").statusCode()).isEqualTo(200);
   }
 
-  @Test
-  void consoleWatchersAreBoundedAndMoreAreRefusedWith503() {
-    HttpClient client = HttpClient.newHttpClient();
-    List<InputStream> open = new ArrayList<>();
+  /** Opens the console's event feed; the response comes as soon as the feed starts (or is refused). */
+  private static HttpResponse<InputStream> watch(HttpClient client) {
     try {
-      HttpResponse<InputStream> refused = null;
-      for (int i = 0; i <= ConsoleFeed.MAX_WATCHERS && refused == null; i++) {
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(stack.app.uri("/api/events"))
-            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + DoublesStack.ADMIN_TOKEN).header("Accept", "text/event-stream").build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() == 503) {
-          refused = response;
-        } else {
-          assertThat(response.statusCode()).isEqualTo(200);
-          open.add(response.body());
-        }
-      }
-      assertThat(refused).as("a watcher beyond " + ConsoleFeed.MAX_WATCHERS).isNotNull();
-      assertThat(open).hasSizeLessThanOrEqualTo(ConsoleFeed.MAX_WATCHERS);
-      try (InputStream body = refused.body()) {
-        assertThat(new String(body.readAllBytes())).contains("too_many_watchers");
-      }
-      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      return client.send(HttpRequest.newBuilder(stack.app.uri("/api/events")).timeout(Duration.ofSeconds(10))
+          .header("Authorization", "Bearer " + DoublesStack.ADMIN_TOKEN).header("Accept", "text/event-stream").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    } finally {
-      for (InputStream body : open) {
-        try {
-          body.close();
-        } catch (IOException ignored) {
-          // closing our end is all that matters
-        }
-      }
-      client.close();
     }
-    // gone watchers are found by the feed's heartbeat (every 15 s) and make room again
-    Await.until(Duration.ofSeconds(60), "a watcher accepted again", () -> {
-      HttpResponse<String> probe = stack.app.send(HttpRequest.newBuilder(stack.app.uri("/api/events"))
-          .header("Authorization", "Bearer " + DoublesStack.ADMIN_TOKEN).timeout(Duration.ofSeconds(3)).GET().build());
-      return probe.statusCode() == 200;
-    });
+  }
+
+  private static void close(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // closing our end is all that matters
+    }
+  }
+
+  @Test
+  void consoleWatchersAreBoundedAndMoreAreRefusedWith503() throws IOException {
+    List<InputStream> open = new ArrayList<>();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      try {
+        HttpResponse<InputStream> refused = null;
+        for (int i = 0; i <= ConsoleFeed.MAX_WATCHERS && refused == null; i++) {
+          HttpResponse<InputStream> response = watch(client);
+          if (response.statusCode() == 503) {
+            refused = response;
+          } else {
+            assertThat(response.statusCode()).isEqualTo(200);
+            open.add(response.body());
+          }
+        }
+        assertThat(refused).as("a watcher beyond " + ConsoleFeed.MAX_WATCHERS).isNotNull();
+        assertThat(open).hasSizeLessThanOrEqualTo(ConsoleFeed.MAX_WATCHERS);
+        try (InputStream body = refused.body()) {
+          assertThat(new String(body.readAllBytes())).contains("too_many_watchers");
+        }
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      } finally {
+        open.forEach(AdminSurfaceIT::close);
+      }
+      // gone watchers are found by the feed's heartbeat (every 15 s) and make room again
+      Await.until(Duration.ofSeconds(60), "a watcher accepted again", () -> {
+        HttpResponse<InputStream> again = watch(client);
+        close(again.body());
+        return again.statusCode() == 200;
+      });
+    }
   }
 }

@@ -64,29 +64,34 @@ function handle(error, messageEl) {
 
 async function loadStatus() {
   const list = $('status');
-  let health;
+  let status;
   try {
-    const response = await fetch('health/ready');
-    health = await response.json();
+    status = await api('api/status');
   } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+      handle(e, $('calls-message'));
+      return;
+    }
     list.replaceChildren(el('li', {class: 'down', text: `wavoice: not reachable (${e.message})`}));
     return;
   }
-  const items = [el('li', {class: health.status === 'UP' ? 'up' : 'down', text: `Ready: ${health.status === 'UP' ? 'yes' : 'NO'}`})];
-  let missing = '';
-  for (const check of health.checks || []) {
-    const data = check.data ? Object.entries(check.data).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
+  // {ready, checks: [{name, status}], missing: [setting], notReady: [{check, what, fix, docs}]}
+  const items = [el('li', {class: status.ready ? 'up' : 'down', text: `Ready: ${status.ready ? 'yes' : 'NO'}`})];
+  for (const check of status.checks || []) {
     const name = check.name === 'kurento' ? 'Kurento (KMS)' : check.name;
-    items.push(el('li', {class: check.status === 'UP' ? 'up' : 'down', text: `${name}: ${check.status}${data ? ' — ' + data : ''}`}));
-    if (check.name === 'config' && check.data && check.data.missing) missing = String(check.data.missing);
+    items.push(el('li', {class: check.status === 'UP' ? 'up' : 'down', text: `${name}: ${check.status}`}));
   }
+  const openai = (status.missing || []).some((k) => k.startsWith('wavoice.openai.'));
   items.push(el('li', {
-    class: missing.includes('openai') ? 'down' : 'up',
-    text: missing.includes('openai')
-      ? 'OpenAI: not configured — set wavoice.openai.api-key'
-      : 'OpenAI: configured (each call opens its own session)',
+    class: openai ? 'down' : 'up',
+    text: openai ? 'OpenAI: not configured — set wavoice.openai.api-key' : 'OpenAI: configured (each call opens its own session)',
   }));
   list.replaceChildren(...items);
+  const notReady = $('not-ready');
+  notReady.hidden = status.ready;
+  $('not-ready-facts').replaceChildren(...(status.notReady || []).map((f) => el('li', {class: 'down'},
+    `${f.what}. ${f.fix[0].toUpperCase()}${f.fix.slice(1)}. `,
+    el('a', {href: f.docs, target: '_blank', rel: 'noopener', text: `Read ${f.docs}`}))));
 }
 
 async function loadDoctor() {

@@ -14,13 +14,14 @@ import org.eclipse.microprofile.config.Config;
 public record DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
 
   public static final String DATA_DIR = "wavoice.data-dir";
+  public static final String DEFAULT_DATA_DIR = "./data";
   public static final String URL = "wavoice.db.url";
   public static final String USER = "wavoice.db.user";
   public static final String PASSWORD = "wavoice.db.password";
 
   public static DatabaseSettings from(Config config) {
     Optional<String> url = config.getOptionalValue(URL, String.class).map(String::strip).filter(s -> !s.isEmpty());
-    String dataDir = config.getOptionalValue(DATA_DIR, String.class).orElse("./data");
+    String dataDir = config.getOptionalValue(DATA_DIR, String.class).orElse(DEFAULT_DATA_DIR);
     String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice") + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     return new DatabaseSettings(
         url.orElse(h2),

@@ -11,6 +11,6 @@ public class AdminApi extends Application {
   @Override
   public Set<Class<?>> getClasses() {
     return Set.of(AdminAuthFilter.class, CallsResource.class, EventsResource.class, DoctorResource.class,
-        CallingSettingsResource.class, ApiErrors.class);
+        CallingSettingsResource.class, StatusResource.class, ApiErrors.class);
   }
 }

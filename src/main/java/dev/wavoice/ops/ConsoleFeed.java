@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,11 @@ import java.util.logging.Logger;
 /**
  * The console's live feed: every watcher (an open {@code GET /api/events}) gets the calls' state changes
  * and transcript lines as Server-Sent Events. A call never waits for a watcher: events go into the
- * watcher's bounded queue and are written on the managed executor; a watcher that falls 1000 events
- * behind, or whose connection is gone, is dropped. A comment every 15 s finds dead connections.
+ * watcher's bounded queue and are written on the managed executor, one at a time, and a write that has
+ * not completed hands the rest to its completion instead of waiting for it. A watcher that falls
+ * {@link #QUEUE} events behind, whose write has hung for {@link #STALLED} or whose connection is gone is
+ * dropped. At most {@link #MAX_WATCHERS} watch at once: more are refused. A comment every 15 s finds dead
+ * connections.
  */
 @ApplicationScoped
 public class ConsoleFeed {
@@ -48,7 +52,11 @@ public class ConsoleFeed {
 
   private static final Logger LOG = Logger.getLogger(ConsoleFeed.class.getName());
   private static final Jsonb JSON = JsonbBuilder.create(new JsonbConfig().withNullValues(false));
-  private static final int QUEUE = 1000;
+  static final int QUEUE = 1000;
+  /** Consoles are for a few operators; each watcher may hold a write in flight. */
+  public static final int MAX_WATCHERS = 16;
+  static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final String STALLED = "30 s";
   private static final long HEARTBEAT_SECONDS = 15;
 
   @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
@@ -67,11 +75,22 @@ public class ConsoleFeed {
     this.registry = registry;
   }
 
+  /** Outside a container (tests): writes on this executor, no heartbeat. */
+  ConsoleFeed(LiveCallEvents live, CallRegistry registry, ManagedExecutorService executor) {
+    this(live, registry);
+    this.executor = executor;
+  }
+
   @PostConstruct
   void start() {
-    heartbeat = scheduler.scheduleAtFixedRate(
-        () -> watchers.keySet().forEach(w -> w.offer(w.sse.newEventBuilder().comment("heartbeat").build())),
-        HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    heartbeat = scheduler.scheduleAtFixedRate(() -> watchers.keySet().forEach(w -> {
+      if (w.stalled(System.nanoTime())) {
+        LOG.warning("a console watcher's write hung for " + STALLED + "; dropping it");
+        w.close();
+      } else {
+        w.offer(w.sse.newEventBuilder().comment("heartbeat").build());
+      }
+    }), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
   }
 
   @PreDestroy
@@ -82,10 +101,20 @@ public class ConsoleFeed {
     watchers.keySet().forEach(Watcher::close);
   }
 
-  /** Starts feeding this connection: first what is live now (states and transcripts so far), then changes. */
-  public void watch(SseEventSink sink, Sse sse) {
+  /**
+   * Starts feeding this connection: first what is live now (states and transcripts so far), then changes.
+   * False, with the sink untouched, when {@link #MAX_WATCHERS} already watch.
+   */
+  public boolean watch(SseEventSink sink, Sse sse) {
     Watcher watcher = new Watcher(sink, sse);
-    watchers.put(watcher, Boolean.TRUE);
+    synchronized (watchers) {
+      if (watchers.size() >= MAX_WATCHERS) {
+        return false;
+      }
+      watchers.put(watcher, Boolean.TRUE);
+    }
+    // at once, so the response starts now: the console knows it is connected before any call happens
+    watcher.offer(sse.newEventBuilder().comment("connected").build());
     live.subscribe(watcher, (id, event) -> {
       if ("transcript".equals(event.kind())) {
         watcher.offer(transcript(sse, id, event.line()));
@@ -98,6 +127,7 @@ public class ConsoleFeed {
       watcher.offer(state(sse, id, call.view().state()));
       call.transcript().forEach(line -> watcher.offer(transcript(sse, id, line)));
     }
+    return true;
   }
 
   int watchers() {
@@ -121,6 +151,8 @@ public class ConsoleFeed {
     private final BlockingQueue<OutboundSseEvent> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** {@link System#nanoTime()} when the write in flight began; 0 when none is. */
+    private volatile long writingSince;
 
     Watcher(SseEventSink sink, Sse sse) {
       this.sink = sink;
@@ -141,26 +173,52 @@ public class ConsoleFeed {
       }
     }
 
+    /** Writes what is queued; a write that has not completed continues the drain when it does, holding no thread. */
     private void drain() {
-      try {
-        OutboundSseEvent next;
-        while ((next = queue.poll()) != null) {
+      OutboundSseEvent next;
+      while ((next = queue.poll()) != null) {
+        CompletableFuture<?> sent;
+        try {
           if (sink.isClosed()) {
             close();
             return;
           }
-          sink.send(next).toCompletableFuture().join();
+          sent = sink.send(next).toCompletableFuture();
+        } catch (RuntimeException e) {
+          gone(e);
+          return;
         }
-      } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "a console watcher went away", e);
-        close();
-        return;
-      } finally {
-        draining.set(false);
+        if (!sent.isDone()) {
+          writingSince = System.nanoTime();
+          sent.whenComplete((done, failure) -> {
+            writingSince = 0;
+            if (failure != null) {
+              gone(failure);
+            } else {
+              executor.execute(this::drain); // still marked draining: no other drain starts meanwhile
+            }
+          });
+          return;
+        }
+        if (sent.isCompletedExceptionally()) {
+          close();
+          return;
+        }
       }
+      draining.set(false);
       if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
         executor.execute(this::drain); // an event came in after the last poll
       }
+    }
+
+    boolean stalled(long nowNanos) {
+      long since = writingSince;
+      return since != 0 && nowNanos - since > STALLED_NANOS;
+    }
+
+    private void gone(Throwable why) {
+      LOG.log(Level.FINE, "a console watcher went away", why);
+      close();
     }
 
     void close() {

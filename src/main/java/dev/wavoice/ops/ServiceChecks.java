@@ -57,9 +57,10 @@ final class ServiceChecks {
     Optional<Instant> signed = traffic.lastSignedDelivery();
     Optional<Instant> verified = traffic.lastVerified();
     Optional<Instant> refused = traffic.lastRefused();
-    String verifiedText = verified.map(v -> "; Meta last verified the webhook at " + v).orElse("");
+    String verifiedText = verified.map(v -> "; Meta last verified the webhook at " + v).orElse("")
+        + unsigned(traffic);
     if (refused.isPresent() && (signed.isEmpty() || refused.get().isAfter(signed.get()))) {
-      return DoctorCheck.fail(id, "deliveries with a missing or wrong signature were refused (last at " + refused.get() + ")"
+      return DoctorCheck.fail(id, "signed deliveries with a wrong signature were refused (last at " + refused.get() + ")"
           + signed.map(s -> "; the last correctly signed one was at " + s).orElse("; none was correctly signed since start-up"),
           "Set wavoice.whatsapp.app-secret to the secret of the app that owns the webhook (App Dashboard → App settings → "
               + "Basic → App secret).");
@@ -75,7 +76,15 @@ final class ServiceChecks {
       return DoctorCheck.warn(id, "Meta verified the webhook at " + verified.get() + ", but no signed event has arrived since "
           + "start-up at " + startedAt, fix);
     }
-    return DoctorCheck.warn(id, "no webhook from Meta since start-up at " + startedAt + " (" + ago(startedAt, now) + " ago)", fix);
+    return DoctorCheck.warn(id, "no webhook from Meta since start-up at " + startedAt + " (" + ago(startedAt, now) + " ago)"
+        + unsigned(traffic), fix);
+  }
+
+  /** Unsigned POSTs are anyone's, never Meta's: counted for the operator, never a failure. */
+  private static String unsigned(WebhookTraffic traffic) {
+    long count = traffic.unsignedRefused();
+    return count == 0 ? "" : "; " + count + " unsigned POST" + (count == 1 ? " was" : "s were") + " refused (not from Meta"
+        + traffic.lastUnsigned().map(at -> ", last at " + at).orElse("") + ")";
   }
 
   private static String ago(Instant then, Instant now) {

@@ -6,12 +6,16 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -28,8 +32,14 @@ final class ToolRunner {
 
   private static final Logger LOG = Logger.getLogger(ToolRunner.class.getName());
 
-  /** Larger replies from an HTTP tool would crowd the model's context: they are refused with an error. */
-  static final int MAX_OUTPUT_CHARS = 16_384;
+  /**
+   * Larger replies from an HTTP tool would crowd the model's context: they are refused with an error. The
+   * reply is streamed and reading stops at this many bytes, so a tool that answers without end costs no
+   * more memory than this.
+   */
+  static final int MAX_OUTPUT_BYTES = 16_384;
+  /** Of a failed tool's reply, this much goes to the model with the status. */
+  private static final int MAX_ERROR_BODY_BYTES = 1000;
 
   private static final int MAX_WHATSAPP_TEXT_CHARS = 4096;
 
@@ -126,7 +136,9 @@ final class ToolRunner {
         .header("X-Wavoice-Tool-Call-Id", call.callId())
         .POST(HttpRequest.BodyPublishers.ofString(call.arguments(), StandardCharsets.UTF_8));
     tool.headersOrEmpty().forEach(request::header);
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+    // the timeout covers the whole reply, body included; the body is read on the executor (it blocks)
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+        .thenApplyAsync(ToolRunner::readCapped, executor)
         .orTimeout(tool.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .handle((response, failure) -> {
           if (failure != null) {
@@ -137,19 +149,20 @@ final class ToolRunner {
             LOG.info(() -> "HTTP tool " + tool.name() + " of call " + callId + " " + why);
             return result(call, startNs, false, error("the tool " + why), false);
           }
-          int status = response.statusCode();
-          String body = response.body() == null ? "" : response.body();
+          int status = response.status();
           if (status / 100 != 2) {
             LOG.info(() -> "HTTP tool " + tool.name() + " of call " + callId + " answered HTTP " + status);
             return result(call, startNs, false,
                 Json.createObjectBuilder().add("error", "the tool answered HTTP " + status)
-                    .add("body", clip(body, 1000)).build().toString(),
+                    .add("body", response.text(MAX_ERROR_BODY_BYTES)).build().toString(),
                 false);
           }
-          if (body.length() > MAX_OUTPUT_CHARS) {
+          if (response.tooLarge()) {
+            LOG.info(() -> "HTTP tool " + tool.name() + " of call " + callId + " answered more than " + MAX_OUTPUT_BYTES + " bytes");
             return result(call, startNs, false,
-                error("the tool's reply has " + body.length() + " characters, more than " + MAX_OUTPUT_CHARS), false);
+                error("the tool's reply is larger than " + MAX_OUTPUT_BYTES + " bytes"), false);
           }
+          String body = response.text(MAX_OUTPUT_BYTES);
           return result(call, startNs, true, body.isEmpty() ? "{}" : body, false);
         });
   }
@@ -173,8 +186,23 @@ final class ToolRunner {
     return Json.createObjectBuilder().add("error", message).build().toString();
   }
 
-  private static String clip(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max);
+  /** A tool's status and at most {@link #MAX_OUTPUT_BYTES} of its reply ({@code tooLarge} when there was more). */
+  private record Reply(int status, byte[] body, boolean tooLarge) {
+
+    String text(int maxBytes) {
+      return new String(body, 0, Math.min(body.length, maxBytes), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reads up to one byte past the cap, then closes the stream: the rest of a large reply is never read. */
+  private static Reply readCapped(HttpResponse<InputStream> response) {
+    try (InputStream in = response.body()) {
+      byte[] read = in.readNBytes(MAX_OUTPUT_BYTES + 1);
+      boolean tooLarge = read.length > MAX_OUTPUT_BYTES;
+      return new Reply(response.statusCode(), tooLarge ? Arrays.copyOf(read, MAX_OUTPUT_BYTES) : read, tooLarge);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String rootMessage(Throwable t) {

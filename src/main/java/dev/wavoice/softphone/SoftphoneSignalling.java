@@ -17,18 +17,21 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The softphone's signalling at {@code /softphone/signal} (JSON messages, {@link SignalMessage}). The
  * first message must be {@code auth} with the admin token (browsers cannot set headers on a WebSocket,
  * and a token in the URL would end up in logs); a wrong token closes the socket with 4401, no token
- * configured with 4403. Then {@code offer} starts one call through the call layer; the browser trickles
- * its candidates and may {@code hangup}; closing the socket hangs up too. One call per socket.
+ * configured with 4403, and a socket that has not signed in within {@link #SIGN_IN_TIMEOUT} is closed with
+ * 1008 (policy violation): an idle socket holds nothing. Then {@code offer} starts one call through the
+ * call layer; the browser trickles its candidates (at most {@link #MAX_EARLY_CANDIDATES} are held before
+ * the offer is handled) and may {@code hangup}; closing the socket hangs up too. One call per socket.
  *
  * <p>The container makes one instance per connection, so the fields are that connection's state; its
  * messages arrive one at a time. Field injection: endpoints are made by the WebSocket container.
@@ -42,11 +45,17 @@ public class SoftphoneSignalling {
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
   static final short UNAUTHORIZED = 4401;
   static final short DISABLED = 4403;
+  /** A browser signs in with its first message, right after the socket opens; this is generous. */
+  static final Duration SIGN_IN_TIMEOUT = Duration.ofSeconds(10);
+  /** A browser gathers a handful per network interface; more before the offer is a flood. */
+  static final int MAX_EARLY_CANDIDATES = 32;
 
   @Inject CallOrchestrator calls;
-  @Inject Config config;
+  @Inject AdminToken token;
+  @Inject SignInDeadlines deadlines;
 
-  private boolean authorized;
+  private volatile boolean authorized;
+  private ScheduledFuture<?> signInDeadline;
   private BrowserPeer peer;
   private ActiveCall call;
   /** Candidates that came before the offer was handled (the browser may gather faster than it sends). */
@@ -55,6 +64,12 @@ public class SoftphoneSignalling {
   @OnOpen
   public void open(Session session) {
     session.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
+    signInDeadline = deadlines.after(SIGN_IN_TIMEOUT, () -> {
+      if (!authorized && session.isOpen()) {
+        close(session, CloseReason.CloseCodes.VIOLATED_POLICY,
+            "sign in within " + SIGN_IN_TIMEOUT.toSeconds() + " s: the first message must be auth with the admin token");
+      }
+    });
   }
 
   @OnMessage
@@ -84,9 +99,10 @@ public class SoftphoneSignalling {
   }
 
   private void auth(Session session, String token) {
-    switch (AdminToken.check(config, token)) {
+    switch (this.token.check(token)) {
       case OK -> {
         authorized = true;
+        signInDeadline.cancel(false);
         reply(session, SignalMessage.of("ready"));
       }
       case DISABLED -> close(session, DISABLED, "the softphone is disabled: set " + AdminToken.KEY);
@@ -121,6 +137,10 @@ public class SoftphoneSignalling {
       return; // end of candidates: nothing to tell Kurento
     }
     if (call == null) {
+      if (early.size() >= MAX_EARLY_CANDIDATES) {
+        reply(session, SignalMessage.error("bad_message", "more than " + MAX_EARLY_CANDIDATES + " candidates before the offer"));
+        return;
+      }
       early.add(candidate);
     } else {
       call.remoteCandidate(candidate.candidate(), candidate.sdpMid(), candidate.sdpMLineIndex());
@@ -135,6 +155,9 @@ public class SoftphoneSignalling {
 
   @OnClose
   public void closed(Session session, CloseReason reason) {
+    if (signInDeadline != null) {
+      signInDeadline.cancel(false);
+    }
     if (peer != null) {
       peer.closed();
     }
@@ -154,9 +177,13 @@ public class SoftphoneSignalling {
 
   /** Says why in an error message (the page shows it), then closes with the same reason. */
   private static void close(Session session, short code, String why) {
-    reply(session, SignalMessage.error(code == DISABLED ? "disabled" : "unauthorized", why));
+    close(session, CloseReason.CloseCodes.getCloseCode(code), why);
+  }
+
+  private static void close(Session session, CloseReason.CloseCode code, String why) {
+    reply(session, SignalMessage.error(code.getCode() == DISABLED ? "disabled" : "unauthorized", why));
     try {
-      session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), why));
+      session.close(new CloseReason(code, why));
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing a softphone connection failed", e);
     }

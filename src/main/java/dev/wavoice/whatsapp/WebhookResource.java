@@ -87,11 +87,11 @@ public class WebhookResource {
       return plain(Response.Status.BAD_REQUEST, "could not read the body");
     }
     if (raw == null) {
-      traffic.refused(clock.instant());
+      refused(signature);
       return plain(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body larger than " + max + " bytes");
     }
     if (!WebhookSignature.matches(secret.get(), raw, signature)) {
-      traffic.refused(clock.instant());
+      refused(signature);
       LOG.warning(() -> "webhook refused: " + (signature == null ? "no" : "bad") + " signature");
       return plain(Response.Status.UNAUTHORIZED, "invalid signature");
     }
@@ -108,6 +108,15 @@ public class WebhookResource {
     }
     dispatcher.dispatch(payload);
     return plain(Response.Status.OK, "ok");
+  }
+
+  /** Counts a refused delivery: only a signed one can be Meta's, so only that kind is a fault the doctor shows. */
+  private void refused(String signature) {
+    if (signature == null || signature.isBlank()) {
+      traffic.unsigned(clock.instant());
+    } else {
+      traffic.refused(clock.instant());
+    }
   }
 
   private static boolean declaredTooLarge(String contentLength, int max) {

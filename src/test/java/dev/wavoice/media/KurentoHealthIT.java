@@ -27,6 +27,13 @@ class KurentoHealthIT {
         .orElseThrow(() -> new AssertionError("no '" + name + "' check in " + ready.body()));
   }
 
+  /** Readiness is unauthenticated: the check carries no data (Payara may write an empty object). */
+  private static void assertNoData(JsonObject check) {
+    jakarta.json.JsonValue data = check.get("data");
+    assertThat(data == null || data == jakarta.json.JsonValue.NULL || data.asJsonObject().isEmpty())
+        .as("readiness details of kurento: " + check).isTrue();
+  }
+
   @Test
   void withKurentoDownTheAppStillDeploysAndReadinessNamesKurentoDown(UnconfiguredStack stack) {
     assertThat(stack.app.get("/health/live").statusCode()).isEqualTo(200);
@@ -34,7 +41,9 @@ class KurentoHealthIT {
     assertThat(ready.statusCode()).isEqualTo(503);
     JsonObject kurento = check(ready, "kurento");
     assertThat(kurento.getString("status")).isEqualTo("DOWN");
-    assertThat(kurento.getJsonObject("data").getString(KurentoSettings.DEFAULT_URL)).startsWith("CONNECTING");
+    // unauthenticated: no URL, no problem text (the doctor has them)
+    assertNoData(kurento);
+    assertThat(ready.body()).doesNotContain(KurentoSettings.DEFAULT_URL).doesNotContain("ws://");
   }
 
   @Test
@@ -43,7 +52,7 @@ class KurentoHealthIT {
       JsonObject c = check(stack.app.get("/health/ready"), "kurento");
       return c.getString("status").equals("UP") ? c : null;
     });
-    assertThat(kurento.getJsonObject("data").getString(stack.kms.url())).isEqualTo("CONNECTED");
+    assertNoData(kurento);
     assertThat(stack.kms.requests("ping")).as("kurento-client's own heartbeat").isNotEmpty();
   }
 

@@ -176,7 +176,8 @@ class DoctorIT {
     assertThat(stack.app.get("/health/ready").statusCode()).isEqualTo(200);
     JsonObject details = readinessCheck("doctor");
     assertThat(details.getString("status")).isEqualTo("UP");
-    assertThat(details.getJsonObject("data").getString("calls-webhook-field")).startsWith("FAIL: ");
+    // only ids and statuses: the summaries (account ids, the number, token facts) need the admin token
+    assertThat(details.getJsonObject("data").getString("calls-webhook-field")).isEqualTo("FAIL");
     // Payara writes health data values as strings
     assertThat(details.getJsonObject("data").getString("ready")).isEqualTo("false");
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The softphone's signalling with bad input, spoken by the JDK's WebSocket client to the WAR on Payara
  * Micro: every refusal is a clear {@code error} message (the socket stays open) or, for the token, a close
- * with 4401 and the reason; an SDP Kurento cannot use ends the call with the reason of its record.
+ * with 4401 and the reason (1008 when no sign-in comes in time); an SDP Kurento cannot use ends the call with the reason of its record.
  */
 @Tag("real-kms")
 @ExtendWith(Stacks.class)
@@ -78,6 +78,35 @@ class SoftphoneSignallingIT {
       assertThat(signal.next().getString("message")).isEqualTo("offer needs the SDP offer in 'sdp'");
       signal.send("{\"type\":\"candidate\",\"candidate\":{\"sdpMid\":\"0\"}}");
       assertThat(signal.next().getString("message")).startsWith("candidate needs candidate.candidate");
+      assertThat(signal.closed).isNotDone();
+    }
+  }
+
+  @Test
+  void aSocketThatDoesNotSignInWithinTenSecondsIsClosedWith1008() throws Exception {
+    try (Signal signal = Signal.open(stack)) {
+      // the deadline is 10 s: waited once, here
+      String closed = signal.closed.get(SoftphoneSignalling.SIGN_IN_TIMEOUT.toSeconds() + 20, TimeUnit.SECONDS);
+      assertThat(closed).startsWith("1008 sign in within 10 s");
+      assertThat(signal.next().getString("error")).isEqualTo("unauthorized");
+    }
+  }
+
+  @Test
+  void candidatesBeforeTheOfferAreBounded() throws Exception {
+    try (Signal signal = Signal.open(stack)) {
+      signal.send("{\"type\":\"auth\",\"token\":\"" + RealKmsStack.ADMIN_TOKEN + "\"}");
+      assertThat(signal.next().getString("type")).isEqualTo("ready");
+      String candidate = "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:1 1 UDP 2122252543 192.0.2.10 50000 typ host\","
+          + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
+      for (int i = 0; i < SoftphoneSignalling.MAX_EARLY_CANDIDATES; i++) {
+        signal.send(candidate);
+      }
+      assertThat(signal.received).as("candidates within the bound are taken silently").isEmpty();
+      signal.send(candidate);
+      JsonObject refused = signal.next();
+      assertThat(refused.getString("error")).isEqualTo("bad_message");
+      assertThat(refused.getString("message")).isEqualTo("more than " + SoftphoneSignalling.MAX_EARLY_CANDIDATES + " candidates before the offer");
       assertThat(signal.closed).isNotDone();
     }
   }

@@ -15,7 +15,13 @@ public final class TrafficSignals {
     traffic.verified(at);
   }
 
+  /** A signed delivery whose signature did not match. */
   public static void refused(WebhookTraffic traffic, Instant at) {
     traffic.refused(at);
+  }
+
+  /** A delivery without a signature. */
+  public static void unsigned(WebhookTraffic traffic, Instant at) {
+    traffic.unsigned(at);
   }
 }

@@ -141,6 +141,19 @@ class WebhookIT {
   }
 
   @Test
+  void anUnsignedPostIsRefusedAndCountedButDoesNotFailTheDoctor() {
+    assertThat(meta.send(Fixtures.whatsapp("webhook-status-ringing.json")).statusCode()).isEqualTo(200);
+    byte[] body = Fixtures.utf8(connect(newCallId()));
+    assertThat(meta.sendWithSignature(body, null).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> doctor = stack.admin().get("/api/doctor");
+    JsonObject traffic = Fixtures.parse(doctor.body()).getJsonArray("checks").stream().map(c -> c.asJsonObject())
+        .filter(c -> c.getString("id").equals("webhook-traffic")).findFirst().orElseThrow();
+    assertThat(traffic.getString("status")).as(traffic.getString("summary")).isEqualTo("PASS");
+    assertThat(traffic.getString("summary")).containsPattern("\\d+ unsigned POSTs? (was|were) refused \\(not from Meta");
+  }
+
+  @Test
   void aDuplicateDeliveryIsDispatchedOnce() {
     String callId = newCallId();
     assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);

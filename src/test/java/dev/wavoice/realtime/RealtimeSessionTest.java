@@ -12,6 +12,7 @@ import dev.wavoice.testkit.openai.Audio;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.openai.Turn;
+import dev.wavoice.testkit.tools.ToolServer;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import dev.wavoice.whatsapp.GraphApi;
 import dev.wavoice.whatsapp.GraphSettings;
@@ -393,7 +394,7 @@ class RealtimeSessionTest {
 
     session.requestResponse();
     Await.until(WAIT, "second response", () -> listener.responses.size() == 2);
-    assertThat(crm.requests).singleElement().satisfies(r -> {
+    assertThat(crm.requests()).singleElement().satisfies(r -> {
       assertThat(r.path()).isEqualTo("/tools/lookup_order");
       assertThat(r.body()).isEqualTo("{\"order_id\":\"A-17\"}");
       assertThat(r.headers().get("X-api-key")).containsExactly("crm-secret");
@@ -433,7 +434,7 @@ class RealtimeSessionTest {
     assertThat(outputs.get(2)).contains("unknown tool 'missing'");
     assertThat(outputs.get(3)).contains("the arguments are not a JSON object");
     assertThat(listener.tools).hasSize(4).allSatisfy(t -> assertThat(t.ok()).isFalse());
-    assertThat(broken.requests).hasSize(1);
+    assertThat(broken.requests()).hasSize(1);
     assertThat(listener.failures).isEmpty();
   }
 
@@ -453,7 +454,7 @@ class RealtimeSessionTest {
     Await.until(WAIT, "the skipped call", () -> listener.tools.size() == 1);
     assertThat(listener.responses.get(0).status()).isEqualTo("cancelled");
     assertThat(listener.tools.get(0).executed()).isFalse();
-    assertThat(crm.requests).isEmpty();
+    assertThat(crm.requests()).isEmpty();
     assertThat(remote.received("conversation.item.create")).isEmpty();
     assertThat(remote.received("response.create")).hasSize(1);
   }

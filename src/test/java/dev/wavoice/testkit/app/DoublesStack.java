@@ -61,20 +61,29 @@ public final class DoublesStack implements AutoCloseable {
   }
 
   static DoublesStack start() {
+    return start("doubles", KmsDouble.Options.defaults(), Map.of());
+  }
+
+  /**
+   * This stack's configuration plus {@code extraEnv}, as its own app (profile {@code name}); the KMS
+   * double uses {@code kmsOptions}' port range, so two such stacks can run side by side.
+   */
+  static DoublesStack start(String name, KmsDouble.Options kmsOptions, Map<String, String> extraEnv) {
     WhatsAppCloudDouble whatsapp = startWhatsApp();
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
-    KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
+    KmsDouble kms = KmsDouble.start(kmsOptions.autoConnectCallers(true).callerToneHz(440));
     ToolServer tools = new ToolServer();
     try {
-      Map<String, String> env = appEnv(whatsapp, openai.url(), openai.apiUrl(), kms.url(), PayaraApp.workDir("doubles").resolve("data"));
-      env.put("WAVOICE_AGENT_TOOLS_FILE", writeToolsFile(PayaraApp.workDir("doubles"), tools).toString());
+      Map<String, String> env = appEnv(whatsapp, openai.url(), openai.apiUrl(), kms.url(), PayaraApp.workDir(name).resolve("data"));
+      env.put("WAVOICE_AGENT_TOOLS_FILE", writeToolsFile(PayaraApp.workDir(name), tools).toString());
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
       // the tests stop and start the KMS double: reconnect within 2 s rather than backing off to 30 s
       env.put("WAVOICE_KURENTO_RETRY_MAX_MS", "2000");
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
-      return new DoublesStack(whatsapp, openai, kms, tools, PayaraApp.start("doubles", env));
+      env.putAll(extraEnv);
+      return new DoublesStack(whatsapp, openai, kms, tools, PayaraApp.start(name, env));
     } catch (RuntimeException e) {
       tools.close();
       kms.close();

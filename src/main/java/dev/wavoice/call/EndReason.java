@@ -32,8 +32,13 @@ public enum EndReason {
   KMS_RESTARTED(CallOutcome.FAILED, true),
   /** The OpenAI session failed or closed during the call. */
   OPENAI_FAILED(CallOutcome.FAILED, true),
-  /** An outgoing call was rejected or not answered by the user. */
-  NOT_ANSWERED(CallOutcome.COMPLETED, false),
+  /** The user rejected an outgoing call (Meta's status {@code REJECTED}): Meta already knows. */
+  NOT_ANSWERED(CallOutcome.NOT_ANSWERED, false),
+  /**
+   * An outgoing call had no answer within {@code wavoice.calls.outbound-answer-timeout-seconds}: Meta is
+   * told {@code terminate}, so the user's phone stops ringing.
+   */
+  ANSWER_TIMEOUT(CallOutcome.NOT_ANSWERED, true),
   /** An unexpected error in wavoice. */
   INTERNAL_ERROR(CallOutcome.FAILED, true);
 

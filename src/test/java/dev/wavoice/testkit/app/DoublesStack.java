@@ -35,6 +35,8 @@ public final class DoublesStack implements AutoCloseable {
   /** Small on purpose: the capacity test fills it. */
   public static final int MAX_ACTIVE_CALLS = 3;
   public static final int MEDIA_TIMEOUT_SECONDS = 12;
+  /** Short, so the test of an outgoing call nobody answers ends soon. */
+  public static final int OUTBOUND_ANSWER_TIMEOUT_SECONDS = 6;
   /** The app's {@code wavoice.kurento.instance-tag}: the pipelines it makes on the KMS double carry it. */
   public static final String KURENTO_INSTANCE_TAG = "it-doubles-stack";
   /** The operator HTTP tool configured in this stack (tools file), served by {@link #tools}. */
@@ -82,6 +84,7 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
+      env.put("WAVOICE_CALLS_OUTBOUND_ANSWER_TIMEOUT_SECONDS", Integer.toString(OUTBOUND_ANSWER_TIMEOUT_SECONDS));
       env.putAll(extraEnv);
       return new DoublesStack(whatsapp, openai, kms, tools, PayaraApp.start(name, env));
     } catch (RuntimeException e) {

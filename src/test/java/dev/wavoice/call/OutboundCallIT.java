@@ -299,7 +299,7 @@ class OutboundCallIT {
     Await.until(WAIT, "pipeline released", () -> released(pipeline));
     Await.until(WAIT, "OpenAI session closed", session::isClosed);
     // Meta ended it: nothing to tell
-    assertThat(meta.acceptedActions(callId)).isEmpty();
+    assertThat(meta.callActions(callId)).isEmpty();
   }
 
   @Test
@@ -332,7 +332,7 @@ class OutboundCallIT {
     assertThat(record.getString("endReason")).isEqualTo("NOT_ANSWERED");
     assertThat(record.getString("endDetail")).contains("rejected");
     assertThat(record.containsKey("acceptedAt")).isFalse();
-    assertThat(meta.acceptedActions(callId)).isEmpty();
+    assertThat(meta.callActions(callId)).isEmpty();
     Await.until(WAIT, "pipeline released", () -> released(pipeline));
     // Meta follows a rejection with its terminate: the ended call is left as it was
     userHangsUp(callId, user);

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class ShortSessionsStack implements AutoCloseable {
 
-  public static final int ROLLOVER_AFTER_SECONDS = 3;
+  public static final int ROLLOVER_AFTER_SECONDS = 5;
 
   public final DoublesStack doubles;
 

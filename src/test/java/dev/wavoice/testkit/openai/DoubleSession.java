@@ -280,7 +280,7 @@ public final class DoubleSession {
 
   private void expire() {
     if (!closed) {
-      emit(event("error").add("error", OpenAiErrors.sessionExpired(maxDuration.toMinutes())));
+      emit(event("error").add("error", OpenAiErrors.sessionExpired(Math.max(1, maxDuration.toSeconds() + 59) / 60)));
       closeNow(1000, "session expired");
     }
   }

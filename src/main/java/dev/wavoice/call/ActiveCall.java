@@ -370,6 +370,15 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     services.live().transcript(id, line);
   }
 
+  @Override
+  public void problem(String detail) {
+    actor.execute(() -> {
+      if (recorded) {
+        services.records().update(id, r -> r.addError(detail));
+      }
+    });
+  }
+
   // ---- internals
 
   private CallContext context() {

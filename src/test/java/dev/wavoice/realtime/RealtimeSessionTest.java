@@ -649,6 +649,26 @@ class RealtimeSessionTest {
     assertThat(second.received("conversation.item.create")).isEmpty();
   }
 
+  @Test
+  void aFailedRolloverIsReportedAndTheCurrentSessionGoesOn() {
+    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    DoubleSession first = openai.awaitSession(0, WAIT);
+    openai.configureNextSession(DoubleSession::mismatchFormats);
+
+    CompletableFuture<String> switched = session.rollover();
+
+    Await.until(WAIT, "the failed move reported", () -> listener.rolloverFailures.size() == 1);
+    assertThat(listener.rolloverFailures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.FORMAT_MISMATCH);
+    assertThat(switched).isNotDone();
+    assertThat(listener.rollovers).isEmpty();
+    assertThat(listener.failures).isEmpty();
+    assertThat(session.sessionId()).isEqualTo(first.id());
+    openai.enqueue(Turn.of().audio(100, 440, "Still here."));
+    session.requestResponse();
+    Await.until(WAIT, "a response on the first session", () -> listener.responses.size() == 1);
+    assertThat(first.received("response.create")).hasSize(1);
+  }
+
   // ---- every client event the client can send
 
   @Test

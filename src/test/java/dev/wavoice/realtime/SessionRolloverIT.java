@@ -220,6 +220,9 @@ class SessionRolloverIT {
     assertThat(record.getString("endReason")).isEqualTo("OPENAI_FAILED");
     assertThat(record.getString("outcome")).isEqualTo("FAILED");
     assertThat(record.getString("endDetail")).contains("SESSION_EXPIRED");
+    // and why the call could not go on past the limit
+    assertThat(record.getJsonArray("errors").getValuesAs(jakarta.json.JsonString::getString))
+        .anySatisfy(e -> assertThat(e).contains("move to a fresh session failed", "FORMAT_MISMATCH"));
     assertThat(first.sent("error")).singleElement()
         .satisfies(e -> assertThat(e.getJsonObject("error").getString("code")).isEqualTo("session_expired"));
     Await.until(WAIT, "the refused session closed", refused::isClosed);

@@ -18,6 +18,7 @@ const el = (tag, attrs = {}, ...children) => {
 const STATE_WORDS = {
   SETTING_UP: 'setting up',
   PRE_ACCEPTED: 'ringing (pre-accepted)',
+  ACCEPTED: 'accepted, waiting for media',
   ANSWERED: 'answered, connecting audio',
   DIALING: 'dialling',
   CONNECTING: 'answered, connecting audio',
@@ -320,7 +321,9 @@ async function showRecord(callId) {
   const facts = [
     ['Call id', r.callId], ['Caller', callerLabel(r)], ['Channel', r.channel], ['Direction', r.direction],
     ['Codec', r.codec], ['Outcome', r.outcome], ['Why it ended', `${r.endReason || 'in progress'}${r.endDetail ? ': ' + r.endDetail : ''}`],
-    ['Started', dateTime(r.startedAt)], ['Answered', dateTime(r.acceptedAt)], ['First agent audio', dateTime(r.firstBotAudioAt)],
+    ['Started', dateTime(r.startedAt)], ['Answered', dateTime(r.acceptedAt)],
+    ['Media at accept', r.mediaAtAccept == null ? '–' : r.mediaAtAccept ? 'connected' : 'not connected (accepted without media)'],
+    ['First agent audio', dateTime(r.firstBotAudioAt)],
     ['Ended', dateTime(r.endedAt)], ['Talk time', r.talkTimeMs != null ? duration(r.talkTimeMs) : '–'],
     ['Tokens', r.usage ? `${r.totalTokens} (input text ${r.usage.inputTextTokens}, input audio ${r.usage.inputAudioTokens}, cached ${r.usage.inputCachedTokens}, output text ${r.usage.outputTextTokens}, output audio ${r.usage.outputAudioTokens})` : '–'],
     ['Estimated cost', r.usage ? `$${r.usage.estimatedCostUsd.toFixed(4)}` : '–'],
@@ -330,14 +333,46 @@ async function showRecord(callId) {
   box.replaceChildren(
     el('h3', {text: `Call ${r.callId}`}),
     el('dl', {class: 'facts'}, ...facts.flatMap(([k, v]) => [el('dt', {text: k}), el('dd', {text: v})])),
+    el('h3', {text: 'Timeline'}),
+    el('ol', {class: 'timeline'}, ...(r.timeline && r.timeline.length
+      ? r.timeline.map((step) => el('li', {},
+        el('span', {class: 'num', text: `+${step.atMs} ms `}),
+        el('span', {class: 'event', text: step.event})))
+      : [el('li', {class: 'empty', text: 'No timeline.'})])),
     el('h3', {text: 'Transcript'}),
     el('ol', {class: 'transcript record-transcript'}, ...(r.transcript && r.transcript.length
       ? r.transcript.map((l) => el('li', {},
         el('time', {datetime: l.at, text: time(l.at)}),
         el('span', {class: 'speaker', text: l.speaker === 'bot' ? 'Agent: ' : 'Caller: '}),
         el('span', {class: 'text', text: l.text})))
-      : [el('li', {class: 'empty', text: 'No transcript.'})])));
+      : [el('li', {class: 'empty', text: 'No transcript.'})])),
+    el('h3', {text: 'Recording'}),
+    recordingPlayer(r.callId));
   box.scrollIntoView({block: 'nearest'});
+}
+
+// The recording is fetched with the bearer token (never put in a URL) and played from a blob URL.
+let recordingUrl = null;
+
+function recordingPlayer(callId) {
+  if (recordingUrl) {
+    URL.revokeObjectURL(recordingUrl);
+    recordingUrl = null;
+  }
+  const slot = el('div', {class: 'recording'}, el('p', {text: 'Loading…'}));
+  fetch(`api/calls/${encodeURIComponent(callId)}/recording`, {headers: {Authorization: `Bearer ${token()}`}})
+    .then(async (response) => {
+      if (response.status === 404) {
+        slot.replaceChildren(el('p', {class: 'empty', text: 'Not recorded.'}));
+        return;
+      }
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      recordingUrl = URL.createObjectURL(await response.blob());
+      slot.replaceChildren(el('audio', {controls: '', preload: 'metadata', src: recordingUrl}),
+        el('p', {class: 'hint', text: 'Caller on the left, agent on the right.'}));
+    })
+    .catch((e) => slot.replaceChildren(el('p', {class: 'message', text: `Error: ${e.message}`})));
+  return slot;
 }
 
 // ---- start

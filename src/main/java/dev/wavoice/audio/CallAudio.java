@@ -124,6 +124,19 @@ public final class CallAudio implements AutoCloseable {
     return inbound.arrivalNanos();
   }
 
+  /**
+   * Tells {@code observer} once when the first RTP packet from Kurento (the caller's audio) arrived, as
+   * this plane's monotonic nanos; on the receive thread, or at once if it already came. One observer.
+   */
+  public void onFirstPacket(java.util.function.LongConsumer observer) {
+    inbound.onFirstPacket(Objects.requireNonNull(observer, "observer"));
+  }
+
+  /** Datagrams received on the RTP socket so far; cheap to read (no snapshot of the other counters). */
+  public long packetsReceived() {
+    return inbound.packets();
+  }
+
   /** The bot's side: queue, flush, playback accounting. */
   public OutboundAudio outbound() {
     return outbound;

@@ -1,5 +1,7 @@
 package dev.wavoice.audio;
 
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +28,13 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
   private final int maxConcealedSamples;
   private final String callTag;
 
+  /** Marks {@link #firstPacketObserver} as used: the first packet has been reported. */
+  private static final LongConsumer REPORTED = at -> {};
+
   private volatile InboundAudioSink sink = InboundAudioSink.DISCARD;
+  private final AtomicReference<LongConsumer> firstPacketObserver = new AtomicReference<>();
+  private volatile long firstPacketNanos;
+  private boolean firstPacketSeen;
 
   private boolean haveSource;
   private long sourceSsrc;
@@ -60,6 +68,19 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
     this.sink = sink == null ? InboundAudioSink.DISCARD : sink;
   }
 
+  /**
+   * Tells {@code observer} once when the first valid RTP packet arrived (monotonic nanos), from the receive
+   * thread; at once from this thread if it already has. One observer per stream.
+   */
+  void onFirstPacket(LongConsumer observer) {
+    if (!firstPacketObserver.compareAndSet(null, observer)) {
+      if (firstPacketObserver.get() != REPORTED) {
+        throw new IllegalStateException(callTag + ": the first packet already has an observer");
+      }
+      notifyFirstPacket(observer, firstPacketNanos);
+    }
+  }
+
   @Override
   public void onDatagram(byte[] buf, int len) {
     packets++;
@@ -67,6 +88,14 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
     if (payloadLength < 0) {
       invalidPackets++;
       return;
+    }
+    if (!firstPacketSeen) { // once per call: the per-packet cost is this branch
+      firstPacketSeen = true;
+      firstPacketNanos = clock.nanoTime();
+      LongConsumer observer = firstPacketObserver.getAndSet(REPORTED);
+      if (observer != null) {
+        notifyFirstPacket(observer, firstPacketNanos);
+      }
     }
     if (RtpHeader.payloadType(buf, 0) != codec.payloadType()) {
       foreignPackets++; // e.g. comfort noise or DTMF: not negotiated on this leg
@@ -119,6 +148,19 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
         LOG.log(Level.WARNING, callTag + ": the inbound audio sink failed (further failures are only counted)", e);
       }
     }
+  }
+
+  private void notifyFirstPacket(LongConsumer observer, long at) {
+    try {
+      observer.accept(at);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, callTag + ": the first-packet observer failed", e);
+    }
+  }
+
+  /** Datagrams received so far (a volatile read: cheap enough for a periodic check). */
+  long packets() {
+    return packets;
   }
 
   long arrivalNanos() {

@@ -104,6 +104,11 @@ public final class OutboundAudio {
     queue.observe(observer);
   }
 
+  /** Who is told, on the pacer thread, what each tick sent (e.g. a call recorder; null: nobody). */
+  public void tap(SentAudioTap tap) {
+    queue.tap(tap);
+  }
+
   /** The item on the wire now, if one is partly played. */
   public Optional<PlaybackSnapshot> playing() {
     return queue.playing();

@@ -53,6 +53,7 @@ final class OutboundFrameQueue {
   private PlaybackItem lastSent;
   private CompletableFuture<Void> drained;
   private volatile PlaybackObserver observer = PlaybackObserver.NONE;
+  private volatile SentAudioTap tap = SentAudioTap.NONE;
   private volatile Runnable encodeMore = () -> {};
   private volatile long encodeLateTicks;
   // set by poll and read by announceSent, both on the pacer thread
@@ -96,6 +97,10 @@ final class OutboundFrameQueue {
     if (finishedNow) {
       observer.finished(item.itemId); // everything had gone out before the item ended
     }
+  }
+
+  void tap(SentAudioTap sentAudioTap) {
+    this.tap = sentAudioTap == null ? SentAudioTap.NONE : sentAudioTap;
   }
 
   /** Who encodes raw frames when there is room ahead of the pacer (called on the pacer thread, must not block). */
@@ -209,14 +214,22 @@ final class OutboundFrameQueue {
    */
   synchronized int poll(byte[] dst, int dstOff) {
     if (size == 0) {
+      tap.silence();
       return -1;
     }
     if (encoded == 0) {
       encodeLateTicks++;
+      tap.silence();
       return NOT_ENCODED;
     }
     int len = lengths[head];
     System.arraycopy(frames[head], 0, dst, dstOff, len);
+    // what the caller hears, before encoding: the raw frame in Opus mode, the µ-law payload in PCMU mode
+    if (raw[head] != null) {
+      tap.sent(raw[head], 0, rawLengths[head]);
+    } else {
+      tap.sent(frames[head], 0, len);
+    }
     PlaybackItem item = items[head];
     items[head] = null;
     item.queuedFrames--;

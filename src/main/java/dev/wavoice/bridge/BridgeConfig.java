@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 
-/** The bridge settings from MicroProfile Config ({@code wavoice.bridge.*}). */
+/** The bridge settings from MicroProfile Config ({@code wavoice.bridge.*}, {@code wavoice.recording.*}). */
 @ApplicationScoped
 public class BridgeConfig {
 
@@ -19,5 +19,10 @@ public class BridgeConfig {
 
   public BridgeSettings settings() {
     return BridgeSettings.from(key -> config.getOptionalValue(key, String.class));
+  }
+
+  /** Call recording ({@code wavoice.recording.*}). */
+  public RecordingSettings recording() {
+    return RecordingSettings.from(key -> config.getOptionalValue(key, String.class));
   }
 }

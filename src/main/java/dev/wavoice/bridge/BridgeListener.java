@@ -14,6 +14,12 @@ public interface BridgeListener {
   /** The OpenAI session failed or closed and could not be recovered; the call cannot go on. */
   void failed(String detail);
 
+  /**
+   * The first RTP packet from Kurento (the caller's side) reached the audio plane, at {@code at}; called
+   * once, from the receive thread, possibly before {@link CallBridge#start()}.
+   */
+  default void firstCallerRtp(Instant at) {}
+
   /** The first frame of bot audio went out on RTP. */
   void firstBotAudio(Instant at);
 

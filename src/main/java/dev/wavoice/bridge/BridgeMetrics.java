@@ -30,6 +30,12 @@ public interface BridgeMetrics {
   /** A tool call: {@code ok}, {@code error} or {@code skipped} (its response did not complete). */
   void toolCall(String outcome);
 
+  /** A call's recording ended: {@code ok} or {@code failed}. */
+  default void recording(String outcome) {}
+
+  /** Frames a call's recorder dropped because its writer fell behind. */
+  default void recordingFramesDropped(long frames) {}
+
   /**
    * Audio counters of a call.
    *

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link #prepare()}: the OpenAI session is opened and configured while media is being set up
  *       (pre-warm); it completes when OpenAI confirmed the audio formats, or fails with the reason.
  *   <li>{@link #connectRtp(InetSocketAddress)}: where Kurento's RtpEndpoint listens.
- *   <li>{@link #start()}: after WhatsApp's {@code accept}: audio both ways, silence frames when the bot
- *       is quiet, the greeting if configured.
+ *   <li>{@link #start()}: once the call is accepted and its media connected: audio both ways, silence
+ *       frames when the bot is quiet, the greeting if configured.
  *   <li>{@link #close()}: idempotent; stops streaming, closes the OpenAI session and the RTP socket,
  *       and returns usage and transcript for the record.
  * </ol>
@@ -30,4 +30,10 @@ public interface CallBridge {
   void start();
 
   BridgeResult close();
+
+  /**
+   * RTP packets received from Kurento so far (the caller's side); the call layer's inactivity check reads
+   * it every so often. Cheap: no snapshot, no allocation.
+   */
+  long callerPackets();
 }

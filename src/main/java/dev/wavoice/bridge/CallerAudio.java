@@ -20,6 +20,7 @@ final class CallerAudio implements InboundAudioSink {
   private final BridgeTimings timings;
   private final byte[] batch;
   private volatile RealtimeSession session;
+  private volatile CallRecorder recorder;
   private int filled;
   private long firstArrivalNanos;
   private volatile long appends;
@@ -37,8 +38,17 @@ final class CallerAudio implements InboundAudioSink {
     this.session = realtime;
   }
 
+  /** Who records the caller's frames as well (null: nobody). */
+  void recordTo(CallRecorder callRecorder) {
+    this.recorder = callRecorder;
+  }
+
   @Override
   public void onFrame(byte[] frame, int off, int len) {
+    CallRecorder r = recorder;
+    if (r != null) {
+      r.caller(frame, off, len); // a copy into a pooled slot: the writer is on its own thread
+    }
     RealtimeSession s = session;
     if (s == null) {
       droppedFrames++;

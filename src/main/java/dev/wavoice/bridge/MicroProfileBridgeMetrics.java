@@ -1,6 +1,7 @@
 package dev.wavoice.bridge;
 
 import dev.wavoice.RegisteredMetrics;
+import dev.wavoice.realtime.RealtimeFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.Supplier;
@@ -28,6 +29,8 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
   static final String OPENAI_ERRORS = "wavoice_openai_errors";
   static final String FAILURES = "wavoice_bridge_failures";
   static final String TOOL_CALLS = "wavoice_bridge_tool_calls";
+  static final String RECORDINGS = "wavoice_recordings";
+  static final String RECORDING_FRAMES_DROPPED = "wavoice_recording_frames_dropped";
   static final String OPEN = "wavoice_bridges_open";
 
   private RegisteredMetrics registry;
@@ -55,6 +58,10 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
     encodeLate = counter(ENCODE_LATE, "ticks that sent silence because the next bot frame was not encoded yet (Opus mode)");
     bargeIns = counter(BARGE_INS, "times the caller interrupted the bot");
     truncations = counter(TRUNCATIONS, "conversation.item.truncate events sent after a barge-in");
+    // every kind exists from the start at 0, so a dashboard's increase() sees the first failure too
+    for (RealtimeFailure.Kind kind : RealtimeFailure.Kind.values()) {
+      failures(kind.name());
+    }
   }
 
   private Counter counter(String name, String description) {
@@ -97,9 +104,13 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
 
   @Override
   public void failure(String kind) {
-    registry.counter(Metadata.builder().withName(FAILURES)
+    failures(kind).inc();
+  }
+
+  private Counter failures(String kind) {
+    return registry.counter(Metadata.builder().withName(FAILURES)
             .withDescription("calls whose OpenAI session ended under them, by kind").build(),
-        new Tag("kind", kind)).inc();
+        new Tag("kind", kind));
   }
 
   @Override
@@ -107,6 +118,19 @@ public class MicroProfileBridgeMetrics implements BridgeMetrics {
     registry.counter(Metadata.builder().withName(TOOL_CALLS)
             .withDescription("tool calls of the agent, by outcome (ok, error, skipped)").build(),
         new Tag("outcome", outcome)).inc();
+  }
+
+  @Override
+  public void recording(String outcome) {
+    registry.counter(Metadata.builder().withName(RECORDINGS)
+            .withDescription("call recordings ended, by outcome (ok, failed)").build(),
+        new Tag("outcome", outcome)).inc();
+  }
+
+  @Override
+  public void recordingFramesDropped(long frames) {
+    add(registry.counter(Metadata.builder().withName(RECORDING_FRAMES_DROPPED)
+        .withDescription("20 ms frames not recorded because a call's recorder fell behind").build()), frames);
   }
 
   private static void add(Counter counter, long n) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,6 +42,8 @@ public class RealtimeBridgeFactory implements BridgeFactory {
   private AudioPlane audioPlane;
   private RealtimeClient realtime;
   private BridgeSettings settings;
+  private RecordingSettings recording;
+  private ThreadFactory recorderThreads;
   private BridgeMetrics metrics;
   private BridgeTimings timings;
   private Clock wallClock;
@@ -56,12 +59,20 @@ public class RealtimeBridgeFactory implements BridgeFactory {
   @Inject
   public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeConfig config, BridgeMetrics metrics,
       MicroProfileBridgeTimings timings, Clock wallClock, MonotonicClock clock) {
-    this(audioPlane, realtime, config.settings(), metrics, timings, wallClock, clock);
+    this(audioPlane, realtime, config.settings(), config.recording(), metrics, timings, wallClock, clock);
+  }
+
+  /** Tests and benchmarks: everything given, calls not recorded. */
+  public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeSettings settings,
+      BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock) {
+    this(audioPlane, realtime, settings, RecordingSettings.disabled(), metrics, timings, wallClock, clock);
   }
 
   /** Tests and benchmarks: everything given. */
   public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeSettings settings,
-      BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock) {
+      RecordingSettings recording, BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock) {
+    this.recording = Objects.requireNonNull(recording, "recording");
+    this.recorderThreads = Thread.ofVirtual().name("wavoice-recorder-", 0).factory();
     this.audioPlane = Objects.requireNonNull(audioPlane, "audioPlane");
     this.realtime = Objects.requireNonNull(realtime, "realtime");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -91,7 +102,7 @@ public class RealtimeBridgeFactory implements BridgeFactory {
     CallAudio audio = audioPlane.open(context.callId(), context.codec());
     try {
       RealtimeCallBridge bridge = new RealtimeCallBridge(context, listener, audio, realtime, settings, metrics, timings,
-          wallClock, clock, events, open::remove);
+          wallClock, clock, events, open::remove, recording, recorderThreads);
       open.add(bridge);
       startMetrics();
       return bridge;
@@ -108,6 +119,10 @@ public class RealtimeBridgeFactory implements BridgeFactory {
 
   public BridgeSettings settings() {
     return settings;
+  }
+
+  public RecordingSettings recording() {
+    return recording;
   }
 
   /** The application is stopping: every bridge still open is closed (its socket and OpenAI session released). */

@@ -21,11 +21,13 @@ import dev.wavoice.realtime.TokenUsage;
 import dev.wavoice.realtime.ToolResult;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +55,8 @@ import java.util.logging.Logger;
 final class RealtimeCallBridge implements CallBridge {
 
   private static final Logger LOG = Logger.getLogger(RealtimeCallBridge.class.getName());
+  /** Longest wait at the end of a call for its recording to be completed (normally milliseconds). */
+  private static final Duration RECORDER_FINISH = Duration.ofSeconds(5);
 
   private final CallContext context;
   private final BridgeListener listener;
@@ -67,6 +71,8 @@ final class RealtimeCallBridge implements CallBridge {
   private final Consumer<RealtimeCallBridge> onClose;
   private final String label;
   private final CallerAudio callerAudio;
+  private final RecordingSettings recording;
+  private final ThreadFactory recorderThreads;
   private final BotPlayback playback;
   private final Transcript transcript = new Transcript();
   private final SessionEvents sessionEvents = new SessionEvents();
@@ -81,14 +87,17 @@ final class RealtimeCallBridge implements CallBridge {
   private boolean started;
   private boolean closed;
   private BridgeResult result;
+  private CallRecorder recorder;
   private AudioCounts reported = AudioCounts.ZERO;
 
   private volatile RealtimeSession session;
 
   RealtimeCallBridge(CallContext context, BridgeListener listener, CallAudio audio, RealtimeClient realtime,
       BridgeSettings settings, BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock,
-      Executor events, Consumer<RealtimeCallBridge> onClose) {
+      Executor events, Consumer<RealtimeCallBridge> onClose, RecordingSettings recording, ThreadFactory recorderThreads) {
     this.context = context;
+    this.recording = recording;
+    this.recorderThreads = recorderThreads;
     this.listener = listener;
     this.audio = audio;
     this.realtime = realtime;
@@ -103,6 +112,7 @@ final class RealtimeCallBridge implements CallBridge {
     this.callerAudio = new CallerAudio(audio, settings.appendBatchMs(), clock, timings);
     this.playback = new BotPlayback(audio.outbound(), settings.playoutDelayMs(), clock, timings);
     audio.outbound().observe(sessionEvents);
+    audio.onFirstPacket(nanos -> listener.firstCallerRtp(wallClock.instant().minusNanos(Math.max(0, clock.nanoTime() - nanos))));
   }
 
   // ---- CallBridge
@@ -148,6 +158,14 @@ final class RealtimeCallBridge implements CallBridge {
       }
       started = true;
       open = opening;
+      if (recording.enabled()) {
+        recorder = new CallRecorder(context.callId(), audio.codec(), recording.file(context.callId()), metrics,
+            recorderThreads);
+      }
+    }
+    if (recorder != null) { // both sides from the answer on: the caller is not heard before, nor recorded
+      audio.outbound().tap(recorder);
+      callerAudio.recordTo(recorder);
     }
     playback.open();
     audio.attach(callerAudio);
@@ -158,7 +176,7 @@ final class RealtimeCallBridge implements CallBridge {
         }
       }
       callerAudio.streamTo(ready);
-      if (ready.greet()) {
+      if (ready.greet(recording.enabled() ? recording.disclosure() : null)) {
         LOG.fine(() -> label + ": greeting the caller");
       }
     });
@@ -167,12 +185,14 @@ final class RealtimeCallBridge implements CallBridge {
   @Override
   public BridgeResult close() {
     RealtimeSession s;
+    CallRecorder r;
     synchronized (lock) {
       if (result != null) {
         return result;
       }
       closed = true;
       s = session;
+      r = recorder;
     }
     callerAudio.streamTo(null);
     try {
@@ -182,11 +202,17 @@ final class RealtimeCallBridge implements CallBridge {
     } finally {
       audio.close();
     }
+    CallRecorder.Outcome recorded = CallRecorder.Outcome.NONE;
+    if (r != null) { // after the audio stopped: nothing more is handed over
+      callerAudio.recordTo(null);
+      audio.outbound().tap(null);
+      recorded = r.close(RECORDER_FINISH);
+    }
     publishAudioCounts();
     TokenUsage usage = s == null ? TokenUsage.NONE : s.usage();
     double costUsd = s == null ? 0 : s.estimatedCostUsd();
     BridgeResult done = new BridgeResult(usage.inputText(), usage.inputAudio(), usage.inputCached(), usage.outputText(),
-        usage.outputAudio(), costUsd, bargeIns.get(), transcript.close());
+        usage.outputAudio(), costUsd, bargeIns.get(), transcript.close(), recorded.problem());
     synchronized (lock) {
       if (result == null) {
         result = done;
@@ -196,6 +222,11 @@ final class RealtimeCallBridge implements CallBridge {
     onClose.accept(this);
     LOG.fine(() -> label + ": bridge closed; " + usage.total() + " tokens, " + bargeIns.get() + " barge-ins");
     return done;
+  }
+
+  @Override
+  public long callerPackets() {
+    return audio.packetsReceived();
   }
 
   // ---- for the factory and tests

@@ -6,12 +6,14 @@ import dev.wavoice.bridge.BridgeResult;
 import dev.wavoice.bridge.CallBridge;
 import dev.wavoice.bridge.CallContext;
 import dev.wavoice.bridge.TranscriptLine;
+import dev.wavoice.media.MediaEvent;
 import dev.wavoice.media.MediaException;
 import dev.wavoice.media.MediaFailure;
 import dev.wavoice.media.MediaListener;
 import dev.wavoice.media.MediaSession;
 import dev.wavoice.whatsapp.GraphApiException;
 import dev.wavoice.whatsapp.Prerequisite;
+import dev.wavoice.whatsapp.WebhookError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +35,11 @@ import java.util.logging.Logger;
  * {@link #end(EndReason, String)}, which runs once.
  *
  * <p>Incoming: set up media and pre-warm OpenAI in parallel → {@code pre_accept} with the answer → when
- * media has really connected, {@code accept} with the same answer → start the bridge. Outgoing: media
+ * media has really connected, {@code accept} with the same answer → start the bridge. If media has not
+ * connected {@code wavoice.calls.accept-without-media-after-ms} after {@code pre_accept}, {@code accept}
+ * goes anyway (Meta may hold media back until then) and the bridge starts when media connects, so the
+ * greeting is never spoken into a dead line; the media deadline still ends a call whose media never
+ * comes. Once up, {@link CallLimits} ends a call that runs too long or whose caller RTP stops. Outgoing: media
  * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
  * Softphone (a browser, no Meta): answer the browser's offer → trickled candidates go to Kurento → when
  * media has connected and OpenAI is ready, start the bridge.
@@ -44,7 +50,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   public enum Direction { INBOUND, OUTBOUND }
 
-  enum State { SETTING_UP, PRE_ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
+  /** ACCEPTED: Meta has our {@code accept} but media has not connected yet (the bridge waits for it). */
+  enum State { SETTING_UP, PRE_ACCEPTED, ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
 
   private final CallServices services;
   private final SerialExecutor actor;
@@ -58,6 +65,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private final SoftphonePeer peer;
   /** The final lines so far, for a console that starts watching mid-call. */
   private final List<TranscriptLine> transcript = new CopyOnWriteArrayList<>();
+  /** On the call's executor only. */
+  private final CallTimeline timeline;
+  private final CallLimits limits;
 
   private volatile CallId id;
   private volatile State state = State.SETTING_UP;
@@ -70,6 +80,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private String localSdp;
   private CompletableFuture<Void> prepared;
   private ScheduledFuture<?> deadline;
+  private ScheduledFuture<?> acceptAnyway;
 
   ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
       String callerName, Instant startedAt) {
@@ -87,6 +98,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     this.remoteNumber = remoteNumber;
     this.callerName = callerName;
     this.startedAt = startedAt;
+    this.timeline = new CallTimeline(startedAt);
+    this.limits = new CallLimits(services.scheduler(), services.clock());
   }
 
   public CallId id() {
@@ -127,12 +140,15 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         services.graph().preAccept(id.value(), localSdp);
         state = State.PRE_ACCEPTED;
         Instant now = services.clock().instant();
+        timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
         services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-        services.records().update(id, r -> r.preAccepted(now));
+        save(r -> r.preAccepted(now));
         services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
         services.live().state(id, state.name());
         if (mediaUp) {
           accept();
+        } else {
+          armAcceptWithoutMedia();
         }
       } catch (RuntimeException e) {
         fail(e);
@@ -157,12 +173,19 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     bridge = services.bridges().create(context(), this);
     prewarm();
     media = services.media().answer(id, offer, bridge.rtpLeg(), this);
-    services.records().update(id, r -> r.onKms(media.kmsUrl()));
+    save(r -> r.onKms(media.kmsUrl()));
     bridge.connectRtp(media.rtpTarget());
     return state != State.ENDED;
   }
 
+  /**
+   * {@code accept} with the {@code pre_accept}'s SDP: when media connected, or when it has not connected
+   * in time (the bridge then starts once it does).
+   */
   private void accept() {
+    if (acceptAnyway != null) {
+      acceptAnyway.cancel(false);
+    }
     if (!awaitPrepared()) {
       return;
     }
@@ -172,7 +195,31 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       fail(e);
       return;
     }
-    activate();
+    Instant now = services.clock().instant();
+    timeline.mark(CallTimeline.ACCEPT_SENT, now);
+    services.metrics().setupLatency("accept", Duration.between(startedAt, now));
+    answered(now, mediaUp);
+    if (mediaUp) {
+      activate();
+    } else {
+      state = State.ACCEPTED;
+      services.live().state(id, state.name());
+      LOG.info(() -> "call " + id + " accepted before its media connected; the agent starts when it does");
+    }
+  }
+
+  private void armAcceptWithoutMedia() {
+    Duration after = services.settings().acceptWithoutMediaAfter();
+    if (after.isZero()) {
+      return;
+    }
+    acceptAnyway = services.scheduler().schedule(
+        () -> actor.execute(() -> {
+          if (state == State.PRE_ACCEPTED) {
+            accept();
+          }
+        }),
+        after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // ---- outgoing
@@ -188,12 +235,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         media = services.media().offer(id, bridge.rtpLeg(), this);
         bridge.connectRtp(media.rtpTarget());
         CallId metaId = new CallId(services.graph().connect(to, media.localSdp(), bizOpaqueCallbackData));
+        timeline.mark(CallTimeline.CONNECT_SENT, services.clock().instant());
         services.prerequisites().confirmed(services.clock().instant(), Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
         services.registry().alias(metaId, this);
         id = metaId;
         metaKnowsCall = true;
         record();
-        services.records().update(id, r -> r.onKms(media.kmsUrl()));
+        save(r -> r.onKms(media.kmsUrl()));
         state = State.DIALING;
         services.live().state(id, state.name());
         placed.complete(metaId);
@@ -214,6 +262,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
       try {
         media.applyRemoteAnswer(sdpAnswer);
+        timeline.mark(CallTimeline.ANSWER_RECEIVED, services.clock().instant());
         state = State.CONNECTING;
         services.live().state(id, state.name());
         if (mediaUp) {
@@ -242,6 +291,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         }
         String answer = media.localSdp();
         tell(p -> p.answer(answer));
+        timeline.mark(CallTimeline.ANSWER_SENT, services.clock().instant());
         state = State.ANSWERED;
         services.live().state(id, state.name());
         tell(p -> p.state(State.ANSWERED.name()));
@@ -290,7 +340,21 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   // ---- ending from outside
 
   void terminatedByMeta(String detail) {
-    actor.execute(() -> end(EndReason.REMOTE_TERMINATE, detail));
+    terminatedByMeta(detail, List.of());
+  }
+
+  /** Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. */
+  void terminatedByMeta(String detail, List<WebhookError> errors) {
+    actor.execute(() -> {
+      if (recorded && state != State.ENDED && !errors.isEmpty()) {
+        services.records().update(id, r -> {
+          WebhookError first = errors.get(0);
+          r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
+          errors.forEach(e -> r.addError("meta terminate " + e.describe()));
+        });
+      }
+      end(EndReason.REMOTE_TERMINATE, detail);
+    });
   }
 
   void notAnswered(String detail) {
@@ -306,10 +370,17 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   @Override
   public void mediaConnected() {
+    Instant at = services.clock().instant();
     actor.execute(() -> {
+      if (state == State.ENDED) {
+        return;
+      }
       mediaUp = true;
+      timeline.mark(CallTimeline.MEDIA_CONNECTED, at);
+      watchInactivity();
       switch (state) {
         case PRE_ACCEPTED -> accept();
+        case ACCEPTED -> activate();
         case ANSWERED -> connectSoftphone();
         case CONNECTING -> activate();
         default -> { } // SETTING_UP: accepted right after pre_accept; DIALING: once the answer arrives
@@ -325,8 +396,22 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   }
 
   @Override
+  public void mediaEvent(MediaEvent event) {
+    String name = CallTimeline.nameOf(event);
+    if (name != null) {
+      Instant at = services.clock().instant();
+      actor.execute(() -> timeline.mark(name, at));
+    }
+  }
+
+  @Override
   public boolean tricklesCandidates() {
     return peer != null;
+  }
+
+  @Override
+  public boolean whatsAppPeer() {
+    return peer == null;
   }
 
   @Override
@@ -357,11 +442,17 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       if (state == State.ENDED) {
         return;
       }
-      services.records().update(id, r -> r.firstBotAudio(at));
+      timeline.mark(CallTimeline.FIRST_BOT_AUDIO, at);
+      save(r -> r.firstBotAudio(at));
       if (peer == null) { // the set-up histogram counts from Meta's webhook: WhatsApp calls only
         services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
       }
     });
+  }
+
+  @Override
+  public void firstCallerRtp(Instant at) {
+    actor.execute(() -> timeline.mark(CallTimeline.FIRST_CALLER_RTP, at));
   }
 
   @Override
@@ -416,23 +507,50 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     return false;
   }
 
+  /** Media is up and the call answered: the agent starts. */
   private void activate() {
     state = State.ACTIVE;
     cancelDeadline();
-    Instant now = services.clock().instant();
-    acceptedAt = now;
-    services.records().update(id, r -> r.accepted(now));
-    if (direction == Direction.INBOUND && peer == null) {
-      services.metrics().setupLatency("accept", Duration.between(startedAt, now));
+    if (acceptedAt == null) { // outgoing and softphone calls are answered when their media connects
+      answered(services.clock().instant(), true);
     }
     services.live().state(id, state.name());
     tell(p -> p.state(State.ACTIVE.name()));
     LOG.info(() -> "call " + id + " connected");
     try {
       bridge.start();
+      timeline.mark(CallTimeline.BRIDGE_STARTED, services.clock().instant());
     } catch (RuntimeException e) {
       fail(e);
     }
+  }
+
+  /** The call counts as answered from now: the record says so and its maximum duration runs. */
+  private void answered(Instant at, boolean withMedia) {
+    acceptedAt = at;
+    save(r -> r.accepted(at, withMedia));
+    limits.armMaxDuration(services.settings().maxDuration(), () -> actor.execute(() -> end(EndReason.MAX_DURATION,
+        "the call reached wavoice.calls.max-duration-seconds (" + services.settings().maxDuration().toSeconds() + " s)")));
+  }
+
+  /** From media connected on: a caller whose RTP stops for the inactivity limit is gone. */
+  private void watchInactivity() {
+    if (bridge == null) {
+      return;
+    }
+    CallBridge watched = bridge;
+    Duration limit = services.settings().inactivity();
+    limits.watchInactivity(limit, watched::callerPackets, () -> actor.execute(() -> end(EndReason.MEDIA_INACTIVE,
+        "no RTP from the caller for " + limit.toSeconds() + " s (wavoice.calls.inactivity-seconds)")));
+  }
+
+  /** Applies a change to the record, with the timeline so far. */
+  private void save(Consumer<CallRecord> change) {
+    List<TimelineEvent> events = timeline.events();
+    services.records().update(id, r -> {
+      change.accept(r);
+      r.timeline(events);
+    });
   }
 
   private void armDeadline(Duration after, EndReason reason, String detail) {
@@ -451,6 +569,14 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
   }
 
+  private void cancelTimers() {
+    cancelDeadline();
+    if (acceptAnyway != null) {
+      acceptAnyway.cancel(false);
+    }
+    limits.cancel();
+  }
+
   private void fail(RuntimeException e) {
     if (e instanceof MediaException media) {
       end(media.reason() == MediaException.Reason.KMS_UNAVAILABLE ? EndReason.KMS_UNAVAILABLE : EndReason.MEDIA_SETUP_FAILED,
@@ -461,8 +587,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           .map(p -> " — missing prerequisite: " + p.explanation() + " (doctor check " + p.checkId() + ", GET /api/doctor)")
           .orElse("");
       if (recorded) {
-        services.records().update(id, r -> r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": "
-            + graph.getMessage() + missing));
+        save(r -> {
+          r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage() + missing);
+          graph.error().ifPresent(error -> r.metaError(error.codeOrZero(), error.errorSubcode(), error.details()));
+        });
       }
       end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
     } else {
@@ -493,7 +621,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     State before = state;
     state = State.ENDED;
-    cancelDeadline();
+    cancelTimers();
     LOG.info(() -> "call " + id + " ends: " + reason + (detail == null ? "" : " (" + detail + ")"));
     if (reason.endedByUs() && metaKnowsCall) {
       tellMeta(before);
@@ -515,16 +643,20 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     services.registry().remove(this);
     Instant now = services.clock().instant();
+    timeline.mark(CallTimeline.END, now);
     BridgeResult usage = result;
     List<TranscriptEntry> lines = usage.transcript().stream()
         .map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text()))
         .toList();
     if (recorded) {
       try {
-        services.records().update(id, r -> r.ended(now, reason, detail,
+        save(r -> r.ended(now, reason, detail,
             new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
                 usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
             lines, usage.bargeIns()));
+        if (usage.recordingProblem() != null) {
+          services.records().update(id, r -> r.addError("recording: " + usage.recordingProblem()));
+        }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "could not complete the record of call " + id, e);
       }
@@ -535,9 +667,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     ended.complete(reason);
   }
 
-  /** Before accept Meta is told {@code reject}; after, {@code terminate}. */
+  /** Before accept Meta is told {@code reject}; after (also an accept without media), {@code terminate}. */
   private void tellMeta(State before) {
-    boolean answered = before == State.ACTIVE || direction == Direction.OUTBOUND;
+    boolean answered = before == State.ACTIVE || before == State.ACCEPTED || direction == Direction.OUTBOUND;
     try {
       if (answered) {
         services.graph().terminate(id.value());

@@ -12,12 +12,15 @@ import dev.wavoice.whatsapp.GraphApi;
 import dev.wavoice.whatsapp.Prerequisite;
 import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.whatsapp.WebhookCall;
+import dev.wavoice.whatsapp.WebhookError;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -105,7 +108,7 @@ public class CallOrchestrator {
           () -> LOG.warning(() -> "answer for unknown outgoing call " + id + " ignored"));
     } else if (call.isTerminate()) {
       registry.find(id).ifPresentOrElse(
-          c -> c.terminatedByMeta(terminateDetail(call)),
+          c -> c.terminatedByMeta(terminateDetail(call), terminateErrors(event)),
           () -> LOG.info(() -> "terminate for call " + id + ", which is not live here; ignored"));
     } else {
       LOG.warning(() -> "call event '" + call.event() + "' for " + id + " ignored");
@@ -155,13 +158,17 @@ public class CallOrchestrator {
     return null;
   }
 
+  /** Meta's errors on a terminate: the call's own, else those at the {@code value} level (138021 comes in both). */
+  private static List<WebhookError> terminateErrors(CallWebhookReceived event) {
+    return event.call().errors().isEmpty() ? event.source().errors() : event.call().errors();
+  }
+
   private static String terminateDetail(WebhookCall call) {
     StringBuilder detail = new StringBuilder("WhatsApp terminate");
     if (call.status() != null) {
       detail.append(", status ").append(call.status());
     }
-    call.errors().forEach(e -> detail.append(", error ").append(e.code()).append(' ')
-        .append(e.message() != null ? e.message() : e.title()));
+    call.errors().forEach(e -> detail.append(", error ").append(e.describe()));
     return detail.toString();
   }
 
@@ -220,8 +227,12 @@ public class CallOrchestrator {
 
   // ---- shutdown
 
-  @PreDestroy
-  void shutdown() {
+  /**
+   * Before any application-scoped bean is destroyed (not in this bean's own pre-destroy, which may run
+   * after the record store, Kurento's link or the audio plane are gone), so each call still ends
+   * through the whole end path: Meta told, media released, record completed.
+   */
+  void shutdown(@Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
     admitting = false;
     List<ActiveCall> calls = registry.active();
     if (calls.isEmpty()) {

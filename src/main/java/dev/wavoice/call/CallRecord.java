@@ -20,8 +20,9 @@ import java.util.Objects;
 
 /**
  * The record of one call: who, when (webhook received, pre_accept, accept, first bot audio, end), how
- * it ended and why, the codec, OpenAI usage and its estimated cost, errors and the transcript. Written
- * when the call starts and completed when it ends.
+ * it ended and why, the codec, OpenAI usage and its estimated cost, errors, the transcript, whether media
+ * was connected when the call was accepted and the set-up timeline. Written when the call starts, updated
+ * at its main steps and completed when it ends.
  */
 @Entity
 @Table(name = "call_record", indexes = @Index(name = "call_record_started", columnList = "started_at"))
@@ -78,6 +79,16 @@ public class CallRecord {
   @Column(name = "ended_at")
   private Instant endedAt;
 
+  /** Meta's error on this call (a terminate webhook's, or a refused call action's): code, subcode, {@code error_data.details}. */
+  @Column(name = "meta_error_code")
+  private Long metaErrorCode;
+
+  @Column(name = "meta_error_subcode")
+  private Long metaErrorSubcode;
+
+  @Column(name = "meta_error_details", length = 2000)
+  private String metaErrorDetails;
+
   @Column(name = "input_text_tokens")
   private long inputTextTokens;
 
@@ -99,6 +110,10 @@ public class CallRecord {
   @Column(name = "barge_ins")
   private int bargeIns;
 
+  /** Null until the call is accepted; false when it was accepted before its media connected. */
+  @Column(name = "media_at_accept")
+  private Boolean mediaAtAccept;
+
   @ElementCollection(fetch = FetchType.EAGER)
   @CollectionTable(name = "call_error", joinColumns = @JoinColumn(name = "call_id"))
   @OrderColumn(name = "position")
@@ -109,6 +124,11 @@ public class CallRecord {
   @CollectionTable(name = "call_transcript", joinColumns = @JoinColumn(name = "call_id"))
   @OrderColumn(name = "position")
   private List<TranscriptEntry> transcript = new ArrayList<>();
+
+  @ElementCollection(fetch = FetchType.EAGER)
+  @CollectionTable(name = "call_timeline", joinColumns = @JoinColumn(name = "call_id"))
+  @OrderColumn(name = "position")
+  private List<TimelineEvent> timeline = new ArrayList<>();
 
   protected CallRecord() {}
 
@@ -128,8 +148,16 @@ public class CallRecord {
     preAcceptedAt = at;
   }
 
-  public void accepted(Instant at) {
+  /** The call was answered (WhatsApp: {@code accept} sent), with or without its media connected. */
+  public void accepted(Instant at, boolean withMedia) {
     acceptedAt = at;
+    mediaAtAccept = withMedia;
+  }
+
+  /** Replaces the timeline with the call's events so far. */
+  public void timeline(List<TimelineEvent> events) {
+    timeline.clear();
+    timeline.addAll(events);
   }
 
   public void firstBotAudio(Instant at) {
@@ -140,6 +168,15 @@ public class CallRecord {
 
   public void onKms(String url) {
     kmsUrl = url;
+  }
+
+  /** Meta's error that ended or marked this call; the first one is kept (later ones follow from it). */
+  public void metaError(long code, Long subcode, String details) {
+    if (metaErrorCode == null) {
+      metaErrorCode = code;
+      metaErrorSubcode = subcode;
+      metaErrorDetails = details == null ? null : details.length() > 2000 ? details.substring(0, 2000) : details;
+    }
   }
 
   public void addError(String error) {
@@ -184,6 +221,11 @@ public class CallRecord {
   public Instant firstBotAudioAt() { return firstBotAudioAt; }
   public Instant endedAt() { return endedAt; }
   public int bargeIns() { return bargeIns; }
+  public Boolean mediaAtAccept() { return mediaAtAccept; }
+  public List<TimelineEvent> timeline() { return List.copyOf(timeline); }
+  public Long metaErrorCode() { return metaErrorCode; }
+  public Long metaErrorSubcode() { return metaErrorSubcode; }
+  public String metaErrorDetails() { return metaErrorDetails; }
   public List<String> errors() { return List.copyOf(errors); }
   public List<TranscriptEntry> transcript() { return List.copyOf(transcript); }
 

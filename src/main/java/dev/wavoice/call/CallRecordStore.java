@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,33 @@ public class CallRecordStore {
       return em.createQuery("SELECT r FROM CallRecord r ORDER BY r.startedAt DESC", CallRecord.class)
           .setMaxResults(limit)
           .getResultList();
+    } finally {
+      em.close();
+    }
+  }
+
+  /** Deletes the record of this call with its transcript and errors; false when there is none. */
+  public boolean delete(CallId callId) {
+    boolean[] deleted = {false};
+    inTransaction(em -> {
+      CallRecord record = em.find(CallRecord.class, callId.value());
+      if (record != null) {
+        em.remove(record);
+        deleted[0] = true;
+      }
+    });
+    return deleted[0];
+  }
+
+  /** Ids of records of calls that started before {@code cutoff}, oldest first, at most {@code limit}. */
+  public List<CallId> startedBefore(Instant cutoff, int limit) {
+    EntityManager em = factory().createEntityManager();
+    try {
+      return em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.startedAt < :cutoff ORDER BY r.startedAt",
+              String.class)
+          .setParameter("cutoff", cutoff)
+          .setMaxResults(limit)
+          .getResultList().stream().map(CallId::new).toList();
     } finally {
       em.close();
     }

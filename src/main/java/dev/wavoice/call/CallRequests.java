@@ -1,5 +1,7 @@
 package dev.wavoice.call;
 
+import static dev.wavoice.PhoneNumbers.masked;
+
 import dev.wavoice.CallId;
 import dev.wavoice.whatsapp.CallPermissionReplyReceived;
 import dev.wavoice.whatsapp.GraphApi;
@@ -113,10 +115,10 @@ public final class CallRequests {
     scheduler.schedule(() -> {
       if (request.expired("no answer to the call permission request within " + settings.replyTimeout().toSeconds() + " s",
           clock.instant())) {
-        LOG.info(() -> "call request " + request.id() + " expired: " + waId + " did not answer the permission request");
+        LOG.info(() -> "call request " + request.id() + " expired: " + masked(waId) + " did not answer the permission request");
       }
     }, settings.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info(() -> "call request " + request.id() + ": asked " + waId + " for call permission (message " + messageId + ")");
+    LOG.info(() -> "call request " + request.id() + ": asked " + masked(waId) + " for call permission (message " + messageId + ")");
     return request;
   }
 
@@ -132,7 +134,7 @@ public final class CallRequests {
       match = waiting(message.from());
     }
     if (match.isEmpty()) {
-      LOG.info(() -> "call permission reply (" + reply.response() + ", " + reply.responseSource() + ") from " + message.from()
+      LOG.info(() -> "call permission reply (" + reply.response() + ", " + reply.responseSource() + ") from " + masked(message.from())
           + " matches no waiting call request; ignored");
       return;
     }
@@ -140,13 +142,13 @@ public final class CallRequests {
     Instant now = clock.instant();
     if (reply.accepted()) {
       if (request.permissionGranted(now)) {
-        LOG.info(() -> "call request " + request.id() + ": " + request.to() + " granted call permission; dialing");
+        LOG.info(() -> "call request " + request.id() + ": " + masked(request.to()) + " granted call permission; dialing");
         dial(request);
       } else {
         LOG.info(() -> "call request " + request.id() + " is " + request.state() + "; the late permission reply is ignored");
       }
     } else if (request.declined("the user declined the call permission request", now)) {
-      LOG.info(() -> "call request " + request.id() + ": " + request.to() + " declined call permission; no call");
+      LOG.info(() -> "call request " + request.id() + ": " + masked(request.to()) + " declined call permission; no call");
     }
   }
 
@@ -171,7 +173,7 @@ public final class CallRequests {
     placed.whenComplete((callId, failure) -> {
       if (failure == null) {
         request.placed(callId, clock.instant());
-        LOG.info(() -> "call request " + request.id() + ": call " + callId + " placed to " + request.to());
+        LOG.info(() -> "call request " + request.id() + ": call " + callId + " placed to " + masked(request.to()));
       } else {
         CallRequestRefused why = refusal(failure);
         request.failed(why, clock.instant());

@@ -20,7 +20,10 @@ public enum EndReason {
   KMS_UNAVAILABLE(CallOutcome.REJECTED, true),
   /** The SDP could not be negotiated. */
   MEDIA_SETUP_FAILED(CallOutcome.REJECTED, true),
-  /** Media did not connect within {@code wavoice.calls.media-timeout-seconds}. */
+  /**
+   * Media did not connect within {@code wavoice.calls.media-timeout-seconds}: Meta is told {@code reject}, or
+   * {@code terminate} when the call had been accepted without media.
+   */
   MEDIA_TIMEOUT(CallOutcome.REJECTED, true),
   /** OpenAI refused or failed to configure the session before the call was answered. */
   OPENAI_REFUSED(CallOutcome.REJECTED, true),
@@ -32,6 +35,13 @@ public enum EndReason {
   KMS_RESTARTED(CallOutcome.FAILED, true),
   /** The OpenAI session failed or closed during the call. */
   OPENAI_FAILED(CallOutcome.FAILED, true),
+  /** The call reached {@code wavoice.calls.max-duration-seconds} after it was accepted; Meta is told {@code terminate}. */
+  MAX_DURATION(CallOutcome.COMPLETED, true),
+  /**
+   * No RTP from the caller for {@code wavoice.calls.inactivity-seconds} after media connected: the caller's
+   * network is gone, or Meta's {@code terminate} was lost. Meta is told {@code terminate}.
+   */
+  MEDIA_INACTIVE(CallOutcome.FAILED, true),
   /** The user rejected an outgoing call (Meta's status {@code REJECTED}): Meta already knows. */
   NOT_ANSWERED(CallOutcome.NOT_ANSWERED, false),
   /**

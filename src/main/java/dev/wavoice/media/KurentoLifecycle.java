@@ -64,6 +64,10 @@ public class KurentoLifecycle {
     Metadata reconnects = Metadata.builder().withName(RECONNECTS)
         .withDescription("Reconnections to Kurento after the link dropped; kms_restarted=true when every pipeline on it was lost")
         .build();
+    // both series exist from the start at 0, so a dashboard's increase() sees the first reconnect too
+    for (boolean restarted : new boolean[] {false, true}) {
+      metrics.counter(reconnects, new Tag("kms_restarted", Boolean.toString(restarted)));
+    }
     pool = new KurentoPool(settings, scheduler, new MediaMetrics() {
       @Override
       public void leakedPipelinesReleased(int count) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.kurento.client.CertificateKeyType;
 import org.kurento.client.Continuation;
 import org.kurento.client.DtlsConnectionState;
 import org.kurento.client.DtlsConnectionStateChangeEvent;
@@ -142,7 +143,11 @@ final class KurentoMediaSession implements MediaSession {
     Transaction tx = client.beginTransaction();
     // creations first: kurento-client names new objects newref:0,1 by creation order while Kurento
     // resolves newref:N to the result of operation N, so they only agree when nothing precedes them
-    WebRtcEndpoint newWebRtc = new WebRtcEndpoint.Builder(pipeline).build(tx);
+    WebRtcEndpoint.Builder webRtcBuilder = new WebRtcEndpoint.Builder(pipeline);
+    if (listener.whatsAppPeer()) {
+      webRtcBuilder.withCertificateKeyType(CertificateKeyType.ECDSA); // else Kurento's default, RSA
+    }
+    WebRtcEndpoint newWebRtc = webRtcBuilder.build(tx);
     RtpEndpoint newRtp = new RtpEndpoint.Builder(pipeline).build(tx);
     // the instance tag after the call id: reconciliation only looks at pipelines that have it
     pipeline.addTag(tx, PipelineTags.CALL_ID, callId.value());

@@ -20,6 +20,15 @@ public interface MediaListener {
   default void mediaEvent(MediaEvent event) {}
 
   /**
+   * True when the peer on the WebRTC leg is WhatsApp (the default), false for a browser. WhatsApp's leg
+   * gets an ECDSA DTLS certificate, as Meta's calling integration notes recommend; its fingerprint in the
+   * SDP is SHA-256 all the same.
+   */
+  default boolean whatsAppPeer() {
+    return true;
+  }
+
+  /**
    * True when this listener trickles Kurento's ICE candidates to its peer (a browser): the session then
    * also subscribes to them and reports each through {@link #localCandidate}. WhatsApp does not trickle,
    * so its calls skip that subscription.

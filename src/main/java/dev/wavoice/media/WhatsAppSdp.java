@@ -63,7 +63,7 @@ final class WhatsAppSdp {
   /**
    * Inverted path, step 3: Kurento's offer (after gathering) as the answer WhatsApp gets: {@code
    * a=setup:active}, WhatsApp's mid and BUNDLE, Opus only at the offer's payload type with the offer's
-   * {@code fmtp}, component-1 UDP candidates only, {@code m=}/{@code c=} from the first of them, SHA-256
+   * {@code fmtp}, component-1 UDP candidates only, {@code m=}/{@code c=} from the first (IPv4 first) of them, SHA-256
    * fingerprints only, no {@code a=ice-lite}.
    */
   static String answerForWhatsApp(String kmsOffer, String remoteOffer) {
@@ -135,7 +135,9 @@ final class WhatsAppSdp {
     if (candidates.isEmpty()) {
       throw new MediaException(MediaException.Reason.KMS_ERROR, "Kurento gathered no UDP candidate for component 1");
     }
-    String[] first = candidates.get(0).split(" +");
+    // m=/c= from the first IPv4 candidate when there is one: WhatsApp's own c= is IPv4, its IPv6 candidate an extra
+    String[] first = candidates.stream().map(c -> c.split(" +")).filter(c -> !c[4].contains(":")).findFirst()
+        .orElse(candidates.get(0).split(" +"));
     String address = first[4];
     int port = Integer.parseInt(first[5]);
 

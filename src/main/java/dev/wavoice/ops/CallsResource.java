@@ -1,6 +1,8 @@
 package dev.wavoice.ops;
 
 import dev.wavoice.CallId;
+import dev.wavoice.bridge.RecordingSettings;
+import dev.wavoice.call.CallErasure;
 import dev.wavoice.call.CallOrchestrator;
 import dev.wavoice.call.CallRequest;
 import dev.wavoice.call.CallRequestRefused;
@@ -11,6 +13,7 @@ import jakarta.json.Json;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -46,14 +49,16 @@ public class CallsResource {
   private CallOrchestrator calls;
   private CallRecordStore records;
   private OutboundCalls outbound;
+  private CallErasure erasure;
 
   protected CallsResource() {}
 
   @Inject
-  public CallsResource(CallOrchestrator calls, CallRecordStore records, OutboundCalls outbound) {
+  public CallsResource(CallOrchestrator calls, CallRecordStore records, OutboundCalls outbound, CallErasure erasure) {
     this.calls = calls;
     this.records = records;
     this.outbound = outbound;
+    this.erasure = erasure;
   }
 
   @GET
@@ -68,6 +73,27 @@ public class CallsResource {
     return records.find(new CallId(id))
         .map(r -> CallRecordView.of(r, true))
         .orElseThrow(() -> new NotFoundException("no call " + id));
+  }
+
+  /** The call's recording (Ogg/Opus: caller left, agent right); 404 when the call has none. */
+  @GET
+  @Path("calls/{id}/recording")
+  @Produces({RecordingSettings.CONTENT_TYPE, MediaType.APPLICATION_JSON})
+  public Response recording(@PathParam("id") String id) {
+    java.nio.file.Path file = erasure.recording(new CallId(id))
+        .orElseThrow(() -> new NotFoundException("no recording of call " + id));
+    return Response.ok(file.toFile(), RecordingSettings.CONTENT_TYPE).build();
+  }
+
+  /** Erases a finished call: its record, transcript and recording. 204; 404 for an unknown call; 409 while it is live. */
+  @DELETE
+  @Path("calls/{id}")
+  public Response erase(@PathParam("id") String id) {
+    return switch (erasure.erase(new CallId(id))) {
+      case ERASED -> Response.noContent().build();
+      case NOT_FOUND -> error(Response.Status.NOT_FOUND, "not_found", "no call " + id);
+      case LIVE -> error(Response.Status.CONFLICT, "call_live", "call " + id + " is live; hang it up first");
+    };
   }
 
   @GET

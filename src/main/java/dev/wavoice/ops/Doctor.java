@@ -1,5 +1,6 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.call.CallRecord;
 import dev.wavoice.media.KmsStatus;
 import dev.wavoice.realtime.ModelAccessProbe;
 import dev.wavoice.whatsapp.GraphApi;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
 
 /**
  * Reads the live setup and judges each prerequisite of WhatsApp calling. Every outside read (Meta's
- * Graph API five times, OpenAI once) runs in parallel with its own deadline; a read that fails or
+ * Graph API five times, OpenAI once, the call records once) runs in parallel with its own deadline; a read that fails or
  * times out makes only the checks built on it UNKNOWN, with the reason. Nothing here changes anything.
  */
 public final class Doctor {
@@ -43,6 +44,7 @@ public final class Doctor {
   public static final String WEBHOOK_TRAFFIC = "webhook-traffic";
   public static final String KURENTO = "kurento";
   public static final String OPENAI = "openai";
+  public static final String MEDIA_PATH = "media-path";
 
   /** The phone number fields the doctor reads, in one request. */
   static final String PHONE_FIELDS =
@@ -57,7 +59,8 @@ public final class Doctor {
       Supplier<String> kurentoConfigProblem,
       Supplier<ModelAccessProbe.Target> openai,
       ModelAccessProbe openaiProbe,
-      PrerequisiteSightings sightings) {}
+      PrerequisiteSightings sightings,
+      Supplier<List<CallRecord>> recentCalls) {}
 
   private final DoctorSettings settings;
   private final GraphApi graph;
@@ -98,6 +101,8 @@ public final class Doctor {
     CompletableFuture<Read<PhoneSettings>> calling = noGraph != null ? skipped(noGraph)
         : read("GET /<PHONE_NUMBER_ID>/settings", graph::callingSettings);
     CompletableFuture<Read<ModelAccessProbe.Result>> openai = openai();
+    CompletableFuture<Read<List<CallRecord>>> calls = read("reading the call records",
+        () -> sources.recentCalls().get());
 
     Instant now = clock.instant();
     WhatsAppChecks whatsapp = new WhatsAppChecks(settings, sources.sightings(), now);
@@ -115,6 +120,7 @@ public final class Doctor {
     checks.add(ServiceChecks.webhookTraffic(sources.traffic(), sources.startedAt(), clock.instant(), settings));
     checks.add(ServiceChecks.kurento(sources.kurento().get(), sources.kurentoConfigProblem().get()));
     checks.add(ServiceChecks.openai(openai.join()));
+    checks.add(MediaPathCheck.judge(calls.join()));
     return DoctorReport.of(checks, now);
   }
 

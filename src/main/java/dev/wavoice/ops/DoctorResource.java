@@ -27,7 +27,7 @@ public class DoctorResource {
 
   private static final List<String> CHECKS = List.of(Doctor.CONFIG, Doctor.TOKEN, Doctor.PHONE_NUMBER, Doctor.MESSAGING_LIMIT,
       Doctor.WABA_SUBSCRIPTION, Doctor.CALLS_WEBHOOK_FIELD, Doctor.CALLING_ENABLED, Doctor.SIP_DISABLED, Doctor.WEBHOOK_TRAFFIC,
-      Doctor.KURENTO, Doctor.OPENAI);
+      Doctor.KURENTO, Doctor.OPENAI, Doctor.MEDIA_PATH);
 
   private DoctorService doctor;
   private DoctorFixes fixes;

@@ -1,6 +1,7 @@
 package dev.wavoice.ops;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.media.KurentoLifecycle;
 import dev.wavoice.realtime.ModelAccessProbe;
 import dev.wavoice.realtime.RealtimeConfig;
@@ -44,6 +45,9 @@ public class DoctorService {
   public static final String TIMEOUT_MS = "wavoice.doctor.timeout-ms";
   public static final String STARTUP_DELAY_SECONDS = "wavoice.doctor.startup-delay-seconds";
 
+  /** Records read for media-path: enough to find the last WhatsApp calls among softphone ones. */
+  private static final int RECENT_CALLS = 50;
+
   private static final Logger LOG = Logger.getLogger(DoctorService.class.getName());
 
   @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
@@ -56,6 +60,7 @@ public class DoctorService {
   private KurentoLifecycle kurento;
   private RealtimeConfig realtime;
   private PrerequisiteSightings sightings;
+  private CallRecordStore records;
   private Jsonb jsonb;
   private Clock clock;
   private Instant startedAt;
@@ -66,7 +71,8 @@ public class DoctorService {
 
   @Inject
   public DoctorService(Config config, WhatsAppConfig whatsapp, @Any Instance<RequiredSettings> required, WebhookTraffic traffic,
-      KurentoLifecycle kurento, RealtimeConfig realtime, PrerequisiteSightings sightings, Jsonb jsonb, Clock clock) {
+      KurentoLifecycle kurento, RealtimeConfig realtime, PrerequisiteSightings sightings, CallRecordStore records, Jsonb jsonb,
+      Clock clock) {
     this.config = config;
     this.whatsapp = whatsapp;
     this.required = required;
@@ -74,6 +80,7 @@ public class DoctorService {
     this.kurento = kurento;
     this.realtime = realtime;
     this.sightings = sightings;
+    this.records = records;
     this.jsonb = jsonb;
     this.clock = clock;
   }
@@ -146,7 +153,7 @@ public class DoctorService {
     ModelAccessProbe probe = new ModelAccessProbe(
         HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build(), jsonb);
     Doctor.Sources sources = new Doctor.Sources(this::missingRequiredKeys, traffic, startedAt, kurento::status,
-        kurento::configProblem, realtime::modelAccessTarget, probe, sightings);
+        kurento::configProblem, realtime::modelAccessTarget, probe, sightings, () -> records.recent(RECENT_CALLS));
     return new Doctor(settings, reads, sources, clock, executor);
   }
 

@@ -190,11 +190,23 @@ public final class RealtimeSession implements AutoCloseable {
 
   /** Has the agent say the configured greeting ({@code wavoice.agent.greeting}); false when none is configured. */
   public boolean greet() {
+    return greet(null);
+  }
+
+  /**
+   * Has the agent say {@code disclosure} (e.g. that the call is recorded; null or blank: none) and then
+   * the configured greeting, as its first words; false when there is neither.
+   */
+  public boolean greet(String disclosure) {
     String greeting = settings.greeting();
-    if (greeting == null || greeting.isBlank()) {
+    boolean hasGreeting = greeting != null && !greeting.isBlank();
+    boolean hasDisclosure = disclosure != null && !disclosure.isBlank();
+    if (!hasGreeting && !hasDisclosure) {
       return false;
     }
-    requestResponse("Greet the caller now. Say exactly this, then stop and listen: " + greeting);
+    String words = hasDisclosure && hasGreeting ? disclosure.strip() + " " + greeting.strip()
+        : hasDisclosure ? disclosure.strip() : greeting;
+    requestResponse("Greet the caller now. Say exactly this, then stop and listen: " + words);
     return true;
   }
 

@@ -1,6 +1,7 @@
 package dev.wavoice.whatsapp;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.RegisteredMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -13,11 +14,14 @@ import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
 
 /**
  * Turns a verified webhook body into CDI events, fired asynchronously on the managed executor so the
  * webhook answers at once. Each (call id, event), (call id, status) or message id is fired once
  * within the de-duplication window; fields other than {@code calls} and permission replies are ignored.
+ * Calls webhooks for another phone number than ours are acknowledged and counted, never dispatched.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -31,7 +35,9 @@ public class WebhookDispatcher {
   private Event<CallPermissionReplyReceived> permissionReplies;
   private WhatsAppConfig config;
   private Clock clock;
+  private RegisteredMetrics metrics;
   private DeliveryDeduplicator dedup;
+  private OtherNumberCalls otherNumbers;
 
   protected WebhookDispatcher() {}
 
@@ -41,17 +47,23 @@ public class WebhookDispatcher {
       Event<CallStatusReceived> statuses,
       Event<CallPermissionReplyReceived> permissionReplies,
       WhatsAppConfig config,
+      RegisteredMetrics metrics,
       Clock clock) {
     this.calls = calls;
     this.statuses = statuses;
     this.permissionReplies = permissionReplies;
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
   @PostConstruct
   void init() {
     dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
+    Counter ignored = metrics.counter(Metadata.builder().withName("wavoice_webhook_other_number_calls")
+        .withDescription("call webhook events (calls and statuses) for another phone number id than ours: acknowledged, not answered")
+        .build());
+    otherNumbers = new OtherNumberCalls(config.graph().phoneNumberId(), ignored::inc, clock);
   }
 
   /** Fires one event per new call, status or permission reply in the payload; returns how many. */
@@ -81,13 +93,13 @@ public class WebhookDispatcher {
     int fired = 0;
     if ("calls".equals(field)) {
       for (WebhookCall call : value.calls()) {
-        if (call != null && call.id() != null && dedup.firstDelivery("call|" + call.id() + "|" + call.event())) {
+        if (call != null && call.id() != null && !otherNumbers.ignore(source.phoneNumberId(), call.id()) && dedup.firstDelivery("call|" + call.id() + "|" + call.event())) {
           log(calls.fireAsync(new CallWebhookReceived(source, call, receivedAt), options()), "call " + call.id());
           fired++;
         }
       }
       for (CallStatus status : value.statuses()) {
-        if (status != null && status.id() != null
+        if (status != null && status.id() != null && !otherNumbers.ignore(source.phoneNumberId(), status.id())
             && dedup.firstDelivery("status|" + status.id() + "|" + status.status())) {
           log(statuses.fireAsync(new CallStatusReceived(source, status), options()), "status " + status.id());
           fired++;

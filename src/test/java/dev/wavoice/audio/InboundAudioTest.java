@@ -1,11 +1,14 @@
 package dev.wavoice.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.testkit.Await;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,29 @@ class InboundAudioTest {
     assertThat(stats.concealedMs()).isEqualTo(20);
     assertThat(stats.framesDelivered()).isEqualTo(10);
     assertThat(sink.frames).isEmpty();
+  }
+
+  @Test
+  void theFirstPacketIsReportedOnceAndTheCounterFollowsEveryPacket() {
+    List<Long> reported = new CopyOnWriteArrayList<>();
+    audio.onFirstPacket(reported::add);
+    assertThatThrownBy(() -> audio.onFirstPacket(reported::add)).as("one observer").isInstanceOf(IllegalStateException.class);
+    assertThat(audio.packetsReceived()).isZero();
+    for (int seq = 1; seq <= 5; seq++) {
+      send(seq);
+    }
+    Await.until(Duration.ofSeconds(5), "five packets counted", () -> audio.packetsReceived() == 5);
+    assertThat(reported).containsExactly(harness.clock.nanoTime()); // the test clock stands still
+  }
+
+  @Test
+  void anObserverAddedAfterTheFirstPacketHearsOfItAtOnce() {
+    send(1);
+    send(2);
+    Await.until(Duration.ofSeconds(5), "two packets counted", () -> audio.packetsReceived() == 2);
+    List<Long> reported = new CopyOnWriteArrayList<>();
+    audio.onFirstPacket(reported::add);
+    assertThat(reported).containsExactly(harness.clock.nanoTime());
   }
 
   @Test

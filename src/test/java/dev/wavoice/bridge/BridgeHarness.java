@@ -57,6 +57,11 @@ final class BridgeHarness implements AutoCloseable {
   }
 
   BridgeHarness(UnaryOperator<RealtimeSettings> realtime, BridgeSettings bridge, GraphApi graph, BridgeMetrics metrics) {
+    this(realtime, bridge, graph, metrics, RecordingSettings.disabled());
+  }
+
+  BridgeHarness(UnaryOperator<RealtimeSettings> realtime, BridgeSettings bridge, GraphApi graph, BridgeMetrics metrics,
+      RecordingSettings recording) {
     // the tests speak for the caller themselves (speechStarted/speechStopped): no energy detection
     openai.configureEverySession(s -> s.autoVad(false));
     AudioSettings defaults = AudioSettings.defaults();
@@ -69,7 +74,8 @@ final class BridgeHarness implements AutoCloseable {
         new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", "en",
         "near_field", null, Prices.GPT_REALTIME, new ToolCatalog(List.of())));
     client = new RealtimeClient(() -> realtimeSettings, WireJson.create(), graph);
-    factory = new RealtimeBridgeFactory(plane, client, bridge, metrics, BridgeTimings.NONE, Clock.systemUTC(), clock);
+    factory = new RealtimeBridgeFactory(plane, client, bridge, recording, metrics, BridgeTimings.NONE, Clock.systemUTC(),
+        clock);
   }
 
   /** A new bridge for a WhatsApp call, not yet prepared. */

@@ -46,4 +46,14 @@ final class RecordingMetrics implements BridgeMetrics {
   public void toolCall(String outcome) {
     events.add("tool " + outcome);
   }
+
+  @Override
+  public void recording(String outcome) {
+    events.add("recording " + outcome);
+  }
+
+  @Override
+  public void recordingFramesDropped(long frames) {
+    events.add("recording dropped " + frames);
+  }
 }

@@ -15,13 +15,16 @@ import dev.wavoice.testkit.whatsapp.GraphRequest;
 import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -96,6 +99,36 @@ class CallFlowIT {
     return stack.openai.awaitSession(before, WAIT);
   }
 
+  /** The record's timeline as event → milliseconds since the call started, in the record's order. */
+  static Map<String, Long> timeline(JsonObject record) {
+    Map<String, Long> at = new java.util.LinkedHashMap<>();
+    for (JsonValue step : record.getJsonArray("timeline")) {
+      JsonObject s = step.asJsonObject();
+      assertThat(at.put(s.getString("event"), s.getJsonNumber("atMs").longValue())).as("%s noted once", s).isNull();
+    }
+    return at;
+  }
+
+  private static String appLog() {
+    try {
+      return Files.readString(stack.app.log());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The value of an application counter in {@code /metrics}, 0 before it exists. */
+  private static double metric(String name) {
+    return stack.app.get("/metrics").body().lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static long graphCallRequests() {
+    return stack.whatsapp.requests().stream().filter(r -> r.path() != null && r.path().endsWith("/calls")).count();
+  }
+
   private static boolean live(String callId) {
     return admin.get("/api/calls").body().contains(callId);
   }
@@ -145,6 +178,20 @@ class CallFlowIT {
     assertThat(record.getJsonNumber("totalTokens").longValue()).isPositive();
     assertThat(record.getJsonArray("transcript").toString()).contains("Hello, this is the wavoice agent.");
 
+    // accepted with its media up; the timeline shows the set-up in the order it happened
+    assertThat(record.getBoolean("mediaAtAccept")).isTrue();
+    Map<String, Long> at = timeline(record);
+    assertThat(at).containsKeys("pre_accept_sent", "ice_checking", "ice_connected", "dtls_connected", "media_connected",
+        "first_caller_rtp", "accept_sent", "bridge_started", "first_bot_audio", "end");
+    assertThat(List.copyOf(at.values())).isSorted().allSatisfy(ms -> assertThat(ms).isNotNegative());
+    assertThat(at.get("ice_checking")).isLessThanOrEqualTo(at.get("media_connected"));
+    assertThat(at.get("ice_connected")).isLessThanOrEqualTo(at.get("media_connected"));
+    assertThat(at.get("dtls_connected")).isLessThanOrEqualTo(at.get("media_connected"));
+    assertThat(at.get("pre_accept_sent")).isLessThanOrEqualTo(at.get("accept_sent"));
+    assertThat(List.of(at.get("media_connected"), at.get("accept_sent"), at.get("bridge_started"), at.get("first_bot_audio"),
+        at.get("end"))).isSorted();
+    assertThat(at.get("first_caller_rtp")).isLessThanOrEqualTo(at.get("end"));
+
     // everything released: the pipeline, the OpenAI socket; Meta was not told anything (it ended the call)
     Await.until(WAIT, "pipeline released", () -> pipeline(callId).isEmpty());
     Await.until(WAIT, "OpenAI session closed", session::isClosed);
@@ -181,7 +228,7 @@ class CallFlowIT {
     String callId = newCallId();
     String silentCaller = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> {
       JsonObject session = c.getJsonObject("session");
-      String sdp = session.getString("sdp").replace("a=ice-ufrag:6k2qP1R6kBfI/2", "a=ice-ufrag:silentP1R6kBfI/2");
+      String sdp = session.getString("sdp").replaceFirst("a=ice-ufrag:", "a=ice-ufrag:silent");
       return Json.createObjectBuilder(c).add("id", callId)
           .add("session", Json.createObjectBuilder(session).add("sdp", sdp)).build();
     }).toString();
@@ -192,7 +239,43 @@ class CallFlowIT {
     assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
     assertThat(record.getString("outcome")).isEqualTo("REJECTED");
     assertThat(actions(callId)).containsExactly("pre_accept", "reject");
+    assertThat(record.containsKey("mediaAtAccept")).isFalse(); // never accepted
+    assertThat(timeline(record)).containsKeys("pre_accept_sent", "end").doesNotContainKeys("media_connected", "accept_sent");
     Await.until(WAIT, "pipeline released", () -> pipeline(callId).isEmpty());
+  }
+
+  @Test
+  void aCallForAnotherPhoneNumberIsAcknowledgedCountedAndNeverAnswered() {
+    String otherNumberId = "436666719500001";
+    List<String> callIds = List.of(newCallId(), newCallId());
+    double countedBefore = metric("wavoice_webhook_other_number_calls_total");
+    long callRequestsBefore = graphCallRequests();
+    int sessionsBefore = stack.openai.sessions().size();
+
+    // a flood: the first call delivered three times, then another
+    for (String callId : List.of(callIds.get(0), callIds.get(0), callIds.get(0), callIds.get(1))) {
+      String forOtherNumber = connect(callId).replace(DoublesStack.PHONE_NUMBER_ID, otherNumberId);
+      assertThat(forOtherNumber).contains(otherNumberId);
+      assertThat(meta.send(forOtherNumber).statusCode()).isEqualTo(200);
+    }
+
+    // counted when acknowledged (the webhook decides before answering)
+    assertThat(metric("wavoice_webhook_other_number_calls_total") - countedBefore).isEqualTo(4.0);
+    // logged once, not once per delivery (the first of this app's life; the log file outlives runs)
+    Await.until(WAIT, "the notice in the app's log", () -> appLog().contains(callIds.get(0)));
+    assertThat(appLog().lines().filter(l -> l.contains(callIds.get(0)))).singleElement().asString()
+        .contains("is for phone number id " + otherNumberId, "not answered");
+    assertThat(appLog()).doesNotContain(callIds.get(1));
+    // never answered: not dispatched, no call, no record, no Graph request, no media, no OpenAI session
+    for (String callId : callIds) {
+      assertThat(stack.probe().callEvents(callId)).isEmpty();
+      assertThat(admin.get("/api/calls/" + callId).statusCode()).isEqualTo(404);
+      assertThat(stack.whatsapp.requests()).noneMatch(r -> callId.equals(r.callId()));
+      assertThat(pipeline(callId)).isEmpty();
+      assertThat(live(callId)).isFalse();
+    }
+    assertThat(graphCallRequests()).isEqualTo(callRequestsBefore);
+    assertThat(stack.openai.sessions()).hasSize(sessionsBefore);
   }
 
   @Test

@@ -88,7 +88,21 @@ class PostgresRecordsIT {
     JsonObject record = Fixtures.parse(response.body());
     assertThat(record.getString("outcome")).isEqualTo("REJECTED");
     assertThat(record.getString("endReason")).isEqualTo("BLOCKED_NUMBER");
+    // the timeline is rows of its own table, read back in order
+    assertThat(record.getJsonArray("timeline").stream().map(e -> e.asJsonObject().getString("event"))).containsExactly("end");
+    assertThat(timelineRows(callId)).isEqualTo(1);
     assertThat(app.dir().resolve("data").resolve("wavoice.mv.db")).as("no embedded H2 when a URL is set").doesNotExist();
+  }
+
+  private static int timelineRows(String callId) throws SQLException {
+    try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
+        PreparedStatement query = db.prepareStatement("select count(*) from call_timeline where call_id = ?")) {
+      query.setString(1, callId);
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   /** The record as PostgreSQL has it: outcome/end reason/caller, or null when there is no row yet. */

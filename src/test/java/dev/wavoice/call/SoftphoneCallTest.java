@@ -69,7 +69,8 @@ class SoftphoneCallTest {
   void setUp() {
     LiveCallEvents live = new LiveCallEvents();
     live.subscribe(this, (id, e) -> liveEvents.add(e));
-    CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
+    CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ofSeconds(3), Duration.ofSeconds(3),
         Set.of(), Optional.empty(), AudioCodec.PCMU);
     services = new CallServices(null, media, bridges, records, new CallRegistry(), settings, metrics, live,
         new PrerequisiteSightings(),
@@ -125,6 +126,7 @@ class SoftphoneCallTest {
     call.transcriptLine(line);
     assertThat(call.transcript()).containsExactly(line);
 
+    bridges.bridge.recordingProblem = "the recording failed: java.io.IOException: No space left on device";
     call.hangUp(EndReason.REMOTE_TERMINATE, "the softphone hung up");
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.REMOTE_TERMINATE);
     assertThat(browser.messages).last().isEqualTo("ended REMOTE_TERMINATE the softphone hung up");
@@ -135,6 +137,8 @@ class SoftphoneCallTest {
     assertThat(record.outcome()).isEqualTo(CallOutcome.COMPLETED);
     assertThat(record.acceptedAt()).isNotNull();
     assertThat(record.transcript()).extracting(TranscriptEntry::text).containsExactly("Hello from the agent.");
+    // a recording that failed is noted on the record; the call ended as it would have anyway
+    assertThat(record.errors()).containsExactly("recording: the recording failed: java.io.IOException: No space left on device");
     assertThat(metrics.ended).containsExactly("COMPLETED/REMOTE_TERMINATE");
     assertThat(metrics.stages).as("set-up stages (they count from Meta's webhook)").isEmpty();
     assertThat(services.registry().count()).isZero();
@@ -317,6 +321,7 @@ class SoftphoneCallTest {
   private static final class Bridge implements CallBridge {
     final AtomicInteger started = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
+    volatile String recordingProblem;
 
     @Override
     public RtpLeg rtpLeg() {
@@ -337,10 +342,15 @@ class SoftphoneCallTest {
     }
 
     @Override
+    public long callerPackets() {
+      return 0;
+    }
+
+    @Override
     public BridgeResult close() {
       closed.incrementAndGet();
       return new BridgeResult(1, 2, 0, 3, 4, 0.01, 0,
-          List.of(new TranscriptLine(TranscriptLine.BOT, Instant.now(), "Hello from the agent.")));
+          List.of(new TranscriptLine(TranscriptLine.BOT, Instant.now(), "Hello from the agent.")), recordingProblem);
     }
   }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Real calls through our pipeline: the real Kurento 7.3 and the real WebRTC caller (GStreamer
  * webrtcbin, full ICE, DTLS-SRTP, Opus). The caller plays 440 Hz; it must come out of the RtpEndpoint
- * as PCMU to our socket. We play 1000 Hz as PCMU; the caller must hear it.
+ * as PCMU to our socket. We play 1000 Hz as PCMU; the caller must hear it. The WebRtcEndpoints are made
+ * for a WhatsApp peer, so with an ECDSA certificate: DTLS-SRTP completes with it.
  */
 @Tag("real-kms")
 @ExtendWith(Stacks.class)
@@ -102,6 +103,7 @@ class CallerMediaIT {
         assertThat(Tones.rmsDbfs(last)).isGreaterThan(-30);
         assertThat(peer.received()).allMatch(p -> p.payloadType() == 0);
 
+        // WhatsApp's leg has an ECDSA certificate (RecordingListener is a WhatsApp peer): the handshake completes
         Caller.Report report = caller.awaitReport(Duration.ofSeconds(MEDIA_SECONDS + 20));
         assertThat(report.dtlsConnected()).as(report.raw()).isTrue();
         assertThat(report.iceState()).as(report.raw()).isIn("connected", "completed");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wavoice.CallId;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.kms.RealKms;
 import dev.wavoice.testkit.kurento.MediaPlane;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaObject;
 import org.kurento.client.MediaPipeline;
@@ -69,18 +72,21 @@ class KurentoMediaGatewayIT {
         .map(c -> inspector.getById(c.getId(), type)).findFirst().orElseThrow();
   }
 
-  @Test
-  void anIceLiteWhatsAppOfferGetsAnAnswerThatFollowsTheRules() {
+  @ParameterizedTest
+  @ValueSource(strings = {"whatsapp-offer.sdp", "whatsapp-offer-3484.sdp"})
+  void aRealisticWhatsAppOfferGetsAnAnswerThatFollowsTheRules(String fixture) {
+    String offer = Fixtures.whatsapp(fixture);
     CallId callId = newCallId();
     try (RtpPeer peer = RtpPeer.open();
-        MediaSession session = media.gateway.answer(callId, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), new RecordingListener())) {
+        MediaSession session = media.gateway.answer(callId, offer, peer.leg(AudioCodec.PCMU), new RecordingListener())) {
       String answer = session.localSdp();
-      assertThat(SdpChecks.answer(answer)).isEmpty();
+      assertThat(SdpChecks.ourAnswerTo(offer, answer)).isEmpty();
       List<String> lines = answer.lines().toList();
       assertThat(lines).contains("a=setup:active", "a=mid:audio", "a=group:BUNDLE audio", "a=rtpmap:111 opus/48000/2", "c=IN IP4 127.0.0.1",
-          "a=fmtp:111 maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1");
+          "a=rtcp-mux", "a=fmtp:111 maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1");
       assertThat(lines).noneMatch(l -> l.equals("a=ice-lite") || l.startsWith("a=extmap") || l.startsWith("a=rtcp:")
           || l.startsWith("a=rtpmap:96") || l.contains("PCMU") || l.contains("telephone-event"));
+      assertThat(lines.stream().filter(l -> l.startsWith("a=fingerprint:"))).singleElement().asString().startsWith("a=fingerprint:sha-256 ");
       List<String> candidates = lines.stream().filter(l -> l.startsWith("a=candidate:")).toList();
       assertThat(candidates).isNotEmpty().allMatch(c -> c.contains(" 1 UDP ") && c.contains(" 127.0.0.1 "));
       String port = candidates.get(0).split(" ")[5];
@@ -89,7 +95,10 @@ class KurentoMediaGatewayIT {
       MediaPipeline pipeline = pipelineOf(callId).orElseThrow();
       WebRtcEndpoint webRtc = child(pipeline, WebRtcEndpoint.class);
       assertThat(webRtc.getLocalSessionDescriptor()).as("Kurento made the offer").contains("a=setup:actpass");
-      assertThat(webRtc.getRemoteSessionDescriptor()).contains("a=setup:passive", "a=mid:audio0", "a=ice-lite");
+      String given = webRtc.getRemoteSessionDescriptor();
+      assertThat(given).as("Kurento took the offer's IPv6 candidate and credentials as they are").contains("a=setup:passive", "a=mid:audio0",
+          "a=ice-lite", " ::1 ", offer.lines().filter(l -> l.startsWith("a=ice-ufrag:")).findFirst().orElseThrow(),
+          offer.lines().filter(l -> l.startsWith("a=ice-pwd:")).findFirst().orElseThrow());
     }
   }
 

@@ -74,11 +74,31 @@ class KurentoMediaGatewayTest {
       PipelineDouble pipeline = pipelineOf(callId);
       WebRtcEndpointDouble webRtc = pipeline.webRtc();
       assertThat(webRtc.offerer()).as("Kurento made the offer, so it is ICE-controlling").isTrue();
-      assertThat(webRtc.remoteSdp()).contains("a=setup:passive", "a=mid:audio0", "m=audio 40012 UDP/TLS/RTP/SAVPF 111\r\n")
+      assertThat(webRtc.remoteSdp()).contains("a=setup:passive", "a=mid:audio0", "m=audio 3480 UDP/TLS/RTP/SAVPF 111\r\n")
           .doesNotContain("telephone-event");
       assertThat(pipeline.tags()).containsEntry("wavoice.call-id", callId.value()).containsEntry("wavoice.instance", media.settings.instanceTag());
       assertThat(session.callId()).isEqualTo(callId);
       assertThat(session.kmsUrl()).isEqualTo(kms.url());
+    }
+    assertThat(kms.errorsSent()).isEmpty();
+  }
+
+  @Test
+  void theWhatsAppLegGetsAnEcdsaCertificateABrowserKurentosDefault() {
+    CallId whatsapp = newCallId();
+    try (MediaSession session = media.gateway.answer(whatsapp, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.PCMU), new RecordingListener())) {
+      assertThat(pipelineOf(whatsapp).webRtc().certificateKeyType()).isEqualTo("ECDSA");
+      assertThat(SdpChecks.fingerprintProblems(session.localSdp())).isEmpty();
+    }
+    CallId browser = newCallId();
+    MediaListener browserListener = new RecordingListener() {
+      @Override
+      public boolean whatsAppPeer() {
+        return false;
+      }
+    };
+    try (MediaSession session = media.gateway.answer(browser, SdpFixtures.callerOffer(), peer.leg(AudioCodec.PCMU), browserListener)) {
+      assertThat(pipelineOf(browser).webRtc().certificateKeyType()).isEqualTo("RSA");
     }
     assertThat(kms.errorsSent()).isEmpty();
   }

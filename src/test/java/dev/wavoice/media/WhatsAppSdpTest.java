@@ -8,6 +8,8 @@ import dev.wavoice.testkit.kurento.SdpFixtures;
 import dev.wavoice.testkit.whatsapp.SdpChecks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SDP rewrites on real SDPs: WhatsApp's offer, Kurento 7.3.0's offer and answer, the test caller's offer. */
 class WhatsAppSdpTest {
@@ -38,19 +40,46 @@ class WhatsAppSdpTest {
   void theWhatsAppOfferBecomesKurentosAnswerKeepingOpusAtItsPayloadType() {
     String answer = WhatsAppSdp.answerForKms(WHATSAPP, KMS_OFFER);
 
-    assertThat(startingWith(answer, "m=")).containsExactly("m=audio 40012 UDP/TLS/RTP/SAVPF 111");
+    assertThat(startingWith(answer, "m=")).containsExactly("m=audio 3480 UDP/TLS/RTP/SAVPF 111");
     assertThat(startingWith(answer, "a=setup:")).containsExactly("a=setup:passive");
     assertThat(startingWith(answer, "a=mid:")).containsExactly("a=mid:audio0");
     assertThat(startingWith(answer, "a=group:")).containsExactly("a=group:BUNDLE audio0");
     assertThat(startingWith(answer, "a=rtpmap:")).containsExactly("a=rtpmap:111 opus/48000/2");
     assertThat(startingWith(answer, "a=fmtp:")).containsExactly(
         "a=fmtp:111 maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1");
-    assertThat(answer).doesNotContain("telephone-event").doesNotContain(" 126");
+    assertThat(answer).doesNotContain("telephone-event").doesNotContain(" 126").doesNotContain("a=rtcp-fb:");
     // what Kurento needs to reach WhatsApp and accept its media is kept as WhatsApp wrote it
     for (String kept : List.of("a=ice-lite", "a=ice-ufrag:", "a=ice-pwd:", "a=fingerprint:", "a=candidate:", "a=ssrc:",
-        "a=rtcp-mux", "c=IN IP4 127.0.0.1", "a=sendrecv", "a=msid:", "a=ptime:")) {
+        "a=rtcp-mux", "c=IN IP4 127.0.0.1", "a=rtcp:9 ", "a=sendrecv", "a=msid:", "a=msid-semantic:", "a=ptime:", "a=maxptime:")) {
       assertThat(startingWith(answer, kept)).as(kept).isEqualTo(startingWith(WHATSAPP, kept));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"whatsapp-offer.sdp", "whatsapp-offer-3484.sdp"})
+  void aRealisticOffersIpv6CandidateAndItsCredentialsReachKurentoVerbatim(String fixture) {
+    String offer = Fixtures.whatsapp(fixture);
+    List<String> candidates = startingWith(offer, "a=candidate:");
+    assertThat(candidates).as("the fixture's shape").hasSize(2).allMatch(c -> c.endsWith(" typ host generation 0 network-cost 50"));
+    assertThat(candidates).anyMatch(c -> c.contains(" ::1 ")).anyMatch(c -> c.contains(" 127.0.0.1 "));
+    assertThat(startingWith(offer, "a=ice-ufrag:")).singleElement().asString().hasSize("a=ice-ufrag:".length() + 16).contains("+");
+    assertThat(startingWith(offer, "a=ice-pwd:")).singleElement().asString().hasSize("a=ice-pwd:".length() + 24).endsWith("==");
+
+    String answer = WhatsAppSdp.answerForKms(offer, KMS_OFFER);
+
+    assertThat(startingWith(answer, "a=candidate:")).isEqualTo(candidates);
+    assertThat(startingWith(answer, "a=ice-ufrag:")).isEqualTo(startingWith(offer, "a=ice-ufrag:"));
+    assertThat(startingWith(answer, "a=ice-pwd:")).isEqualTo(startingWith(offer, "a=ice-pwd:"));
+    assertThat(startingWith(answer, "m=")).containsExactly(startingWith(offer, "m=").get(0).replace(" 111 126", " 111"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"whatsapp-offer.sdp", "whatsapp-offer-3484.sdp"})
+  void theAnswerToARealisticOfferFollowsWhatMetaAccepts(String fixture) {
+    String offer = Fixtures.whatsapp(fixture);
+    String answer = WhatsAppSdp.answerForWhatsApp(KMS_OFFER, offer);
+    assertThat(SdpChecks.ourAnswerTo(offer, answer)).isEmpty();
+    assertThat(SdpChecks.fingerprintProblems(answer)).isEmpty();
   }
 
   @Test
@@ -70,7 +99,7 @@ class WhatsAppSdpTest {
   void kurentosOfferBecomesTheAnswerWhatsAppAccepts() {
     String answer = WhatsAppSdp.answerForWhatsApp(KMS_OFFER, WHATSAPP);
 
-    assertThat(SdpChecks.answer(answer)).isEmpty();
+    assertThat(SdpChecks.ourAnswerTo(WHATSAPP, answer)).isEmpty();
     assertThat(startingWith(answer, "m=")).containsExactly("m=audio 45095 UDP/TLS/RTP/SAVPF 111");
     assertThat(startingWith(answer, "c=")).containsExactly("c=IN IP4 127.0.0.1");
     assertThat(startingWith(answer, "a=candidate:")).containsExactly("a=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host");
@@ -87,6 +116,21 @@ class WhatsAppSdpTest {
     }
     // the m= line's format list and the rtpmap agree, and the answer keeps the offer's m-line count
     assertThat(lines(answer).stream().filter(l -> l.startsWith("m=")).count()).isOne();
+  }
+
+  @Test
+  void anIpv6CandidateOfKurentosIsKeptButTheConnectionLineIsIpv4() {
+    String dualStack = KMS_OFFER.replace("a=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host\r\n",
+        "a=candidate:4 1 UDP 2015364351 ::1 45097 typ host\r\na=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host\r\n");
+    String answer = WhatsAppSdp.answerForWhatsApp(dualStack, WHATSAPP);
+    assertThat(startingWith(answer, "a=candidate:")).containsExactly("a=candidate:4 1 UDP 2015364351 ::1 45097 typ host",
+        "a=candidate:1 1 UDP 2015364095 127.0.0.1 45095 typ host");
+    assertThat(startingWith(answer, "c=")).containsExactly("c=IN IP4 127.0.0.1");
+    assertThat(startingWith(answer, "m=")).containsExactly("m=audio 45095 UDP/TLS/RTP/SAVPF 111");
+    assertThat(SdpChecks.ourAnswerTo(WHATSAPP, answer)).isEmpty();
+
+    String v6Only = KMS_OFFER.replace(" 127.0.0.1 45095 typ host", " ::1 45095 typ host");
+    assertThat(startingWith(WhatsAppSdp.answerForWhatsApp(v6Only, WHATSAPP), "c=")).containsExactly("c=IN IP6 ::1");
   }
 
   @Test

@@ -98,6 +98,15 @@ class ConsoleBrowserIT {
     By record = By.cssSelector("#records tr[data-call='" + callId + "']");
     assertThat(pages.awaitText(record, "OPERATOR_HANGUP")).contains("whatsapp");
     assertThat(stack.whatsapp.acceptedActions(callId)).contains("terminate");
+
+    // the record's details: never answered, so no media at accept; the timeline from connect to the end
+    pages.click(By.cssSelector("#records tr[data-call='" + callId + "'] button"));
+    String details = pages.awaitText(By.id("record-detail"), "Timeline");
+    assertThat(details).contains("Media at accept", "connect_sent", "end");
+    assertThat(details.indexOf("connect_sent")).isLessThan(details.lastIndexOf("end"));
+    chromium.screenshot("console-record-details");
+    // this stack records nothing, and the call view says so next to the transcript
+    assertThat(pages.awaitText(By.id("record-detail"), "Not recorded.")).contains("Recording", "Transcript");
   }
 
   @Test

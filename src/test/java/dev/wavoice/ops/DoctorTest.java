@@ -3,6 +3,8 @@ package dev.wavoice.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.WireJson;
+import dev.wavoice.call.CallRecord;
+import dev.wavoice.call.EndReason;
 import dev.wavoice.realtime.ModelAccessProbe;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.kms.KmsDouble;
@@ -57,7 +59,7 @@ class DoctorTest {
   static final String OPENAI_KEY = "test-openai-key-doctor-openai-key-77d3";
   static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
   static final List<String> ORDER = List.of("config", "token", "phone-number", "messaging-limit", "waba-subscription",
-      "calls-webhook-field", "calling-enabled", "sip-disabled", "webhook-traffic", "kurento", "openai");
+      "calls-webhook-field", "calling-enabled", "sip-disabled", "webhook-traffic", "kurento", "openai", "media-path");
 
   static WhatsAppCloudDouble meta;
   static OpenAiRealtimeDouble openai;
@@ -69,6 +71,7 @@ class DoctorTest {
   PrerequisiteSightings sightings;
   AtomicReference<List<String>> missingRequired;
   AtomicReference<ModelAccessProbe.Target> openaiTarget;
+  AtomicReference<List<CallRecord>> recentCalls;
 
   @BeforeAll
   static void startDoubles() {
@@ -97,6 +100,15 @@ class DoctorTest {
     sightings = new PrerequisiteSightings();
     missingRequired = new AtomicReference<>(List.of());
     openaiTarget = new AtomicReference<>(new ModelAccessProbe.Target(URI.create(openai.apiUrl()), OPENAI_KEY, "gpt-realtime"));
+    recentCalls = new AtomicReference<>(List.of(MediaPathCheckTest.call("wacid.GOOD", r -> MediaPathCheckTest.talked(r, EndReason.REMOTE_TERMINATE))));
+  }
+
+  List<CallRecord> recentCalls() {
+    List<CallRecord> calls = recentCalls.get();
+    if (calls == null) {
+      throw new IllegalStateException("the database is down");
+    }
+    return calls;
   }
 
   GraphApi graph(Duration timeout) {
@@ -117,7 +129,7 @@ class DoctorTest {
             throw new IllegalArgumentException("wavoice.openai.api-key is not set");
           }
           return target;
-        }, new ModelAccessProbe(HttpClient.newHttpClient(), WireJson.create()), sightings);
+        }, new ModelAccessProbe(HttpClient.newHttpClient(), WireJson.create()), sightings, this::recentCalls);
     return new Doctor(settings, graph(graphTimeout), sources, Clock.systemUTC(), executor);
   }
 
@@ -385,11 +397,35 @@ class DoctorTest {
       other.close();
       Await.until(Duration.ofSeconds(20), "Kurento to count as down", () -> plane.pool.status().stream().noneMatch(s -> s.connected()));
       Doctor.Sources sources = new Doctor.Sources(missingRequired::get, traffic, Instant.now(), plane.pool::status, () -> null,
-          openaiTarget::get, new ModelAccessProbe(HttpClient.newHttpClient(), WireJson.create()), sightings);
+          openaiTarget::get, new ModelAccessProbe(HttpClient.newHttpClient(), WireJson.create()), sightings, this::recentCalls);
       DoctorReport report = new Doctor(settings(), graph(READ_TIMEOUT), sources, Clock.systemUTC(), executor).examine();
       onlyThese(report, CheckStatus.FAIL, "kurento");
       assertThat(check(report, "kurento").summary()).contains("no Kurento Media Server is connected").contains(other.url());
     }
+  }
+
+  @Test
+  void mediaPathIsReadFromTheCallRecordsAndItsUnknownBeforeAnyCallDoesNotHoldReadinessBack() {
+    recentCalls.set(List.of());
+    DoctorReport untried = examine();
+    assertThat(check(untried, "media-path").status()).isEqualTo(CheckStatus.UNKNOWN);
+    assertThat(check(untried, "media-path").summary()).contains("no WhatsApp call has ended yet");
+    assertThat(untried.ready()).isTrue();
+    assertThat(untried.failing()).isEmpty();
+
+    recentCalls.set(List.of(MediaPathCheckTest.call("wacid.MUTE", r -> {
+      MediaPathCheckTest.talked(r, EndReason.REMOTE_TERMINATE);
+      r.metaError(138021, null, "WhatsApp client terminated the call due to not receiving any media for a long time.");
+    })));
+    DoctorReport failed = examine();
+    onlyThese(failed, CheckStatus.FAIL, "media-path");
+    assertThat(failed.ready()).isFalse();
+
+    recentCalls.set(null); // the database cannot be read
+    DoctorReport unread = examine();
+    onlyThese(unread, CheckStatus.UNKNOWN, "media-path");
+    assertThat(check(unread, "media-path").summary()).contains("the call records could not be read").contains("database is down");
+    assertThat(unread.ready()).as("the database has its own readiness check").isTrue();
   }
 
   /** A real Graph error from the double, as the call layer or a settings write would get it. */

@@ -10,7 +10,10 @@ import dev.wavoice.testkit.whatsapp.MetaErrors;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -177,16 +180,52 @@ class GraphApiTest {
   @Test
   void theDoubleRefusesWhatMetaRefuses() {
     assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("sha-256", "sha-1")))
-        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.kind()).isEqualTo(GraphErrorKind.INVALID_PARAMETER));
+        .isInstanceOfSatisfying(GraphApiException.class, e -> {
+          assertThat(e.kind()).isEqualTo(GraphErrorKind.INVALID_PARAMETER);
+          assertThat(e.code()).isEqualTo(100);
+          assertThat(e.error().orElseThrow().errorSubcode()).isEqualTo(2494010L);
+          assertThat(e.error().orElseThrow().details()).contains("a=fingerprint:sha-1");
+        });
     assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("a=setup:active", "a=setup:actpass")))
-        .isInstanceOf(GraphApiException.class);
+        .isInstanceOfSatisfying(GraphApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(138008);
+          assertThat(e.error().orElseThrow().message()).isEqualTo("SDP Validation error");
+          assertThat(e.error().orElseThrow().details()).contains("a=setup:active");
+          assertThat(e.getMessage()).as("the details reach the message the record keeps").contains("a=setup:active");
+        });
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("a=rtcp-mux\r\n", "")))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.code()).isEqualTo(138008));
+    assertThatThrownBy(() -> api.accept(CALL_ID, ANSWER.replace("a=setup:active", "a=setup:passive"), null))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.code()).isEqualTo(138008));
     assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER.replace("\r\n", "\n")))
         .isInstanceOf(GraphApiException.class);
     assertThatThrownBy(() -> api.preAccept("wacid.unknown", ANSWER)).isInstanceOf(GraphApiException.class);
+
+    // knowing the offer, Meta checks the answer against it: the offer's mid, Opus at the offer's payload type
+    meta.knowCall("wacid.OFFERED", Fixtures.whatsapp("whatsapp-offer.sdp"));
+    assertThatThrownBy(() -> api.preAccept("wacid.OFFERED", ANSWER.replace("a=mid:audio", "a=mid:0")))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.error().orElseThrow().details()).contains("a=mid"));
+    assertThatThrownBy(() -> api.preAccept("wacid.OFFERED", ANSWER.replace(" 111", " 109").replace(":111 ", ":109 ")))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.error().orElseThrow().details()).contains("payload type"));
+    api.preAccept("wacid.OFFERED", ANSWER);
 
     api.preAccept(CALL_ID, ANSWER);
     assertThatThrownBy(() -> api.accept(CALL_ID, ANSWER.replace("40002", "40004"), null))
         .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.getMessage()).contains("does not match"));
     api.accept(CALL_ID, ANSWER, null);
+  }
+
+  @Test
+  void anSdpTypeOtherThanAnswerIsRefused() throws Exception {
+    for (String sdpType : new String[] {"offer", "ANSWER"}) {
+      String body = Json.createObjectBuilder().add("messaging_product", "whatsapp").add("call_id", CALL_ID).add("action", "pre_accept")
+          .add("session", Json.createObjectBuilder().add("sdp_type", sdpType).add("sdp", ANSWER)).build().toString();
+      var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(meta.baseUrl() + "/v23.0/" + PHONE + "/calls"))
+          .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(sdpType).isEqualTo(400);
+      assertThat(Fixtures.parse(response.body()).getJsonObject("error").getJsonObject("error_data").getString("details"))
+          .contains("sdp_type must be 'answer'");
+    }
   }
 }

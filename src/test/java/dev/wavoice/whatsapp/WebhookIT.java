@@ -165,7 +165,11 @@ class WebhookIT {
     assertThat(call.getString("event")).isEqualTo("terminate");
     assertThat(call.getString("status")).isEqualTo("FAILED");
     assertThat(call.getJsonArray("errors").getJsonObject(0).getJsonNumber("code").longValue()).isEqualTo(138021);
-    assertThat(call.getJsonArray("errors").getJsonObject(0).getJsonObject("error_data").getString("details")).contains("20 seconds");
+    assertThat(call.getJsonArray("errors").getJsonObject(0).getJsonObject("error_data").getString("details"))
+        .contains("not receiving any media");
+    assertThat(call.getJsonNumber("duration").longValue()).isEqualTo(20);
+    assertThat(call.getString("start_time")).isNotBlank();
+    assertThat(call.getString("end_time")).isNotBlank();
   }
 
   @Test

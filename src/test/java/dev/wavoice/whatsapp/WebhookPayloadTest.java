@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wavoice.WireJson;
 import dev.wavoice.testkit.Fixtures;
 import jakarta.json.bind.Jsonb;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** JSON-B mapping of Meta's webhook bodies into records (the same Yasson the server uses). */
@@ -24,6 +25,22 @@ class WebhookPayloadTest {
     assertThat(call.session().sdp()).startsWith("v=0\r\n").contains("a=ice-lite");
     assertThat(value.metadata().phoneNumberId()).isEqualTo("436666719526789");
     assertThat(value.contacts().get(0).name()).isEqualTo("Test Caller");
+  }
+
+  @Test
+  void aTerminateFor138021CarriesItsErrorsInTheCallAndAtValueLevel() {
+    WebhookPayload payload = jsonb.fromJson(Fixtures.whatsapp("webhook-terminate-failed-138021.json"), WebhookPayload.class);
+    WebhookPayload.Value value = payload.entry().get(0).changes().get(0).value();
+    WebhookCall call = value.calls().get(0);
+    assertThat(call.isTerminate()).isTrue();
+    assertThat(call.status()).isEqualTo("FAILED");
+    assertThat(call.duration()).isEqualTo(20L);
+    for (WebhookError error : List.of(call.errors().get(0), value.errors().get(0))) {
+      assertThat(error.code()).isEqualTo(138021L);
+      assertThat(error.details()).isEqualTo("WhatsApp client terminated the call due to not receiving any media for a long time.");
+      assertThat(error.describe()).startsWith("138021 WhatsApp client terminated the call").contains("(WhatsApp client terminated");
+    }
+    assertThat(value.contacts().get(0).waId()).isEqualTo(call.from());
   }
 
   @Test

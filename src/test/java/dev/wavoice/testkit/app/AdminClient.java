@@ -35,6 +35,15 @@ public final class AdminClient {
     return app.send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  public HttpResponse<String> delete(String path) {
+    return app.send(request(path).DELETE().build());
+  }
+
+  /** A GET whose body is bytes (a recording). */
+  public HttpResponse<byte[]> getBytes(String path) {
+    return app.sendForBytes(request(path).GET().build());
+  }
+
   /** The call's record; fails unless the API answers 200. */
   public JsonObject call(String callId) {
     HttpResponse<String> response = get("/api/calls/" + callId);

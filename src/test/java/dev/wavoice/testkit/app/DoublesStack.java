@@ -85,6 +85,9 @@ public final class DoublesStack implements AutoCloseable {
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
       env.put("WAVOICE_CALLS_OUTBOUND_ANSWER_TIMEOUT_SECONDS", Integer.toString(OUTBOUND_ANSWER_TIMEOUT_SECONDS));
+      // accept only once media connected: a caller that never connects is rejected, never accepted
+      // (accepting without media, and the other call limits, are tested on the LimitsStack)
+      env.put("WAVOICE_CALLS_ACCEPT_WITHOUT_MEDIA_AFTER_MS", "0");
       env.putAll(extraEnv);
       return new DoublesStack(whatsapp, openai, kms, tools, PayaraApp.start(name, env));
     } catch (RuntimeException e) {

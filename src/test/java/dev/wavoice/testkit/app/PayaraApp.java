@@ -144,6 +144,19 @@ public final class PayaraApp implements AutoCloseable {
   }
 
   /** Sends a request to the app; one without a timeout gets 30 s, so a stuck server fails the test instead of hanging it. */
+  /** As {@link #send}, the body as bytes (audio). */
+  public HttpResponse<byte[]> sendForBytes(HttpRequest request) {
+    try {
+      return http.send(HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public HttpResponse<String> send(HttpRequest request) {
     HttpRequest bounded = request.timeout().isPresent()
         ? request

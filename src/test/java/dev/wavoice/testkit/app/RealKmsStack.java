@@ -35,6 +35,11 @@ public final class RealKmsStack implements AutoCloseable {
   }
 
   static RealKmsStack start(RealKms kms) {
+    return start(kms, "real-kms", Map.of());
+  }
+
+  /** A stack of its own, named {@code name}, with {@code extraEnv} on top of the usual settings. */
+  static RealKmsStack start(RealKms kms, String name, Map<String, String> extraEnv) {
     WhatsAppCloudDouble whatsapp = WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID);
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
     try {
@@ -50,14 +55,20 @@ public final class RealKmsStack implements AutoCloseable {
       env.put("WAVOICE_KURENTO_INSTANCE_TAG", KURENTO_INSTANCE_TAG);
       env.put("WAVOICE_ADMIN_TOKEN", ADMIN_TOKEN);
       // keep wavoice's RTP ports apart from other runs on the same machine
-      int base = 32000 + 2 * (int) (ProcessHandle.current().pid() % 400);
+      int base = rtpPortBase();
       env.put("WAVOICE_MEDIA_RTP_PORT_RANGE", base + "-" + (base + 199));
-      return new RealKmsStack(kms, whatsapp, openai, PayaraApp.start("real-kms", env));
+      env.putAll(extraEnv);
+      return new RealKmsStack(kms, whatsapp, openai, PayaraApp.start(name, env));
     } catch (RuntimeException e) {
       whatsapp.close();
       openai.close();
       throw e;
     }
+  }
+
+  /** The first port of this run's RTP range (200 ports; another stack of the run takes the next 200). */
+  static int rtpPortBase() {
+    return 32000 + 2 * (int) (ProcessHandle.current().pid() % 400);
   }
 
   public WebhookSender webhooks() {

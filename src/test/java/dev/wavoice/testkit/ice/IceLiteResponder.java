@@ -1,7 +1,7 @@
 package dev.wavoice.testkit.ice;
 
 import dev.wavoice.testkit.Await;
-import dev.wavoice.testkit.kurento.SdpFixtures;
+import dev.wavoice.testkit.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -49,20 +49,34 @@ public final class IceLiteResponder implements AutoCloseable {
       boolean useCandidate, boolean integrityOk, boolean fingerprintOk) {}
 
   private final DatagramSocket socket;
-  private final String ufrag = random(8);
-  private final String pwd = random(24);
+  private final String template;
+  private final String ufrag;
+  private final String pwd;
   private final List<BindingRequest> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger clientHellos = new AtomicInteger();
   private final AtomicInteger otherPackets = new AtomicInteger();
 
-  private IceLiteResponder(DatagramSocket socket) {
+  private IceLiteResponder(DatagramSocket socket, String template) {
     this.socket = socket;
+    this.template = template;
+    this.ufrag = attribute(template, "a=ice-ufrag:");
+    this.pwd = attribute(template, "a=ice-pwd:");
     Thread.ofPlatform().daemon().name("ice-lite-responder").start(this::serve);
   }
 
+  /** A responder whose offer is the default WhatsApp offer fixture. */
   public static IceLiteResponder open() {
+    return open("whatsapp-offer.sdp");
+  }
+
+  /**
+   * A responder whose offer is this WhatsApp offer fixture with its port: its credentials (a {@code +} in
+   * the ufrag, {@code ==} in the password) are the fixture's, so Kurento's checks are keyed with them.
+   */
+  public static IceLiteResponder open(String offerFixture) {
     try {
-      return new IceLiteResponder(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+      return new IceLiteResponder(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+          Fixtures.whatsapp(offerFixture));
     } catch (SocketException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,14 +86,35 @@ public final class IceLiteResponder implements AutoCloseable {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
-  /** Its offer: WhatsApp's (ICE-lite, opus 111, a=ssrc, setup:actpass) with its own credentials and candidate. */
+  /**
+   * Its offer: the fixture (WhatsApp's: ICE-lite, IPv4 and IPv6 host candidates on one port, opus 111,
+   * a=ssrc, setup:actpass) with this responder's port in {@code m=} and in every candidate; only the
+   * IPv4 loopback candidate is served.
+   */
   public String offer() {
     int port = address().getPort();
-    return SdpFixtures.whatsappOffer()
-        .replace("m=audio 40012 ", "m=audio " + port + " ")
-        .replace(" 127.0.0.1 40012 typ host", " 127.0.0.1 " + port + " typ host")
-        .replace("a=ice-ufrag:6k2qP1R6kBfI/2", "a=ice-ufrag:" + ufrag)
-        .replace("a=ice-pwd:UApvJw3NcwFRDvIMKdM0vWCdlXah25E9", "a=ice-pwd:" + pwd);
+    return template.lines().map(line -> {
+      if (line.startsWith("m=audio ")) {
+        return line.replaceFirst("^m=audio \\d+ ", "m=audio " + port + " ");
+      }
+      if (line.startsWith("a=candidate:")) {
+        return line.replaceFirst(" (\\S+) \\d+ typ ", " $1 " + port + " typ ");
+      }
+      return line;
+    }).collect(Collectors.joining("\r\n", "", "\r\n"));
+  }
+
+  public String ufrag() {
+    return ufrag;
+  }
+
+  public String pwd() {
+    return pwd;
+  }
+
+  private static String attribute(String sdp, String prefix) {
+    return sdp.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).strip()).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("the offer has no " + prefix));
   }
 
   public List<BindingRequest> requests() {
@@ -210,15 +245,6 @@ public final class IceLiteResponder implements AutoCloseable {
     } catch (IOException e) {
       // the peer went away
     }
-  }
-
-  private static String random(int length) {
-    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < length; i++) {
-      out.append(chars.charAt(ThreadLocalRandom.current().nextInt(chars.length())));
-    }
-    return out.toString();
   }
 
   @Override

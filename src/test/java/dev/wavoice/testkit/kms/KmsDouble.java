@@ -512,9 +512,19 @@ public final class KmsDouble implements AutoCloseable {
           throw KmsError.objectNotFound(p.getString());
         }
         String id = pipeline.id + "/" + uuid + "_kurento." + type;
-        ElementDouble element = type.equals("WebRtcEndpoint")
-            ? new WebRtcEndpointDouble(this, id, sid, pipeline)
-            : new RtpEndpointDouble(this, id, sid, pipeline);
+        JsonValue keyType = ctor.get("certificateKeyType");
+        if (type.equals("WebRtcEndpoint") && keyType != null
+            && !(keyType instanceof JsonString k && (k.getString().equals("RSA") || k.getString().equals("ECDSA")))) {
+          throw KmsError.marshall("'certificateKeyType' parameter should be one of RSA, ECDSA");
+        }
+        ElementDouble element;
+        if (type.equals("WebRtcEndpoint")) {
+          WebRtcEndpointDouble webRtc = new WebRtcEndpointDouble(this, id, sid, pipeline);
+          webRtc.certificateKeyType = keyType == null ? "RSA" : ((JsonString) keyType).getString(); // Kurento's default: RSA
+          element = webRtc;
+        } else {
+          element = new RtpEndpointDouble(this, id, sid, pipeline);
+        }
         pipeline.elements.add(element);
         yield element;
       }

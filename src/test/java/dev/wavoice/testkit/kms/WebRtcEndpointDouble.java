@@ -65,6 +65,8 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   private boolean remoteHasCandidates;
   private String remoteCandidate;
   private boolean callerConnected;
+  /** The caller's packets stopped (its network went away) while ICE and DTLS still look up. */
+  private boolean callerMuted;
   private boolean iceFailed;
   private final Deque<short[]> fromCaller = new ArrayDeque<>();
   private short[] heard = new short[0];
@@ -89,6 +91,13 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   List<String> hierarchy() {
     return List.of("kurento.BaseRtpEndpoint", "kurento.SdpEndpoint", "kurento.SessionEndpoint", "kurento.Endpoint",
         "kurento.MediaElement", "kurento.MediaObject");
+  }
+
+  /** The DTLS certificate's key type the endpoint was created with ({@code RSA} when none was given). */
+  volatile String certificateKeyType;
+
+  public String certificateKeyType() {
+    return certificateKeyType;
   }
 
   @Override
@@ -438,6 +447,16 @@ public final class WebRtcEndpointDouble extends ElementDouble {
     }
   }
 
+  /**
+   * The caller stops sending anything, without any event: what Kurento sees when a caller's network goes
+   * away (its consent checks take far longer to fail) or Meta's {@code terminate} never came.
+   */
+  public void stopCallerAudio() {
+    synchronized (kms.lock) {
+      callerMuted = true;
+    }
+  }
+
   /** Queues 48 kHz mono PCM as the caller's voice; it enters the pipeline one 20 ms frame per tick. */
   public void playFromCaller(short[] pcm48k) {
     synchronized (kms.lock) {
@@ -497,7 +516,7 @@ public final class WebRtcEndpointDouble extends ElementDouble {
 
   /** One 20 ms step of the audio engine (under the lock). */
   void tick() {
-    if (!callerConnected) {
+    if (!callerConnected || callerMuted) {
       return;
     }
     short[] frame = fromCaller.poll();

@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A media listener that records what it was told, for tests. */
-public final class RecordingListener implements MediaListener {
+public class RecordingListener implements MediaListener {
 
   private final AtomicInteger connected = new AtomicInteger();
   private final List<MediaFailure> failures = new CopyOnWriteArrayList<>();

@@ -92,6 +92,18 @@ public final class MetaErrors {
         "Currently 100 connected business initiated calls are allowed within 24 hours");
   }
 
+  /** pre_accept/accept with an SDP Meta's validator refuses (HTTP 400); why is in {@code error_data.details}. */
+  public static JsonObject sdpValidation(String details) {
+    return error(138008, "OAuthException", "SDP Validation error", details);
+  }
+
+  /** pre_accept/accept whose SDP has a fingerprint other than SHA-256 (HTTP 400): subcode 2494010 of an invalid parameter. */
+  public static JsonObject fingerprintNotSha256(String details) {
+    JsonObject body = invalidParameter(details);
+    return JSON.createObjectBuilder().add("error", JSON.createObjectBuilder(body.getJsonObject("error")).add("error_subcode", 2494010))
+        .build();
+  }
+
   public static JsonObject rateLimited() {
     return error(613, "OAuthException", "Calls to this api have exceeded the rate limit.", null);
   }

@@ -98,7 +98,15 @@ public final class WebhookSender {
             value.getJsonArray("calls").forEach(c -> {
               JsonObject call = c.asJsonObject();
               if ("connect".equals(call.getString("event", null))) {
-                graph.knowCall(call.getString("id"));
+                JsonObject session = call.containsKey("session") && call.get("session").getValueType() == JsonValue.ValueType.OBJECT
+                    ? call.getJsonObject("session") : null;
+                String offer = session == null || !"offer".equals(session.getString("sdp_type", null)) ? null
+                    : session.getString("sdp", null);
+                if (offer == null) {
+                  graph.knowCall(call.getString("id"));
+                } else {
+                  graph.knowCall(call.getString("id"), offer);
+                }
               }
             });
           }

@@ -108,6 +108,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   private final Map<String, CountDownLatch> stalls = new ConcurrentHashMap<>();
   private final Map<String, String> preAcceptedSdp = new ConcurrentHashMap<>();
   private final Set<String> knownCalls = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> offers = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> permissionOverrides = new ConcurrentHashMap<>();
   private final Map<String, UserPermission> permissions = new HashMap<>();
   private final Deque<Long> permissionReads = new ConcurrentLinkedDeque<>();
@@ -328,6 +329,12 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   /** A call Meta offered to the business (as a webhook would); actions on other call ids are refused. */
   public void knowCall(String callId) {
     knownCalls.add(callId);
+  }
+
+  /** A call Meta offered with this SDP: its pre_accept/accept answers are checked against the offer (mid, Opus payload type). */
+  public void knowCall(String callId, String offerSdp) {
+    knownCalls.add(callId);
+    offers.put(callId, offerSdp);
   }
 
   /** Answers {@code call_permissions} for this user with exactly this body (instead of the user's state). */
@@ -672,6 +679,10 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       String problem = session(body, "answer");
       if (problem != null) return bad(problem);
       String sdp = body.getJsonObject("session").getString("sdp");
+      List<String> weak = SdpChecks.fingerprintProblems(sdp);
+      if (!weak.isEmpty()) return new Reply(400, MetaErrors.fingerprintNotSha256(String.join("; ", weak)), Map.of());
+      List<String> invalid = SdpChecks.answerTo(offers.get(callId), sdp);
+      if (!invalid.isEmpty()) return new Reply(400, MetaErrors.sdpValidation("Provided SDP is invalid: " + String.join("; ", invalid)), Map.of());
       if (action.equals("pre_accept")) {
         preAcceptedSdp.put(callId, sdp);
       } else if (preAcceptedSdp.containsKey(callId) && !preAcceptedSdp.get(callId).equals(sdp)) {
@@ -688,8 +699,10 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     JsonObject session = body.getJsonObject("session");
     if (!session.keySet().equals(Set.of("sdp_type", "sdp"))) return "session must have exactly sdp_type and sdp";
     if (!sdpType.equals(session.getString("sdp_type", null))) return "session.sdp_type must be '" + sdpType + "'";
-    String sdp = session.getString("sdp", null);
-    List<String> problems = sdpType.equals("answer") ? SdpChecks.answer(sdp) : SdpChecks.offer(sdp);
+    if (sdpType.equals("answer")) {
+      return session.getString("sdp", null) == null ? "session.sdp is required" : null; // the SDP itself: 138008 / 2494010
+    }
+    List<String> problems = SdpChecks.offer(session.getString("sdp", null));
     return problems.isEmpty() ? null : "SDP validation failed: " + String.join("; ", problems);
   }
 

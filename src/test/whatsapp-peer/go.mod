@@ -1,0 +1,3 @@
+module whatsapp-peer
+
+go 1.19

@@ -1,0 +1,272 @@
+// Command whatsapp-peer plays the WhatsApp side of a call for wavoice's tests: an ICE-lite WebRTC
+// endpoint that offers (or answers) in the shape of a real WhatsApp SDP, answers connectivity checks
+// without ever sending one, runs DTLS-SRTP on the pair the other side nominated, sends pre-encoded
+// Opus and records what it receives. See README.md.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func logf(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, time.Now().UTC().Format("15:04:05.000")+" "+format+"\n", args...)
+}
+
+type report struct {
+	Mode              string `json:"mode"`
+	IceState          string `json:"ice_state"`
+	IceConnected      bool   `json:"ice_connected"`
+	RemoteNominated   bool   `json:"remote_nominated"`
+	RemoteControlling bool   `json:"remote_controlling"`
+	DtlsConnected     bool   `json:"dtls_connected"`
+	DtlsRole          string `json:"dtls_role,omitempty"`
+	SrtpProfile       string `json:"srtp_profile,omitempty"`
+	OpusPayloadType   int    `json:"opus_payload_type"`
+	SentPackets       int    `json:"sent_packets"`
+	ReceivedPackets   int    `json:"received_packets"`
+	ReceivedAudioMs   int64  `json:"received_audio_ms"`
+	ReceivedRTCP      int    `json:"received_rtcp_packets"`
+	UnprotectErrors   int    `json:"unprotect_errors"`
+	Error             string `json:"error,omitempty"`
+	iceStats
+}
+
+func main() {
+	if len(os.Args) < 2 || (os.Args[1] != "offer" && os.Args[1] != "answer") {
+		fmt.Fprintln(os.Stderr, "usage: whatsapp-peer offer|answer --out FILE [--answer-file F | --offer-file F] --send FRAMES [--record FILE] [--seconds N] [--wait N] [--no-ipv6] [--on-controlled-check 487|success]")
+		os.Exit(64)
+	}
+	mode := os.Args[1]
+	flags := flag.NewFlagSet(mode, flag.ExitOnError)
+	out := flags.String("out", "", "where to write our SDP (atomically)")
+	answerFile := flags.String("answer-file", "", "offer mode: the file the answer appears in")
+	offerFile := flags.String("offer-file", "", "answer mode: the file holding the offer")
+	send := flags.String("send", "", "Opus packets to send (16-bit big-endian length + bytes, 20 ms each, looped)")
+	record := flags.String("record", "", "where to write received RTP (see README.md)")
+	seconds := flags.Int("seconds", 10, "media duration, counted from the moment the peer has both SDPs")
+	wait := flags.Int("wait", 60, "max seconds to wait for the other side's SDP")
+	noIPv6 := flags.Bool("no-ipv6", false, "offer only the IPv4 candidate")
+	onControlled := flags.String("on-controlled-check", "487", "answer to a check carrying ICE-CONTROLLED: 487 (role conflict, as WhatsApp) or success")
+	flags.Parse(os.Args[2:])
+	if *onControlled != "487" && *onControlled != "success" {
+		flags.Usage()
+		os.Exit(64)
+	}
+	if *out == "" || *send == "" || (mode == "offer" && *answerFile == "") || (mode == "answer" && *offerFile == "") {
+		flags.Usage()
+		os.Exit(64)
+	}
+	r := run(mode, *out, *answerFile, *offerFile, *send, *record, *seconds, *wait, !*noIPv6, *onControlled == "success")
+	line, _ := json.Marshal(r)
+	fmt.Println(string(line))
+	if r.IceConnected && r.DtlsConnected && r.ReceivedPackets > 0 && r.ReceivedAudioMs > 0 {
+		os.Exit(0)
+	}
+	os.Exit(2)
+}
+
+func run(mode, out, answerFile, offerFile, send, record string, seconds, wait int, ipv6, answerControlled bool) (r report) {
+	r.Mode = mode
+	start := time.Now()
+	frames, err := readFrames(send)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	cert, err := newCertificate()
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	sockets, port, err := listen(ipv6)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	t := &transport{sockets: sockets, ufrag: iceUfrag(), pwd: icePwd(), answerControlled: answerControlled, nominated: make(chan struct{}),
+		dtls: make(chan []byte, 256)}
+	defer t.close()
+	m := &media{start: start, frames: frames, ssrc: uint32(1 + randInt(1<<31)), opusPT: 111}
+	if record != "" {
+		f, err := os.Create(record)
+		if err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		m.recordTo = bufio.NewWriter(f)
+		defer func() {
+			// the sockets still deliver packets: stop recording under the lock before flushing
+			m.mu.Lock()
+			w := m.recordTo
+			m.recordTo = nil
+			m.mu.Unlock()
+			w.Flush()
+			f.Close()
+		}()
+	}
+	t.media = m.receive
+	defer func() {
+		s := t.snapshot()
+		r.iceStats = s
+		r.RemoteNominated = s.Selected != ""
+		r.IceConnected = r.RemoteNominated
+		r.RemoteControlling = s.ControllingRequests > 0 && s.ControlledRequests == 0
+		switch {
+		case r.IceConnected:
+			r.IceState = "connected"
+		case s.BindingRequests > 0:
+			r.IceState = "checking"
+		default:
+			r.IceState = "new"
+		}
+		m.mu.Lock()
+		r.SentPackets, r.ReceivedPackets, r.ReceivedRTCP, r.UnprotectErrors = m.sent, m.received, m.receivedRTCP, m.unprotectErrors
+		r.ReceivedAudioMs = int64(m.receivedOpusMs)
+		m.mu.Unlock()
+	}()
+	t.serve()
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	interrupted := make(chan struct{})
+	go func() {
+		<-signals
+		close(interrupted)
+		cancel()
+	}()
+	defer func() {
+		select {
+		case <-interrupted:
+			r.Error = "signal"
+		default:
+		}
+	}()
+
+	local := localDescription{ufrag: t.ufrag, pwd: t.pwd, fingerprint: cert.fingerprint, port: port, ipv6: ipv6,
+		ssrc: m.ssrc, streamID: uuid4(), sessionID: sessionID(), mid: "audio", opusPT: 111, dtmfPT: 126}
+	var remote remoteDescription
+	if mode == "offer" {
+		local.setup = "actpass"
+		if err := writeAtomically(out, local.write()); err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		logf("offer written to %s (port %d)", out, port)
+		text, err := awaitFile(ctx, answerFile, time.Duration(wait)*time.Second, time.Now())
+		if err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		if remote, err = parseRemote(text); err != nil {
+			r.Error = "bad answer: " + err.Error()
+			return r
+		}
+		if remote.opusPT != 111 {
+			r.Error = fmt.Sprintf("the answer moved opus to payload type %d", remote.opusPT)
+			return r
+		}
+	} else {
+		text, err := awaitFile(ctx, offerFile, time.Duration(wait)*time.Second, time.Time{})
+		if err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		if remote, err = parseRemote(text); err != nil {
+			r.Error = "bad offer: " + err.Error()
+			return r
+		}
+		// As WhatsApp answers a business's actpass offer: active, so it is the DTLS client.
+		local.setup = "active"
+		if remote.setup == "active" {
+			local.setup = "passive"
+		}
+		local.mid, local.opusPT, local.dtmfPT = remote.mid, remote.opusPT, remote.dtmfPT
+		m.opusPT = uint8(remote.opusPT)
+		if err := writeAtomically(out, local.write()); err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		logf("answer written to %s (port %d)", out, port)
+	}
+	r.OpusPayloadType = local.opusPT
+	client := local.setup == "active" || (local.setup == "actpass" && remote.setup == "passive")
+	if client {
+		r.DtlsRole = "client"
+	} else {
+		r.DtlsRole = "server"
+	}
+	fingerprint := make(chan string, 1)
+	fingerprint <- remote.fingerprint
+
+	deadline, stop := context.WithTimeout(ctx, time.Duration(seconds)*time.Second)
+	defer stop()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		d, keys, err := handshake(deadline, t, cert, client, fingerprint)
+		if err != nil {
+			if deadline.Err() == nil {
+				r.Error = "DTLS: " + err.Error()
+			}
+			logf("DTLS failed: %v", err)
+			return
+		}
+		defer d.Close()
+		r.DtlsConnected = true
+		r.SrtpProfile = keys.profile
+		logf("DTLS connected as %s, %s", r.DtlsRole, keys.profile)
+		m.connected(keys)
+		m.send(t, done)
+	}()
+	<-deadline.Done()
+	close(done)
+	<-finished
+	logf("media time over")
+	return r
+}
+
+// awaitFile returns the file's text once it has an m= line and stayed the same between two polls;
+// in offer mode a file older than our offer is a leftover and ignored.
+func awaitFile(ctx context.Context, path string, wait time.Duration, notBefore time.Time) (string, error) {
+	deadline := time.Now().Add(wait)
+	previous := ""
+	for time.Now().Before(deadline) {
+		if info, err := os.Stat(path); err == nil && (notBefore.IsZero() || info.ModTime().After(notBefore.Add(-time.Second))) {
+			if b, err := os.ReadFile(path); err == nil {
+				text := string(b)
+				if strings.Contains(text, "m=") && text == previous {
+					return text, nil
+				}
+				previous = text
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", errors.New("signal")
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return "", fmt.Errorf("no peer SDP within %s", wait)
+}
+
+func writeAtomically(path, text string) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

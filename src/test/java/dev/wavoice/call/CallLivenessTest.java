@@ -126,6 +126,19 @@ class CallLivenessTest {
   }
 
   @Test
+  void theTranscriptSoFarIsInTheDatabaseNotOnlyInTheCache() {
+    CallId id = insert("wacid.LINES1", T0);
+    records.update(id, r -> r.transcriptSoFar(List.of(line("bot", T0.plusSeconds(1), "Hello."))));
+    records.update(id, r -> r.transcriptSoFar(List.of(line("bot", T0.plusSeconds(1), "Hello."),
+        line("caller", T0.plusSeconds(2), "Hi."))));
+    records.close();
+    records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString(),
+        "wavoice.kurento.instance-tag", TAG));
+
+    assertThat(records.find(id).orElseThrow().transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.", "Hi.");
+  }
+
+  @Test
   void theIntervalIsReadAndChecked() {
     assertThat(CallLiveness.interval(MapConfig.of())).isEqualTo(Duration.ofSeconds(5));
     assertThat(CallLiveness.interval(MapConfig.of(CallLiveness.ALIVE_INTERVAL_SECONDS, "2"))).isEqualTo(Duration.ofSeconds(2));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link LimitsStack}, {@link RealKmsStack},
+ * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link LimitsStack}, {@link CrashStack}, {@link RealKmsStack},
  * {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
@@ -25,6 +25,7 @@ public final class Stacks implements ParameterResolver, TestWatcher {
   private static final Map<Class<?>, Function<Shared, ? extends AutoCloseable>> FACTORIES = Map.of(
       DoublesStack.class, shared -> DoublesStack.start(),
       LimitsStack.class, shared -> LimitsStack.start(),
+      CrashStack.class, shared -> CrashStack.start(),
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
       RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
@@ -47,6 +48,8 @@ public final class Stacks implements ParameterResolver, TestWatcher {
     for (Class<?> type : FACTORIES.keySet()) {
       Object started = store.get(type);
       if (started instanceof DoublesStack s) {
+        s.app.dumpThreads(label);
+      } else if (started instanceof CrashStack s) {
         s.app.dumpThreads(label);
       } else if (started instanceof LimitsStack s) {
         s.app.dumpThreads(label);

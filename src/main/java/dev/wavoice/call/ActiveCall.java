@@ -101,7 +101,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     this.startedAt = startedAt;
     this.timeline = new CallTimeline(startedAt);
     this.limits = new CallLimits(services.scheduler(), services.clock());
-    this.transcriptWrites = new TranscriptWrites(services.scheduler(), () -> actor.execute(this::saveTranscript));
+    this.transcriptWrites = new TranscriptWrites(
+        (after, task) -> services.scheduler().schedule(task, after.toMillis(), TimeUnit.MILLISECONDS),
+        () -> actor.execute(this::saveTranscript));
   }
 
   public CallId id() {

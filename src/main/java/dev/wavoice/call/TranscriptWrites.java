@@ -1,9 +1,8 @@
 package dev.wavoice.call;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * Writes a live call's transcript as it grows, so a crash keeps the lines spoken so far: the first line
@@ -14,23 +13,26 @@ final class TranscriptWrites {
 
   static final Duration BATCH = Duration.ofSeconds(1);
 
-  private final ScheduledExecutorService scheduler;
+  private final BiConsumer<Duration, Runnable> later;
   private final Runnable write;
   private final AtomicBoolean armed = new AtomicBoolean();
 
-  /** {@code write} writes the lines so far; it is run by the scheduler and must hand itself to the call's executor. */
-  TranscriptWrites(ScheduledExecutorService scheduler, Runnable write) {
-    this.scheduler = scheduler;
+  /**
+   * {@code later} runs a task after a delay (the application's timers); {@code write} writes the lines so
+   * far and must hand itself to the call's executor.
+   */
+  TranscriptWrites(BiConsumer<Duration, Runnable> later, Runnable write) {
+    this.later = later;
     this.write = write;
   }
 
   /** A line was added: a write follows within {@link #BATCH}. */
   void lineAdded() {
     if (armed.compareAndSet(false, true)) {
-      scheduler.schedule(() -> {
+      later.accept(BATCH, () -> {
         armed.set(false); // lines from now on arm the next write
         write.run();
-      }, BATCH.toMillis(), TimeUnit.MILLISECONDS);
+      });
     }
   }
 }

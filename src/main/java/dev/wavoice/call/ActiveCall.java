@@ -68,6 +68,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** On the call's executor only. */
   private final CallTimeline timeline;
   private final CallLimits limits;
+  private final TranscriptWrites transcriptWrites;
 
   private volatile CallId id;
   private volatile State state = State.SETTING_UP;
@@ -102,6 +103,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     this.startedAt = startedAt;
     this.timeline = new CallTimeline(startedAt);
     this.limits = new CallLimits(services.scheduler(), services.clock());
+    this.transcriptWrites = new TranscriptWrites(
+        (after, task) -> services.scheduler().schedule(task, after.toMillis(), TimeUnit.MILLISECONDS),
+        () -> actor.execute(this::saveTranscript));
   }
 
   public CallId id() {
@@ -462,6 +466,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   public void transcriptLine(TranscriptLine line) {
     transcript.add(line);
     services.live().transcript(id, line);
+    transcriptWrites.lineAdded();
   }
 
   @Override
@@ -545,6 +550,19 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     Duration limit = services.settings().inactivity();
     limits.watchInactivity(limit, watched::callerPackets, () -> actor.execute(() -> end(EndReason.MEDIA_INACTIVE,
         "no RTP from the caller for " + limit.toSeconds() + " s (wavoice.calls.inactivity-seconds)")));
+  }
+
+  /** The transcript so far onto the record, so a crash keeps it; the end writes the complete one. */
+  private void saveTranscript() {
+    if (state == State.ENDED || !recorded) {
+      return;
+    }
+    List<TranscriptEntry> lines = transcript.stream().map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text())).toList();
+    try {
+      save(r -> r.transcriptSoFar(lines));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not write the transcript of call " + id + " so far", e);
+    }
   }
 
   /** Applies a change to the record, with the timeline so far. */

@@ -79,6 +79,14 @@ public class CallRecord {
   @Column(name = "ended_at")
   private Instant endedAt;
 
+  /** Set by a periodic sweep while the call is live: a crash leaves the record's end at about this moment. */
+  @Column(name = "last_alive_at")
+  private Instant lastAliveAt;
+
+  /** The wavoice instance ({@code wavoice.kurento.instance-tag}) that runs the call: only it closes the record after a crash. */
+  @Column(name = "instance_tag", length = 128)
+  private String instance;
+
   /** Meta's error on this call (a terminate webhook's, or a refused call action's): code, subcode, {@code error_data.details}. */
   @Column(name = "meta_error_code")
   private Long metaErrorCode;
@@ -142,6 +150,52 @@ public class CallRecord {
     this.callerName = callerName;
     this.codec = codec;
     this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+  }
+
+  /** The instance writing this record; set once, when it is first written. */
+  public void instance(String tag) {
+    if (instance == null) {
+      instance = tag;
+    }
+  }
+
+  /** The transcript so far, while the call is live (the end replaces it with the complete one). */
+  public void transcriptSoFar(List<TranscriptEntry> lines) {
+    if (outcome == CallOutcome.IN_PROGRESS && lines.size() > transcript.size()) {
+      transcript.addAll(lines.subList(transcript.size(), lines.size()));
+    }
+  }
+
+  /**
+   * The latest moment this record shows the call alive: the sweep's mark, or a later step or transcript
+   * line written after it.
+   */
+  public Instant lastKnownAlive() {
+    Instant latest = startedAt;
+    List<Instant> seen = new ArrayList<>();
+    seen.add(preAcceptedAt);
+    seen.add(acceptedAt);
+    seen.add(firstBotAudioAt);
+    seen.add(lastAliveAt);
+    transcript.forEach(t -> seen.add(t.at()));
+    timeline.forEach(e -> seen.add(startedAt.plusMillis(e.atMs())));
+    for (Instant at : seen) {
+      if (at != null && at.isAfter(latest)) {
+        latest = at;
+      }
+    }
+    return latest;
+  }
+
+  /** Closes the record of a call whose process died: {@link EndReason#INTERRUPTED} at the last moment it was known alive. */
+  public void interrupted(String detail) {
+    if (outcome != CallOutcome.IN_PROGRESS) {
+      return;
+    }
+    endedAt = lastKnownAlive();
+    endReason = EndReason.INTERRUPTED;
+    outcome = EndReason.INTERRUPTED.outcome();
+    endDetail = detail;
   }
 
   public void preAccepted(Instant at) {
@@ -220,6 +274,8 @@ public class CallRecord {
   public Instant acceptedAt() { return acceptedAt; }
   public Instant firstBotAudioAt() { return firstBotAudioAt; }
   public Instant endedAt() { return endedAt; }
+  public Instant lastAliveAt() { return lastAliveAt; }
+  public String instance() { return instance; }
   public int bargeIns() { return bargeIns; }
   public Boolean mediaAtAccept() { return mediaAtAccept; }
   public List<TimelineEvent> timeline() { return List.copyOf(timeline); }

@@ -10,7 +10,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
+import dev.wavoice.media.KurentoSettings;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,8 @@ public class CallRecordStore {
   private static final String DESCRIPTOR = "META-INF/wavoice-persistence.xml";
 
   private DatabaseSettings settings;
+  /** This instance's tag: stamped on every record it writes, so that only it closes them after a crash. */
+  private String instance;
   private volatile EntityManagerFactory factory;
 
   protected CallRecordStore() {}
@@ -39,6 +43,12 @@ public class CallRecordStore {
   @Inject
   public CallRecordStore(Config config) {
     this.settings = DatabaseSettings.from(config);
+    this.instance = KurentoSettings.instanceTag(key -> config.getOptionalValue(key, String.class));
+  }
+
+  /** The instance tag this store stamps on the records it writes. */
+  public String instance() {
+    return instance;
   }
 
   /** Opens the database when the application starts, so the schema exists before the first call. */
@@ -52,7 +62,42 @@ public class CallRecordStore {
   }
 
   public void insert(CallRecord record) {
+    record.instance(instance);
     inTransaction(em -> em.persist(record));
+  }
+
+  /** Marks the records of these calls, if still in progress, alive at {@code at}: one statement for all. */
+  public int markAlive(Collection<CallId> calls, Instant at) {
+    if (calls.isEmpty()) {
+      return 0;
+    }
+    List<String> ids = calls.stream().map(CallId::value).distinct().toList();
+    int[] updated = {0};
+    inTransaction(em -> updated[0] = em.createQuery(
+            "UPDATE CallRecord r SET r.lastAliveAt = :at WHERE r.callId IN :ids AND r.outcome = :live")
+        .setParameter("at", at)
+        .setParameter("ids", ids)
+        .setParameter("live", CallOutcome.IN_PROGRESS)
+        .executeUpdate());
+    return updated[0];
+  }
+
+  /**
+   * Ids of records still in progress that this instance started before {@code cutoff} (records from
+   * before instances were recorded count as this instance's).
+   */
+  public List<CallId> inProgressStartedBefore(Instant cutoff) {
+    EntityManager em = factory().createEntityManager();
+    try {
+      return em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.outcome = :live AND r.startedAt < :cutoff"
+                  + " AND (r.instance = :instance OR r.instance IS NULL) ORDER BY r.startedAt", String.class)
+          .setParameter("live", CallOutcome.IN_PROGRESS)
+          .setParameter("cutoff", cutoff)
+          .setParameter("instance", instance)
+          .getResultList().stream().map(CallId::new).toList();
+    } finally {
+      em.close();
+    }
   }
 
   /** Applies a change to the record of this call, if there is one. */

@@ -22,7 +22,10 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
   public static DatabaseSettings from(Config config) {
     Optional<String> url = config.getOptionalValue(URL, String.class).map(String::strip).filter(s -> !s.isEmpty());
     String dataDir = config.getOptionalValue(DATA_DIR, String.class).orElse(DEFAULT_DATA_DIR);
-    String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice") + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
+    // WRITE_DELAY=0: a commit reaches the file at once (H2 otherwise holds it up to 500 ms), so a crash of
+    // the process keeps every committed write — the transcript so far, the last alive mark
+    String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice")
+        + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;WRITE_DELAY=0";
     return new DatabaseSettings(
         url.orElse(h2),
         config.getOptionalValue(USER, String.class),

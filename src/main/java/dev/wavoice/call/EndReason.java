@@ -49,6 +49,12 @@ public enum EndReason {
    * told {@code terminate}, so the user's phone stops ringing.
    */
   ANSWER_TIMEOUT(CallOutcome.NOT_ANSWERED, true),
+  /**
+   * wavoice's process died (a crash, a kill) while the call was live: the record is closed when wavoice
+   * starts again, ended at the last moment the call was known alive. Not ended by us: the dead process
+   * could tell Meta nothing, and Meta ends the call itself once its media stops.
+   */
+  INTERRUPTED(CallOutcome.FAILED, false),
   /** An unexpected error in wavoice. */
   INTERNAL_ERROR(CallOutcome.FAILED, true);
 

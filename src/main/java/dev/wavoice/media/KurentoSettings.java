@@ -75,7 +75,7 @@ public record KurentoSettings(
     return new KurentoSettings(
         urls,
         text.apply(RTP_HOST),
-        text.apply(INSTANCE_TAG).orElseGet(KurentoSettings::hostName),
+        instanceTag(lookup),
         millis(text, GATHERING_TIMEOUT_MS, 5_000),
         millis(text, CONNECT_TIMEOUT_MS, 5_000),
         millis(text, RETRY_MIN_MS, 500),
@@ -121,6 +121,14 @@ public record KurentoSettings(
   }
 
   /** The host's name without a name lookup where possible: the environment, then /etc/hostname, then the JDK. */
+  /**
+   * This wavoice instance's tag ({@link #INSTANCE_TAG}, by default the host name): on its pipelines, and on
+   * its call records so that only this instance closes them after a crash.
+   */
+  public static String instanceTag(Function<String, Optional<String>> lookup) {
+    return lookup.apply(INSTANCE_TAG).map(String::strip).filter(s -> !s.isEmpty()).orElseGet(KurentoSettings::hostName);
+  }
+
   private static String hostName() {
     String env = System.getenv("HOSTNAME");
     if (env != null && !env.isBlank()) {

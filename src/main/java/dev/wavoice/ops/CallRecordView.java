@@ -23,6 +23,7 @@ public record CallRecordView(
     Instant acceptedAt,
     Instant firstBotAudioAt,
     Instant endedAt,
+    Instant lastAliveAt,
     Long talkTimeMs,
     Boolean mediaAtAccept,
     CallUsage usage,
@@ -43,7 +44,7 @@ public record CallRecordView(
     Duration talk = r.talkTime();
     return new CallRecordView(r.callId(), r.channel(), r.direction(), r.fromNumber(), r.toNumber(), r.callerName(),
         r.codec(), r.outcome().name(), r.endReason() == null ? null : r.endReason().name(), r.endDetail(),
-        r.startedAt(), r.preAcceptedAt(), r.acceptedAt(), r.firstBotAudioAt(), r.endedAt(),
+        r.startedAt(), r.preAcceptedAt(), r.acceptedAt(), r.firstBotAudioAt(), r.endedAt(), r.lastAliveAt(),
         talk == null ? null : talk.toMillis(), r.mediaAtAccept(), r.usage(), r.usage().totalTokens(), r.bargeIns(), r.kmsUrl(), r.errors(),
         withTranscript ? r.transcript().stream().map(t -> new Line(t.speaker(), t.at(), t.text())).toList() : List.of(),
         withTranscript ? r.timeline().stream().map(e -> new Step(e.event(), e.atMs())).toList() : List.of());

@@ -114,6 +114,19 @@ public final class PayaraApp implements AutoCloseable {
     startProcess();
   }
 
+  /** Kills the app's JVM at once (SIGKILL), as a crash would: no shutdown, no end path, nothing flushed. */
+  public void kill() {
+    ChildProcesses.kill(process);
+  }
+
+  /** Starts the same configuration again after {@link #kill()}: same port, working directory and data. */
+  public void startAgain() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("Payara Micro '" + name + "' is still running");
+    }
+    startProcess();
+  }
+
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }

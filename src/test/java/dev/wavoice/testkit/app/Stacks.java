@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link ShortSessionsStack},
- * {@link LimitsStack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * {@link LimitsStack}, {@link CrashStack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
@@ -26,6 +26,7 @@ public final class Stacks implements ParameterResolver, TestWatcher {
       DoublesStack.class, shared -> DoublesStack.start(),
       ShortSessionsStack.class, shared -> ShortSessionsStack.start(),
       LimitsStack.class, shared -> LimitsStack.start(),
+      CrashStack.class, shared -> CrashStack.start(),
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
       RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
@@ -51,6 +52,8 @@ public final class Stacks implements ParameterResolver, TestWatcher {
         s.app.dumpThreads(label);
       } else if (started instanceof ShortSessionsStack s) {
         s.doubles.app.dumpThreads(label);
+      } else if (started instanceof CrashStack s) {
+        s.app.dumpThreads(label);
       } else if (started instanceof LimitsStack s) {
         s.app.dumpThreads(label);
       } else if (started instanceof RealKmsStack s) {

@@ -72,6 +72,14 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private volatile CallId id;
   private volatile State state = State.SETTING_UP;
   private volatile Instant acceptedAt;
+  /**
+   * Meta's terminate, set at once by the webhook's thread: a set-up step in progress holds the call's
+   * executor, so the set-up looks here before each step that tells Meta anything (no {@code accept} ever
+   * follows a terminate). First one wins; a second is harmless.
+   */
+  private volatile Terminate terminate;
+  /** On the call's executor only: the set-up task has run, so a queued terminate task must end the call. */
+  private boolean begun;
   private boolean recorded;
   private boolean metaKnowsCall;
   private boolean mediaUp;
@@ -132,14 +140,21 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Answers a user-initiated call whose SDP offer came with the connect webhook. */
   void answer(String offer, EndReason refusal) {
     actor.execute(() -> {
+      begun = true;
       record();
       metaKnowsCall = true;
+      if (endIfTerminated()) {
+        return;
+      }
       try {
-        if (!setUpMedia(offer, refusal)) {
+        if (!setUpMedia(offer, refusal) || endIfTerminated()) {
           return;
         }
         localSdp = media.localSdp();
         services.graph().preAccept(id.value(), localSdp);
+        if (endIfTerminated()) {
+          return;
+        }
         state = State.PRE_ACCEPTED;
         Instant now = services.clock().instant();
         timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
@@ -153,7 +168,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           armAcceptWithoutMedia();
         }
       } catch (RuntimeException e) {
-        fail(e);
+        if (!endIfTerminated()) { // a step that failed after Meta's terminate failed because of it
+          fail(e);
+        }
       }
     });
   }
@@ -188,14 +205,16 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     if (acceptAnyway != null) {
       acceptAnyway.cancel(false);
     }
-    if (!awaitPrepared()) {
+    if (!awaitPrepared() || endIfTerminated()) {
       return;
     }
     try {
       acceptSent = true;
       services.graph().accept(id.value(), localSdp, null);
     } catch (RuntimeException e) {
-      fail(e);
+      if (!endIfTerminated()) {
+        fail(e);
+      }
       return;
     }
     Instant now = services.clock().instant();
@@ -230,6 +249,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Places a business-initiated call; completes with Meta's call id once {@code connect} succeeded. */
   void dial(String to, String bizOpaqueCallbackData, CompletableFuture<CallId> placed) {
     actor.execute(() -> {
+      begun = true;
       Duration answerTimeout = services.settings().outboundAnswerTimeout();
       armDeadline(answerTimeout, EndReason.ANSWER_TIMEOUT, "no answer within " + answerTimeout.toSeconds() + " s");
       try {
@@ -286,6 +306,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Answers a browser's offer: no Meta, the answer goes back to the browser, which trickles its candidates. */
   void answerSoftphone(String offer, EndReason refusal) {
     actor.execute(() -> {
+      begun = true;
       record();
       tell(p -> p.created(id));
       try {
@@ -346,19 +367,43 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     terminatedByMeta(detail, List.of());
   }
 
-  /** Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. */
+  /**
+   * Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. Noted
+   * at once on the caller's thread, so a set-up step in progress stops at its next step; the call then ends
+   * on its executor (a set-up that has not begun yet ends it itself, first thing).
+   */
   void terminatedByMeta(String detail, List<WebhookError> errors) {
+    if (terminate == null) {
+      terminate = new Terminate(detail, List.copyOf(errors));
+    }
+    if (state == State.SETTING_UP) {
+      LOG.info(() -> "call " + id + ": Meta's terminate arrived before the call was set up; nothing more goes to Meta");
+    }
     actor.execute(() -> {
-      if (recorded && state != State.ENDED && !errors.isEmpty()) {
-        services.records().update(id, r -> {
-          WebhookError first = errors.get(0);
-          r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
-          errors.forEach(e -> r.addError("meta terminate " + e.describe()));
-        });
+      if (begun) {
+        endIfTerminated();
       }
-      end(EndReason.REMOTE_TERMINATE, detail);
     });
   }
+
+  /** Ends the call as Meta's terminate says, if one has arrived; true when it had. On the call's executor. */
+  private boolean endIfTerminated() {
+    Terminate t = terminate;
+    if (t == null) {
+      return false;
+    }
+    if (recorded && state != State.ENDED && !t.errors().isEmpty()) {
+      services.records().update(id, r -> {
+        WebhookError first = t.errors().get(0);
+        r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
+        t.errors().forEach(e -> r.addError("meta terminate " + e.describe()));
+      });
+    }
+    end(EndReason.REMOTE_TERMINATE, t.detail());
+    return true;
+  }
+
+  private record Terminate(String detail, List<WebhookError> errors) {}
 
   void notAnswered(String detail) {
     actor.execute(() -> end(EndReason.NOT_ANSWERED, detail));

@@ -60,11 +60,16 @@ public class WebhookDispatcher {
 
   @PostConstruct
   void init() {
-    dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
     Counter ignored = metrics.counter(Metadata.builder().withName("wavoice_webhook_other_number_calls")
         .withDescription("call webhook events (calls and statuses) for another phone number id than ours: acknowledged, not answered")
         .build());
-    otherNumbers = new OtherNumberCalls(config.graph().phoneNumberId(), ignored::inc, clock);
+    init(ignored::inc);
+  }
+
+  /** The state of a dispatcher; {@code otherNumberCall} counts calls webhooks for another phone number. */
+  void init(Runnable otherNumberCall) {
+    dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
+    otherNumbers = new OtherNumberCalls(config.graph().phoneNumberId(), otherNumberCall, clock);
   }
 
   /**

@@ -42,7 +42,8 @@ import java.util.logging.Logger;
  * comes. Once up, {@link CallLimits} ends a call that runs too long or whose caller RTP stops. Outgoing: media
  * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
  * Softphone (a browser, no Meta): answer the browser's offer → trickled candidates go to Kurento → when
- * media has connected and OpenAI is ready, start the bridge.
+ * media has connected and OpenAI is ready, start the bridge. {@code pre_accept} and {@code accept} wait on
+ * Meta off the executor, so an end is never held up by Meta; the end releases first and tells Meta after.
  */
 public final class ActiveCall implements MediaListener, BridgeListener {
 
@@ -151,28 +152,51 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           return;
         }
         localSdp = media.localSdp();
-        services.graph().preAccept(id.value(), localSdp);
-        if (endIfTerminated()) {
-          return;
-        }
-        state = State.PRE_ACCEPTED;
-        Instant now = services.clock().instant();
-        timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
-        services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-        save(r -> r.preAccepted(now));
-        services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
-        services.live().state(id, state.name());
-        if (mediaUp) {
-          accept();
-        } else {
-          armAcceptWithoutMedia();
-        }
+        askMeta(() -> services.graph().preAccept(id.value(), localSdp), this::preAccepted);
       } catch (RuntimeException e) {
         if (!endIfTerminated()) { // a step that failed after Meta's terminate failed because of it
           fail(e);
         }
       }
     });
+  }
+
+  private void preAccepted() {
+    state = State.PRE_ACCEPTED;
+    Instant now = services.clock().instant();
+    timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
+    services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
+    save(r -> r.preAccepted(now));
+    services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
+    services.live().state(id, state.name());
+    if (mediaUp) {
+      accept();
+    } else {
+      armAcceptWithoutMedia();
+    }
+  }
+
+  /**
+   * Sends a Graph request off the call's executor, then goes on with {@code then} on it. Meanwhile the
+   * executor stays free, so Meta's terminate, the media deadline and shutdown end the call (and release
+   * it) at once even while Meta takes its time; an answer that comes after the end is ignored, and none
+   * is acted on once Meta's terminate has arrived.
+   */
+  private void askMeta(Runnable request, Runnable then) {
+    CompletableFuture.runAsync(request, services.executor()).whenComplete((ok, failure) -> actor.execute(() -> {
+      if (state == State.ENDED || endIfTerminated()) {
+        return;
+      }
+      try {
+        if (failure != null) {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+        then.run();
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }));
   }
 
   /**
@@ -202,6 +226,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
    * in time (the bridge then starts once it does).
    */
   private void accept() {
+    if (acceptSent) { // media connected while the accept is with Meta: its answer starts the agent
+      return;
+    }
     if (acceptAnyway != null) {
       acceptAnyway.cancel(false);
     }
@@ -210,13 +237,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     try {
       acceptSent = true;
-      services.graph().accept(id.value(), localSdp, null);
+      askMeta(() -> services.graph().accept(id.value(), localSdp, null), this::accepted);
     } catch (RuntimeException e) {
-      if (!endIfTerminated()) {
-        fail(e);
-      }
-      return;
+      fail(e);
     }
+  }
+
+  private void accepted() {
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.ACCEPT_SENT, now);
     services.metrics().setupLatency("accept", Duration.between(startedAt, now));
@@ -674,9 +701,6 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     state = State.ENDED;
     cancelTimers();
     LOG.info(() -> "call " + id + " ends: " + reason + (detail == null ? "" : " (" + detail + ")"));
-    if (reason.endedByUs() && metaKnowsCall) {
-      tellMeta(before);
-    }
     BridgeResult result = BridgeResult.EMPTY;
     if (bridge != null) {
       try {
@@ -693,6 +717,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
     }
     services.registry().remove(this);
+    // released first: a slow Meta holds nothing of the call's
+    if (reason.endedByUs() && metaKnowsCall) {
+      tellMeta(before);
+    }
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.END, now);
     BridgeResult usage = result;

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Meta's webhooks in the orders they really come in, through the real WAR with the doubles: a terminate
- * that arrives while the connect is being set up (a {@code pre_accept} Meta holds unanswered) or before
- * the connect itself ends the call with nothing more sent to Meta and everything released.
+ * that arrives while the connect is being set up (a {@code pre_accept} Meta holds unanswered: the call
+ * ends and is released at once, not when Meta answers) or before the connect itself ends the call with
+ * nothing more sent to Meta.
  */
 @Tag("doubles")
 @ExtendWith(Stacks.class)
@@ -87,34 +88,39 @@ class WebhookOrderIT {
   }
 
   @Test
-  void aTerminateDuringTheSetUpEndsTheCallWithNoAcceptEverAndEverythingReleased() {
+  void aTerminateWhileMetaHoldsThePreAcceptEndsAndReleasesTheCallAtOnceAndNoAcceptEverFollows() {
     String callId = newCallId();
     int sessionsBefore = stack.openai.sessions().size();
     stack.whatsapp.stall(PRE_ACCEPT);
 
     assertThat(send("webhook-connect-user-initiated.json", callId)).isEqualTo(200);
     // media and OpenAI are set up, and the app waits on Meta's answer to its pre_accept
-    Await.until(WAIT, "the pre_accept of " + callId + " held by Meta", () -> stack.whatsapp.stalled(PRE_ACCEPT) == 1);
+    Await.until(WAIT, "the pre_accept of " + callId + " held by Meta", () -> stack.whatsapp.stalled(PRE_ACCEPT) > 0);
     assertThat(stack.kms.pipelineTagged("wavoice.call-id", callId)).isPresent();
     DoubleSession session = stack.openai.awaitSession(sessionsBefore, WAIT);
 
     assertThat(send("webhook-terminate-completed.json", callId)).isEqualTo(200);
-    Await.until(WAIT, "the terminate of " + callId + " noted", () ->
-        appLogSays("call " + callId + ": Meta's terminate arrived before the call was set up"));
-    // a second terminate (another delivery, with Meta's error) changes nothing
-    assertThat(send("webhook-terminate-failed-138021.json", callId)).isEqualTo(200);
-    stack.whatsapp.release(PRE_ACCEPT);
 
+    // ended and released while Meta still holds the pre_accept
     JsonObject record = endedRecord(callId);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
-    assertThat(record.containsKey("mediaAtAccept")).isFalse(); // never accepted
-    assertThat(CallFlowIT.timeline(record)).containsKey("end").doesNotContainKeys("pre_accept_sent", "accept_sent");
-    // Meta's terminate ended it: no accept, and no reject either
-    assertThat(graphActions(callId)).containsExactly("pre_accept");
     Await.until(WAIT, "pipeline released", () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
     Await.until(WAIT, "OpenAI session closed", session::isClosed);
     assertThat(admin.get("/api/calls").body()).doesNotContain(callId);
-    assertThat(graphActions(callId)).containsExactly("pre_accept");
+    assertThat(stack.whatsapp.stalled(PRE_ACCEPT)).as("the pre_accept still with Meta").isPositive();
+
+    // a second terminate (another delivery, with Meta's error) changes nothing
+    assertThat(send("webhook-terminate-failed-138021.json", callId)).isEqualTo(200);
+    stack.whatsapp.release(PRE_ACCEPT);
+    Await.until(WAIT, "Meta's answer to the pre_accept", () -> graphActions(callId).contains("pre_accept"));
+    Await.until(WAIT, "no request held", () -> stack.whatsapp.stalled(PRE_ACCEPT) == 0);
+
+    // Meta's terminate ended it: no accept after the late pre_accept answer, and no reject either
+    assertThat(graphActions(callId)).doesNotContain("accept", "reject");
+    JsonObject after = endedRecord(callId);
+    assertThat(after.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(after.containsKey("mediaAtAccept")).isFalse(); // never accepted
+    assertThat(CallFlowIT.timeline(after)).containsKey("end").doesNotContainKeys("pre_accept_sent", "accept_sent");
   }
 
   @Test

@@ -152,7 +152,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           return;
         }
         localSdp = media.localSdp();
-        askMeta(() -> services.graph().preAccept(id.value(), localSdp), this::preAccepted);
+        Duration budget = metaBudget();
+        askMeta(() -> services.graph().preAccept(id.value(), localSdp, budget), this::preAccepted);
       } catch (RuntimeException e) {
         if (!endIfTerminated()) { // a step that failed after Meta's terminate failed because of it
           fail(e);
@@ -174,6 +175,12 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     } else {
       armAcceptWithoutMedia();
     }
+  }
+
+  /** What is left of the media deadline: an answer from Meta after it is of no use, so no request outlasts it. */
+  private Duration metaBudget() {
+    long leftMs = deadline == null ? services.settings().mediaTimeout().toMillis() : deadline.getDelay(TimeUnit.MILLISECONDS);
+    return Duration.ofMillis(Math.max(1, leftMs));
   }
 
   /**
@@ -237,7 +244,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
     try {
       acceptSent = true;
-      askMeta(() -> services.graph().accept(id.value(), localSdp, null), this::accepted);
+      Duration budget = metaBudget();
+      askMeta(() -> services.graph().accept(id.value(), localSdp, null, budget), this::accepted);
     } catch (RuntimeException e) {
       fail(e);
     }

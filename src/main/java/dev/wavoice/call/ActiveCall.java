@@ -42,7 +42,8 @@ import java.util.logging.Logger;
  * comes. Once up, {@link CallLimits} ends a call that runs too long or whose caller RTP stops. Outgoing: media
  * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
  * Softphone (a browser, no Meta): answer the browser's offer → trickled candidates go to Kurento → when
- * media has connected and OpenAI is ready, start the bridge.
+ * media has connected and OpenAI is ready, start the bridge. {@code pre_accept} and {@code accept} wait on
+ * Meta off the executor, so an end is never held up by Meta; the end releases first and tells Meta after.
  */
 public final class ActiveCall implements MediaListener, BridgeListener {
 
@@ -73,6 +74,14 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private volatile CallId id;
   private volatile State state = State.SETTING_UP;
   private volatile Instant acceptedAt;
+  /**
+   * Meta's terminate, set at once by the webhook's thread: a set-up step in progress holds the call's
+   * executor, so the set-up looks here before each step that tells Meta anything (no {@code accept} ever
+   * follows a terminate). First one wins; a second is harmless.
+   */
+  private volatile Terminate terminate;
+  /** On the call's executor only: the set-up task has run, so a queued terminate task must end the call. */
+  private boolean begun;
   private boolean recorded;
   private boolean metaKnowsCall;
   private boolean mediaUp;
@@ -136,30 +145,69 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Answers a user-initiated call whose SDP offer came with the connect webhook. */
   void answer(String offer, EndReason refusal) {
     actor.execute(() -> {
+      begun = true;
       record();
       metaKnowsCall = true;
+      if (endIfTerminated()) {
+        return;
+      }
       try {
-        if (!setUpMedia(offer, refusal)) {
+        if (!setUpMedia(offer, refusal) || endIfTerminated()) {
           return;
         }
         localSdp = media.localSdp();
-        services.graph().preAccept(id.value(), localSdp);
-        state = State.PRE_ACCEPTED;
-        Instant now = services.clock().instant();
-        timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
-        services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-        save(r -> r.preAccepted(now));
-        services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
-        services.live().state(id, state.name());
-        if (mediaUp) {
-          accept();
-        } else {
-          armAcceptWithoutMedia();
+        Duration budget = metaBudget();
+        askMeta(() -> services.graph().preAccept(id.value(), localSdp, budget), this::preAccepted);
+      } catch (RuntimeException e) {
+        if (!endIfTerminated()) { // a step that failed after Meta's terminate failed because of it
+          fail(e);
         }
+      }
+    });
+  }
+
+  private void preAccepted() {
+    state = State.PRE_ACCEPTED;
+    Instant now = services.clock().instant();
+    timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
+    services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
+    save(r -> r.preAccepted(now));
+    services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
+    services.live().state(id, state.name());
+    if (mediaUp) {
+      accept();
+    } else {
+      armAcceptWithoutMedia();
+    }
+  }
+
+  /** What is left of the media deadline: an answer from Meta after it is of no use, so no request outlasts it. */
+  private Duration metaBudget() {
+    long leftMs = deadline == null ? services.settings().mediaTimeout().toMillis() : deadline.getDelay(TimeUnit.MILLISECONDS);
+    return Duration.ofMillis(Math.max(1, leftMs));
+  }
+
+  /**
+   * Sends a Graph request off the call's executor, then goes on with {@code then} on it. Meanwhile the
+   * executor stays free, so Meta's terminate, the media deadline and shutdown end the call (and release
+   * it) at once even while Meta takes its time; an answer that comes after the end is ignored, and none
+   * is acted on once Meta's terminate has arrived.
+   */
+  private void askMeta(Runnable request, Runnable then) {
+    CompletableFuture.runAsync(request, services.executor()).whenComplete((ok, failure) -> actor.execute(() -> {
+      if (state == State.ENDED || endIfTerminated()) {
+        return;
+      }
+      try {
+        if (failure != null) {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+        then.run();
       } catch (RuntimeException e) {
         fail(e);
       }
-    });
+    }));
   }
 
   /**
@@ -189,19 +237,25 @@ public final class ActiveCall implements MediaListener, BridgeListener {
    * in time (the bridge then starts once it does).
    */
   private void accept() {
+    if (acceptSent) { // media connected while the accept is with Meta: its answer starts the agent
+      return;
+    }
     if (acceptAnyway != null) {
       acceptAnyway.cancel(false);
     }
-    if (!awaitPrepared()) {
+    if (!awaitPrepared() || endIfTerminated()) {
       return;
     }
     try {
       acceptSent = true;
-      services.graph().accept(id.value(), localSdp, null);
+      Duration budget = metaBudget();
+      askMeta(() -> services.graph().accept(id.value(), localSdp, null, budget), this::accepted);
     } catch (RuntimeException e) {
       fail(e);
-      return;
     }
+  }
+
+  private void accepted() {
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.ACCEPT_SENT, now);
     services.metrics().setupLatency("accept", Duration.between(startedAt, now));
@@ -234,6 +288,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Places a business-initiated call; completes with Meta's call id once {@code connect} succeeded. */
   void dial(String to, String bizOpaqueCallbackData, CompletableFuture<CallId> placed) {
     actor.execute(() -> {
+      begun = true;
       Duration answerTimeout = services.settings().outboundAnswerTimeout();
       armDeadline(answerTimeout, EndReason.ANSWER_TIMEOUT, "no answer within " + answerTimeout.toSeconds() + " s");
       try {
@@ -290,6 +345,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Answers a browser's offer: no Meta, the answer goes back to the browser, which trickles its candidates. */
   void answerSoftphone(String offer, EndReason refusal) {
     actor.execute(() -> {
+      begun = true;
       record();
       tell(p -> p.created(id));
       try {
@@ -350,19 +406,43 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     terminatedByMeta(detail, List.of());
   }
 
-  /** Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. */
+  /**
+   * Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. Noted
+   * at once on the caller's thread, so a set-up step in progress stops at its next step; the call then ends
+   * on its executor (a set-up that has not begun yet ends it itself, first thing).
+   */
   void terminatedByMeta(String detail, List<WebhookError> errors) {
+    if (terminate == null) {
+      terminate = new Terminate(detail, List.copyOf(errors));
+    }
+    if (state == State.SETTING_UP) {
+      LOG.info(() -> "call " + id + ": Meta's terminate arrived before the call was set up; nothing more goes to Meta");
+    }
     actor.execute(() -> {
-      if (recorded && state != State.ENDED && !errors.isEmpty()) {
-        services.records().update(id, r -> {
-          WebhookError first = errors.get(0);
-          r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
-          errors.forEach(e -> r.addError("meta terminate " + e.describe()));
-        });
+      if (begun) {
+        endIfTerminated();
       }
-      end(EndReason.REMOTE_TERMINATE, detail);
     });
   }
+
+  /** Ends the call as Meta's terminate says, if one has arrived; true when it had. On the call's executor. */
+  private boolean endIfTerminated() {
+    Terminate t = terminate;
+    if (t == null) {
+      return false;
+    }
+    if (recorded && state != State.ENDED && !t.errors().isEmpty()) {
+      services.records().update(id, r -> {
+        WebhookError first = t.errors().get(0);
+        r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
+        t.errors().forEach(e -> r.addError("meta terminate " + e.describe()));
+      });
+    }
+    end(EndReason.REMOTE_TERMINATE, t.detail());
+    return true;
+  }
+
+  private record Terminate(String detail, List<WebhookError> errors) {}
 
   void notAnswered(String detail) {
     actor.execute(() -> end(EndReason.NOT_ANSWERED, detail));
@@ -647,9 +727,6 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     state = State.ENDED;
     cancelTimers();
     LOG.info(() -> "call " + id + " ends: " + reason + (detail == null ? "" : " (" + detail + ")"));
-    if (reason.endedByUs() && metaKnowsCall) {
-      tellMeta(before);
-    }
     BridgeResult result = BridgeResult.EMPTY;
     if (bridge != null) {
       try {
@@ -666,6 +743,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
     }
     services.registry().remove(this);
+    // released first: a slow Meta holds nothing of the call's
+    if (reason.endedByUs() && metaKnowsCall) {
+      tellMeta(before);
+    }
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.END, now);
     BridgeResult usage = result;

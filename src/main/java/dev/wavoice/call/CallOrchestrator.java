@@ -107,9 +107,10 @@ public class CallOrchestrator {
           c -> c.remoteAnswer(sdp),
           () -> LOG.warning(() -> "answer for unknown outgoing call " + id + " ignored"));
     } else if (call.isTerminate()) {
-      registry.find(id).ifPresentOrElse(
+      // remembered even when no call is live: a connect delivered after its terminate must start nothing
+      registry.terminated(id).ifPresentOrElse(
           c -> c.terminatedByMeta(terminateDetail(call), terminateErrors(event)),
-          () -> LOG.info(() -> "terminate for call " + id + ", which is not live here; ignored"));
+          () -> LOG.info(() -> "terminate for call " + id + ", which is not live here; remembered, so a late connect starts nothing"));
     } else {
       LOG.warning(() -> "call event '" + call.event() + "' for " + id + " ignored");
     }
@@ -134,11 +135,20 @@ public class CallOrchestrator {
     String callerName = event.source().contact(call.from()).map(Contact::name).orElse(null);
     ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, "whatsapp", call.from(), callerName,
         event.receivedAt());
-    EndReason refusal = admission(call.from(), event.receivedAt());
-    if (refusal == null && !registry.tryAdmit(id, active, services.settings().maxActive())) {
-      refusal = EndReason.OVER_CAPACITY;
+    // a terminate handled first wins over every other answer: Meta is told nothing about a call it ended
+    boolean terminatedFirst = registry.wasTerminated(id);
+    EndReason refusal = terminatedFirst ? null : admission(call.from(), event.receivedAt());
+    if (!terminatedFirst && refusal == null) {
+      switch (registry.admit(id, active, services.settings().maxActive())) {
+        case FULL -> refusal = EndReason.OVER_CAPACITY;
+        case TERMINATED -> terminatedFirst = true;
+        case ADMITTED -> { }
+      }
     }
-    if (call.session() == null || call.session().sdp() == null) {
+    if (terminatedFirst) {
+      LOG.info(() -> "connect for call " + id + " arrived after its terminate; nothing is started");
+      active.terminatedByMeta("WhatsApp terminate arrived before the connect", List.of());
+    } else if (call.session() == null || call.session().sdp() == null) {
       refusal = refusal == null ? EndReason.MEDIA_SETUP_FAILED : refusal;
     }
     active.answer(call.session() == null ? null : call.session().sdp(), refusal);

@@ -5,11 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Remembers delivery keys (e.g. call id + event) for a bounded window, so that Meta's redeliveries are
  * dispatched once. Bounded in size too: past {@code maxEntries} the oldest keys are forgotten first.
+ * A key counts as seen only once its delivery has been taken for processing: a hand-off that is refused
+ * forgets it again, so Meta's redelivery of it is processed.
  */
 public final class DeliveryDeduplicator {
 
@@ -39,6 +44,51 @@ public final class DeliveryDeduplicator {
       prune(now);
     }
     return first;
+  }
+
+  /**
+   * Hands a delivery off once: false for a repeat (nothing handed off), true once {@code handOff} took it.
+   * A hand-off that throws, or whose stage fails because no thread would take it, forgets the key; a
+   * refusal on the spot is rethrown as {@link HandOffRefused} so the webhook can ask Meta to redeliver.
+   */
+  public boolean handOffOnce(String key, Supplier<? extends CompletionStage<?>> handOff) {
+    if (!firstDelivery(key)) {
+      return false;
+    }
+    CompletionStage<?> taken;
+    try {
+      taken = handOff.get();
+    } catch (RuntimeException refused) {
+      forget(key);
+      throw new HandOffRefused(key, refused);
+    }
+    taken.whenComplete((ok, failure) -> {
+      if (failure != null && refusedByExecutor(failure)) {
+        forget(key);
+      }
+    });
+    return true;
+  }
+
+  /** Forgets a key, so its next delivery counts as the first. */
+  public void forget(String key) {
+    seen.remove(key);
+  }
+
+  private static boolean refusedByExecutor(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RejectedExecutionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A delivery no thread took: not remembered, so its redelivery is processed. */
+  public static final class HandOffRefused extends RuntimeException {
+    HandOffRefused(String key, Throwable cause) {
+      super("delivery " + key + " was not taken for processing: " + cause, cause);
+    }
   }
 
   int size() {

@@ -23,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -76,22 +77,32 @@ public final class GraphApi {
 
   /** Sends the SDP answer before media is up, so WhatsApp can start connecting. */
   public void preAccept(String callId, String sdpAnswer) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "pre_accept", CallSession.answer(sdpAnswer), null));
+    preAccept(callId, sdpAnswer, null);
+  }
+
+  /** {@link #preAccept(String, String)} within {@code budget}, retries and their waits included. */
+  public void preAccept(String callId, String sdpAnswer, Duration budget) {
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "pre_accept", CallSession.answer(sdpAnswer), null), budget);
   }
 
   /** Accepts with the same SDP answer as pre_accept (Meta refuses a different one). */
   public void accept(String callId, String sdpAnswer, String bizOpaqueCallbackData) {
+    accept(callId, sdpAnswer, bizOpaqueCallbackData, null);
+  }
+
+  /** {@link #accept(String, String, String)} within {@code budget}, retries and their waits included. */
+  public void accept(String callId, String sdpAnswer, String bizOpaqueCallbackData, Duration budget) {
     callAction(
         new CallActionRequest(
-            WHATSAPP, callId, null, "accept", CallSession.answer(sdpAnswer), bizOpaqueCallbackData));
+            WHATSAPP, callId, null, "accept", CallSession.answer(sdpAnswer), bizOpaqueCallbackData), budget);
   }
 
   public void reject(String callId) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "reject", null, null));
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "reject", null, null), null);
   }
 
   public void terminate(String callId) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "terminate", null, null));
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "terminate", null, null), null);
   }
 
   /**
@@ -108,9 +119,10 @@ public final class GraphApi {
     return reply.calls().get(0).id();
   }
 
-  private void callAction(CallActionRequest request) {
+  private void callAction(CallActionRequest request, Duration budget) {
     String operation = "calls/" + request.action();
-    CallActionResponse reply = send(operation, "POST", phonePath("calls"), request, CallActionResponse.class, true);
+    CallActionResponse reply =
+        send(operation, "POST", phonePath("calls"), request, CallActionResponse.class, true, settings.accessToken(), budget);
     if (reply == null || !Boolean.TRUE.equals(reply.success())) {
       throw new GraphApiException(operation, 200, null, true, new IOException("reply without success:true"));
     }
@@ -222,12 +234,30 @@ public final class GraphApi {
 
   private <T> T send(String operation, String method, String pathAndQuery, Object body, Class<T> type, boolean repeatable,
       String bearer) {
+    return send(operation, method, pathAndQuery, body, type, repeatable, bearer, null);
+  }
+
+  /**
+   * One request with its retries; with a {@code budget} (null: none), each attempt's timeout is cut to
+   * the time left and a retry whose wait does not fit is not made: the last failure is thrown instead.
+   */
+  private <T> T send(String operation, String method, String pathAndQuery, Object body, Class<T> type, boolean repeatable,
+      String bearer, Duration budget) {
     URI uri = URI.create(settings.baseUrl() + "/" + settings.version() + "/" + pathAndQuery);
     String json = body == null ? null : jsonb.toJson(body);
+    long end = budget == null ? 0 : System.nanoTime() + budget.toNanos();
     for (int attempt = 0; ; attempt++) {
+      Duration timeout = settings.timeout();
+      if (budget != null) {
+        Duration left = Duration.ofNanos(end - System.nanoTime());
+        if (!left.isPositive()) {
+          throw new GraphApiException(operation, 0, null, false, new HttpTimeoutException("no time left in the call's budget of " + budget.toMillis() + " ms"));
+        }
+        timeout = left.compareTo(timeout) < 0 ? left : timeout;
+      }
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
-              .timeout(settings.timeout())
+              .timeout(timeout)
               .header("Authorization", "Bearer " + bearer)
               .header("Accept", "application/json");
       if (json != null) {
@@ -240,14 +270,16 @@ public final class GraphApi {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       } catch (HttpConnectTimeoutException | ConnectException notSent) {
         // the request never reached Meta: safe to repeat whatever it was
-        if (attempt < settings.maxRetries()) {
-          backoff(operation, attempt, Optional.empty(), notSent.toString());
+        Duration wait = delay(attempt, Optional.empty());
+        if (attempt < settings.maxRetries() && fits(end, budget, wait)) {
+          backoff(operation, attempt, wait, notSent.toString());
           continue;
         }
         throw new GraphApiException(operation, 0, null, false, notSent);
       } catch (IOException lost) {
-        if (repeatable && attempt < settings.maxRetries()) {
-          backoff(operation, attempt, Optional.empty(), lost.toString());
+        Duration wait = delay(attempt, Optional.empty());
+        if (repeatable && attempt < settings.maxRetries() && fits(end, budget, wait)) {
+          backoff(operation, attempt, wait, lost.toString());
           continue;
         }
         throw new GraphApiException(operation, 0, null, !repeatable, lost);
@@ -263,8 +295,9 @@ public final class GraphApi {
       GraphErrorKind kind = GraphErrorKind.of(status, error);
       boolean throttled = status == 429 || kind == GraphErrorKind.RATE_LIMITED;
       boolean retry = throttled || (repeatable && status >= 500);
-      if (retry && attempt < settings.maxRetries()) {
-        backoff(operation, attempt, retryAfter(response), "HTTP " + status + (error == null ? "" : " code " + error.code()));
+      Duration wait = delay(attempt, retryAfter(response));
+      if (retry && attempt < settings.maxRetries() && fits(end, budget, wait)) {
+        backoff(operation, attempt, wait, "HTTP " + status + (error == null ? "" : " code " + error.code()));
         continue;
       }
       throw new GraphApiException(operation, status, error, !repeatable && status >= 500, null);
@@ -294,12 +327,18 @@ public final class GraphApi {
     }
   }
 
-  private void backoff(String operation, int attempt, Optional<Duration> retryAfter, String why) {
+  /** The wait before retry {@code attempt + 1}: Meta's Retry-After, else jittered backoff; at most {@link #MAX_DELAY}. */
+  private Duration delay(int attempt, Optional<Duration> retryAfter) {
     Duration delay = retryAfter.orElseGet(() -> jittered(attempt));
-    if (delay.compareTo(MAX_DELAY) > 0) {
-      delay = MAX_DELAY;
-    }
-    Duration wait = delay;
+    return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+  }
+
+  /** Whether a retry after {@code wait} still has time left within the budget (always, without one). */
+  private static boolean fits(long end, Duration budget, Duration wait) {
+    return budget == null || end - System.nanoTime() > wait.toNanos();
+  }
+
+  private void backoff(String operation, int attempt, Duration wait, String why) {
     LOG.info(() -> "Graph API " + operation + ": " + why + "; retry " + (attempt + 1) + " of "
         + settings.maxRetries() + " in " + wait.toMillis() + " ms");
     try {

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Counter;
@@ -20,7 +21,7 @@ import org.eclipse.microprofile.metrics.Metadata;
 /**
  * Turns a verified webhook body into CDI events, fired asynchronously on the managed executor so the
  * webhook answers at once. Each (call id, event), (call id, status) or message id is fired once
- * within the de-duplication window; fields other than {@code calls} and permission replies are ignored.
+ * within the de-duplication window, counted as seen only once a thread has taken it; fields other than {@code calls} and permission replies are ignored.
  * Calls webhooks for another phone number than ours are acknowledged and counted, never dispatched.
  */
 @ApplicationScoped
@@ -59,29 +60,47 @@ public class WebhookDispatcher {
 
   @PostConstruct
   void init() {
-    dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
     Counter ignored = metrics.counter(Metadata.builder().withName("wavoice_webhook_other_number_calls")
         .withDescription("call webhook events (calls and statuses) for another phone number id than ours: acknowledged, not answered")
         .build());
-    otherNumbers = new OtherNumberCalls(config.graph().phoneNumberId(), ignored::inc, clock);
+    init(ignored::inc);
   }
 
-  /** Fires one event per new call, status or permission reply in the payload; returns how many. */
+  /** The state of a dispatcher; {@code otherNumberCall} counts calls webhooks for another phone number. */
+  void init(Runnable otherNumberCall) {
+    dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
+    otherNumbers = new OtherNumberCalls(config.graph().phoneNumberId(), otherNumberCall, clock);
+  }
+
+  /**
+   * Fires one event per new call, status or permission reply in the payload; returns how many. When a
+   * firing is refused (no thread takes it), the others still go, that delivery is not remembered, and
+   * {@link DeliveryDeduplicator.HandOffRefused} is thrown at the end so the webhook asks Meta to redeliver.
+   */
   public int dispatch(WebhookPayload payload) {
     Instant receivedAt = clock.instant();
-    int fired = 0;
+    Dispatch dispatch = new Dispatch();
     for (WebhookPayload.Entry entry : payload.entry()) {
       for (WebhookPayload.Change change : entry.changes()) {
         if (change == null || change.value() == null) {
           continue;
         }
-        fired += dispatch(entry.id(), change.field(), change.value(), receivedAt);
+        dispatch(entry.id(), change.field(), change.value(), receivedAt, dispatch);
       }
     }
-    return fired;
+    if (dispatch.refused != null) {
+      throw dispatch.refused;
+    }
+    return dispatch.fired;
   }
 
-  private int dispatch(String wabaId, String field, WebhookPayload.Value value, Instant receivedAt) {
+  /** What one payload's dispatch did so far. */
+  private static final class Dispatch {
+    int fired;
+    DeliveryDeduplicator.HandOffRefused refused;
+  }
+
+  private void dispatch(String wabaId, String field, WebhookPayload.Value value, Instant receivedAt, Dispatch dispatch) {
     WebhookPayload.Metadata metadata = value.metadata();
     WebhookSource source =
         new WebhookSource(
@@ -90,43 +109,50 @@ public class WebhookDispatcher {
             metadata == null ? null : metadata.displayPhoneNumber(),
             value.contacts(),
             value.errors());
-    int fired = 0;
     if ("calls".equals(field)) {
       for (WebhookCall call : value.calls()) {
-        if (call != null && call.id() != null && !otherNumbers.ignore(source.phoneNumberId(), call.id()) && dedup.firstDelivery("call|" + call.id() + "|" + call.event())) {
-          log(calls.fireAsync(new CallWebhookReceived(source, call, receivedAt), options()), "call " + call.id());
-          fired++;
+        if (call != null && call.id() != null && !otherNumbers.ignore(source.phoneNumberId(), call.id())) {
+          handOff(dispatch, "call|" + call.id() + "|" + call.event(), "call " + call.id(),
+              () -> calls.fireAsync(new CallWebhookReceived(source, call, receivedAt), options()));
         }
       }
       for (CallStatus status : value.statuses()) {
-        if (status != null && status.id() != null && !otherNumbers.ignore(source.phoneNumberId(), status.id())
-            && dedup.firstDelivery("status|" + status.id() + "|" + status.status())) {
-          log(statuses.fireAsync(new CallStatusReceived(source, status), options()), "status " + status.id());
-          fired++;
+        if (status != null && status.id() != null && !otherNumbers.ignore(source.phoneNumberId(), status.id())) {
+          handOff(dispatch, "status|" + status.id() + "|" + status.status(), "status " + status.id(),
+              () -> statuses.fireAsync(new CallStatusReceived(source, status), options()));
         }
       }
     } else if ("messages".equals(field)) {
       for (InboundMessage message : value.messages()) {
-        if (message != null && message.isCallPermissionReply() && message.id() != null
-            && dedup.firstDelivery("message|" + message.id())) {
-          log(
-              permissionReplies.fireAsync(new CallPermissionReplyReceived(source, message), options()),
-              "permission reply " + message.id());
-          fired++;
+        if (message != null && message.isCallPermissionReply() && message.id() != null) {
+          handOff(dispatch, "message|" + message.id(), "permission reply " + message.id(),
+              () -> permissionReplies.fireAsync(new CallPermissionReplyReceived(source, message), options()));
         }
       }
     } else {
       LOG.fine(() -> "webhook field '" + field + "' is not handled; ignored");
     }
-    return fired;
+  }
+
+  private void handOff(Dispatch dispatch, String key, String what, Supplier<CompletionStage<?>> fire) {
+    try {
+      if (dedup.handOffOnce(key, () -> log(fire.get(), what))) {
+        dispatch.fired++;
+      }
+    } catch (DeliveryDeduplicator.HandOffRefused refused) {
+      LOG.log(Level.WARNING, "webhook " + what + " was not taken for processing; Meta is asked to redeliver it", refused);
+      if (dispatch.refused == null) {
+        dispatch.refused = refused;
+      }
+    }
   }
 
   private NotificationOptions options() {
     return NotificationOptions.ofExecutor(executor);
   }
 
-  private static void log(CompletionStage<?> delivery, String what) {
-    delivery.whenComplete(
+  private static CompletionStage<?> log(CompletionStage<?> delivery, String what) {
+    return delivery.whenComplete(
         (ok, failure) -> {
           if (failure != null) {
             LOG.log(Level.WARNING, "handling of webhook " + what + " failed", failure);

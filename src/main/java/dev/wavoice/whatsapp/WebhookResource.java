@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * The WhatsApp webhook. GET answers Meta's verification handshake; POST takes signed deliveries. The
  * order of checks is fixed: configured (503), size (413), signature over the raw bytes (401), JSON
- * shape (400); only then is anything dispatched, asynchronously, and 200 returned at once.
+ * shape (400); only then is anything dispatched, asynchronously, and 200 returned at once (500 when no
+ * thread would take a delivery, so Meta redelivers it).
  */
 @Path("")
 @RequestScoped
@@ -106,7 +107,12 @@ public class WebhookResource {
     if (payload == null) {
       return plain(Response.Status.BAD_REQUEST, "malformed JSON");
     }
-    dispatcher.dispatch(payload);
+    try {
+      dispatcher.dispatch(payload);
+    } catch (DeliveryDeduplicator.HandOffRefused refused) {
+      // not remembered as seen: Meta retries a delivery answered with an error, and the retry is processed
+      return plain(Response.Status.INTERNAL_SERVER_ERROR, "not taken for processing; redeliver");
+    }
     return plain(Response.Status.OK, "ok");
   }
 

@@ -126,6 +126,28 @@ class GraphApiTest {
   }
 
   @Test
+  void aRetryWhoseWaitDoesNotFitTheCallsBudgetIsNotMadeAndMetasErrorIsThrown() {
+    meta.failNext("calls/pre_accept", 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null), Map.of("Retry-After", "30"));
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER, Duration.ofSeconds(10)))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(429));
+    assertThat(meta.callActions(CALL_ID)).extracting(GraphRequest::status).containsExactly(429);
+    assertThat(pauses).isEmpty();
+  }
+
+  @Test
+  void aRequestMetaHoldsEndsWithinTheCallsBudgetWithoutARetry() {
+    meta.stall("calls/pre_accept");
+    try {
+      // the client's own timeout is 2 s; the call's budget is less
+      assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER, Duration.ofMillis(300)))
+          .isInstanceOf(GraphApiException.class);
+      assertThat(pauses).isEmpty();
+    } finally {
+      meta.release("calls/pre_accept");
+    }
+  }
+
+  @Test
   void rateLimitCodesAndServerErrorsAreRetriedWithBackoff() {
     meta.failNext("call_permissions", 400, Fixtures.whatsappJson("graph-error-rate-limit-613.response.json"));
     meta.failNext("call_permissions", 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null));

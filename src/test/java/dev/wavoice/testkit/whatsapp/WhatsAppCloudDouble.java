@@ -106,6 +106,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   private volatile java.util.function.Consumer<GraphRequest> requestObserver = request -> {};
   private final Map<String, Deque<Failure>> failures = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> stalls = new ConcurrentHashMap<>();
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final Map<String, String> preAcceptedSdp = new ConcurrentHashMap<>();
   private final Set<String> knownCalls = ConcurrentHashMap.newKeySet();
   private final Map<String, String> offers = new ConcurrentHashMap<>();
@@ -223,6 +224,11 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   /** Requests to {@code operation} hang (no answer) until {@link #release} (at most a minute): a read that times out. */
   public void stall(String operation) {
     stalls.put(operation, new CountDownLatch(1));
+  }
+
+  /** How many requests to {@code operation} a {@link #stall} holds right now (the app is waiting on them). */
+  public int stalled(String operation) {
+    return held.getOrDefault(operation, 0);
   }
 
   public void release(String operation) {
@@ -445,11 +451,14 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       String operation = operation(method, node, edge, body);
       CountDownLatch stall = operation == null ? null : stalls.get(operation);
       if (stall != null) {
+        held.merge(operation, 1, Integer::sum);
         try {
           stall.await(STALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
+        } finally {
+          held.merge(operation, -1, Integer::sum);
         }
       }
       Reply reply = route(method, node, edge, operation, query, auth, body, raw.length,

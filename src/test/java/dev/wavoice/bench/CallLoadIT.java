@@ -69,8 +69,13 @@ class CallLoadIT {
     }
   }
 
-  /** Workers of kurento-client's event executor and of Payara's Hazelcast cached executor: cached pools whose idle threads end. */
+  /**
+   * Workers of kurento-client's event executor, of Payara's Hazelcast cached executor and of the JDK
+   * HttpClient's default executor: cached pools whose idle threads end (a leaked client would show its
+   * own {@code SelectorManager} thread, which is still counted).
+   */
   private static boolean cachedPoolWorker(String threadName) {
-    return threadName.startsWith("AbstractJsonRpcClientWebSocket-reqResEventExec-") || threadName.matches("hz\\..*\\.cached\\.thread-\\d+");
+    return threadName.startsWith("AbstractJsonRpcClientWebSocket-reqResEventExec-") || threadName.matches("hz\\..*\\.cached\\.thread-\\d+")
+        || threadName.matches("HttpClient-\\d+-Worker-\\d+");
   }
 }

@@ -75,6 +75,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private boolean recorded;
   private boolean metaKnowsCall;
   private boolean mediaUp;
+  /** {@code accept} went out to Meta (its reply may not have come back). */
+  private boolean acceptSent;
   private CallBridge bridge;
   private MediaSession media;
   private String localSdp;
@@ -190,6 +192,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       return;
     }
     try {
+      acceptSent = true;
       services.graph().accept(id.value(), localSdp, null);
     } catch (RuntimeException e) {
       fail(e);
@@ -567,6 +570,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     if (e instanceof MediaException media) {
       end(media.reason() == MediaException.Reason.KMS_UNAVAILABLE ? EndReason.KMS_UNAVAILABLE : EndReason.MEDIA_SETUP_FAILED,
           media.reason() + ": " + media.getMessage());
+    } else if (e instanceof GraphApiException graph && graph.getCause() instanceof InterruptedException) {
+      // our own threads are interrupted only when wavoice stops
+      end(EndReason.SHUTDOWN, "interrupted during graph " + graph.operation() + ": wavoice is shutting down");
     } else if (e instanceof GraphApiException graph) {
       // an error naming a missing prerequisite is Meta's own word: the doctor shows it, the record says so
       String missing = services.prerequisites().failed(graph, "call " + id, services.clock().instant())
@@ -655,7 +661,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   /** Before accept Meta is told {@code reject}; after (also an accept without media), {@code terminate}. */
   private void tellMeta(State before) {
-    boolean answered = before == State.ACTIVE || before == State.ACCEPTED || direction == Direction.OUTBOUND;
+    // an accept whose reply we never read (interrupted at shutdown, timed out) may well have accepted the call
+    boolean answered = before == State.ACTIVE || before == State.ACCEPTED || acceptSent || direction == Direction.OUTBOUND;
     try {
       if (answered) {
         services.graph().terminate(id.value());

@@ -25,4 +25,7 @@ public interface BridgeListener {
 
   /** A transcript line is final (caller or bot); for the live console. */
   void transcriptLine(TranscriptLine line);
+
+  /** Something went wrong that the call survives (e.g. a move to a fresh OpenAI session failed); for the record. */
+  default void problem(String detail) {}
 }

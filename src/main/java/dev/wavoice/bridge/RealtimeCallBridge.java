@@ -487,6 +487,11 @@ final class RealtimeCallBridge implements CallBridge {
     }
 
     @Override
+    public void rolloverFailed(RealtimeFailure failure) {
+      events.execute(() -> listener.problem("OpenAI Realtime: the move to a fresh session failed: " + failure));
+    }
+
+    @Override
     public void failed(RealtimeFailure failure) {
       fail(failure);
     }

@@ -230,7 +230,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** Places a business-initiated call; completes with Meta's call id once {@code connect} succeeded. */
   void dial(String to, String bizOpaqueCallbackData, CompletableFuture<CallId> placed) {
     actor.execute(() -> {
-      armDeadline(services.settings().outboundAnswerTimeout(), EndReason.NOT_ANSWERED, "not answered in time");
+      Duration answerTimeout = services.settings().outboundAnswerTimeout();
+      armDeadline(answerTimeout, EndReason.ANSWER_TIMEOUT, "no answer within " + answerTimeout.toSeconds() + " s");
       try {
         bridge = services.bridges().create(context(), this);
         prewarm();
@@ -269,6 +270,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         services.live().state(id, state.name());
         if (mediaUp) {
           activate();
+        } else {
+          // answered: from now on the media deadline applies, as for an incoming call
+          cancelDeadline();
+          armDeadline(services.settings().mediaTimeout(), EndReason.MEDIA_TIMEOUT, "media did not connect after the answer");
         }
       } catch (RuntimeException e) {
         fail(e);
@@ -457,6 +462,15 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   public void transcriptLine(TranscriptLine line) {
     transcript.add(line);
     services.live().transcript(id, line);
+  }
+
+  @Override
+  public void problem(String detail) {
+    actor.execute(() -> {
+      if (recorded) {
+        services.records().update(id, r -> r.addError(detail));
+      }
+    });
   }
 
   // ---- internals

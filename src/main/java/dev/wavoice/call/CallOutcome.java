@@ -9,5 +9,7 @@ public enum CallOutcome {
   /** Refused by wavoice before it was answered (capacity, hours, blocked number, setup failure). */
   REJECTED,
   /** Ended by a fault (media, OpenAI, Kurento, Meta). */
-  FAILED
+  FAILED,
+  /** An outgoing call the user did not pick up: rejected, or no answer in time. */
+  NOT_ANSWERED
 }

@@ -42,8 +42,13 @@ public enum EndReason {
    * network is gone, or Meta's {@code terminate} was lost. Meta is told {@code terminate}.
    */
   MEDIA_INACTIVE(CallOutcome.FAILED, true),
-  /** An outgoing call was rejected or not answered by the user. */
-  NOT_ANSWERED(CallOutcome.COMPLETED, false),
+  /** The user rejected an outgoing call (Meta's status {@code REJECTED}): Meta already knows. */
+  NOT_ANSWERED(CallOutcome.NOT_ANSWERED, false),
+  /**
+   * An outgoing call had no answer within {@code wavoice.calls.outbound-answer-timeout-seconds}: Meta is
+   * told {@code terminate}, so the user's phone stops ringing.
+   */
+  ANSWER_TIMEOUT(CallOutcome.NOT_ANSWERED, true),
   /** An unexpected error in wavoice. */
   INTERNAL_ERROR(CallOutcome.FAILED, true);
 

@@ -103,6 +103,11 @@ final class GuardedListener implements RealtimeListener {
   }
 
   @Override
+  public void rolloverFailed(RealtimeFailure failure) {
+    guard("rolloverFailed", () -> delegate.rolloverFailed(failure));
+  }
+
+  @Override
   public void failed(RealtimeFailure failure) {
     guard("failed", () -> delegate.failed(failure));
   }

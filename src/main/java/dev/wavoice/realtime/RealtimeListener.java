@@ -54,6 +54,9 @@ public interface RealtimeListener {
   /** The conversation moved to a fresh OpenAI session (before the 60-minute limit). */
   default void rolledOver(String newSessionId) {}
 
+  /** A fresh session could not be prepared; the current one goes on (and the move is tried again while there is time). */
+  default void rolloverFailed(RealtimeFailure failure) {}
+
   /**
    * The session ended other than by {@link RealtimeSession#close()}: an error OpenAI reported as
    * fatal, a close by the server, or a broken connection. Called at most once; nothing follows it.

@@ -674,6 +674,8 @@ public final class RealtimeSession implements AutoCloseable {
     long leftMs = RealtimeSettings.MAX_SESSION.toMillis() - FORCED_SWITCH_MARGIN_MS - sinceReadyMs;
     LOG.warning(() -> label + ": could not prepare the next OpenAI session: " + cause.getMessage()
         + (leftMs > ROLLOVER_RETRY_MS ? "; trying again in " + ROLLOVER_RETRY_MS + " ms" : ""));
+    listener.rolloverFailed(cause instanceof RealtimeException e ? e.failure()
+        : RealtimeFailure.of(RealtimeFailure.Kind.CONNECT_FAILED, cause.toString()));
     if (leftMs > ROLLOVER_RETRY_MS) {
       RealtimeConnection connection = current;
       client.timer().schedule(() -> {

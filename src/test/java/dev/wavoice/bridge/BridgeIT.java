@@ -63,7 +63,8 @@ class BridgeIT {
       InetSocketAddress leg = new InetSocketAddress(opened.getString("host"), opened.getInt("port"));
       DoubleSession remote = stack.openai.awaitSession(before, WAIT);
       assertThat(remote.received("session.update").get(0).getJsonObject("session").getJsonArray("tools").stream()
-          .map(t -> t.asJsonObject().getString("name")).toList()).containsExactly("end_call", "send_whatsapp_message");
+          .map(t -> t.asJsonObject().getString("name")).toList())
+          .containsExactly("end_call", "send_whatsapp_message", DoublesStack.HTTP_TOOL);
 
       // the caller's audio reaches OpenAI as sent
       ByteArrayOutputStream spoken = new ByteArrayOutputStream();

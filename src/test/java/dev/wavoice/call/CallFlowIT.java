@@ -184,9 +184,9 @@ class CallFlowIT {
     assertThat(at).containsKeys("pre_accept_sent", "ice_checking", "ice_connected", "dtls_connected", "media_connected",
         "first_caller_rtp", "accept_sent", "bridge_started", "first_bot_audio", "end");
     assertThat(List.copyOf(at.values())).isSorted().allSatisfy(ms -> assertThat(ms).isNotNegative());
+    // Kurento's events come on several threads, and audio flowing in counts as connected (media.md), so
+    // ice_connected and dtls_connected may be noted a moment after media_connected; the checks start first
     assertThat(at.get("ice_checking")).isLessThanOrEqualTo(at.get("media_connected"));
-    assertThat(at.get("ice_connected")).isLessThanOrEqualTo(at.get("media_connected"));
-    assertThat(at.get("dtls_connected")).isLessThanOrEqualTo(at.get("media_connected"));
     assertThat(at.get("pre_accept_sent")).isLessThanOrEqualTo(at.get("accept_sent"));
     assertThat(List.of(at.get("media_connected"), at.get("accept_sent"), at.get("bridge_started"), at.get("first_bot_audio"),
         at.get("end"))).isSorted();

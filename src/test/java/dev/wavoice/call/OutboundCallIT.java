@@ -7,12 +7,18 @@ import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.Stacks;
+import dev.wavoice.testkit.audio.Tones;
+import dev.wavoice.testkit.kms.PipelineDouble;
+import dev.wavoice.testkit.kms.WebRtcEndpointDouble;
+import dev.wavoice.testkit.openai.DoubleSession;
+import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
 import dev.wavoice.testkit.whatsapp.MetaErrors;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +30,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Business-initiated calls through the real WAR on Payara Micro: POST /api/calls reads the user's call
  * permission, asks for it when missing, and places the call when the signed permission reply accepts;
- * a declined request places none; Meta's limits come back as clear errors.
+ * a declined request places none; Meta's limits come back as clear errors. A placed call runs whole with
+ * the doubles: Kurento's offer in {@code connect}, Meta's {@code RINGING}/{@code ACCEPTED} statuses and
+ * {@code connect} webhook with the user's answer, media, the agent heard both ways, and each way it ends
+ * (the user hangs up, an operator does, the user rejects, nobody answers, media never connects, Kurento
+ * refuses the answer), Meta told whenever wavoice ends it.
  */
 @Tag("doubles")
 @ExtendWith(Stacks.class)
@@ -52,6 +62,9 @@ class OutboundCallIT {
   @AfterEach
   void leaveItRight() {
     meta.healthy();
+    stack.openai.assertNoViolations();
+    assertThat(stack.kms.protocolViolations()).isEmpty();
+    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
   }
 
   private static String newUser() {
@@ -161,5 +174,215 @@ class OutboundCallIT {
     assertThat(admin.post("/api/calls", "{\"to\":\"4915112345678\",\"bizOpaqueCallbackData\":\"" + "x".repeat(513) + "\"}")
         .statusCode()).isEqualTo(400);
     assertThat(admin.get("/api/calls/requests/req-unknown").statusCode()).isEqualTo(404);
+  }
+
+  // ---- a placed call, whole
+
+  private static final double BOT_TONE_HZ = 660;
+  private static final String FIXTURE_CALL_ID = "wacid.HBgLMTMxNzU1NTAwMDAVAgARGBQzQUZB";
+
+  /** Places a call to a user who granted permission; returns Meta's call id. */
+  private static String place(String user) {
+    meta.grantCallPermission(user);
+    HttpResponse<String> placed = dial(user);
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    return Fixtures.parse(placed.body()).getString("callId");
+  }
+
+  /** Meta's call status webhook ({@code statuses[]}: RINGING, ACCEPTED, REJECTED) for an outgoing call. */
+  private static void status(String callId, String user, String status) {
+    String webhook = Fixtures.whatsapp("webhook-status-ringing.json").replace(FIXTURE_CALL_ID, callId)
+        .replace("\"RINGING\"", "\"" + status + "\"").replace("\"13175550000\"", "\"" + user + "\"")
+        .replace("\"outbound-42\"", "\"it-outbound\"");
+    assertThat(stack.webhooks().send(webhook).statusCode()).isEqualTo(200);
+  }
+
+  /** Meta's {@code connect} webhook with the user's SDP answer ({@code BUSINESS_INITIATED}, {@code sdp_type} answer). */
+  private static void answer(String callId, String user, java.util.function.UnaryOperator<String> editSdp) {
+    JsonObject webhook = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-business-initiated-answer.json"), c -> {
+      JsonObject session = c.getJsonObject("session");
+      return jakarta.json.Json.createObjectBuilder(c).add("id", callId).add("to", user)
+          .add("session", jakarta.json.Json.createObjectBuilder(session).add("sdp", editSdp.apply(session.getString("sdp"))))
+          .build();
+    });
+    assertThat(stack.webhooks().send(webhook.toString()).statusCode()).isEqualTo(200);
+  }
+
+  /** Meta's {@code terminate} webhook: the user hung up. */
+  private static void userHangsUp(String callId, String user) {
+    JsonObject webhook = Fixtures.editCalls(Fixtures.whatsappJson("webhook-terminate-completed.json"), c ->
+        jakarta.json.Json.createObjectBuilder(c).add("id", callId).add("from", "13175551399").add("to", user)
+            .add("direction", "BUSINESS_INITIATED").build());
+    assertThat(stack.webhooks().send(webhook.toString()).statusCode()).isEqualTo(200);
+  }
+
+  private static JsonObject endedRecord(String callId) {
+    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
+      HttpResponse<String> response = admin.get("/api/calls/" + callId);
+      if (response.statusCode() != 200) {
+        return null;
+      }
+      JsonObject record = Fixtures.parse(response.body());
+      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
+    });
+  }
+
+  /**
+   * The pipeline of the call to {@code user}: the one whose offer (its ICE credentials; wavoice fits the
+   * rest of the SDP to WhatsApp) went to Meta in its {@code connect}. It is tagged with wavoice's own id.
+   */
+  private static PipelineDouble pipeline(String user) {
+    String offer = meta.requests("calls/connect").stream().filter(r -> user.equals(r.body().getString("to", null)))
+        .map(GraphRequest::sdp).findFirst().orElseThrow();
+    String ufrag = offer.lines().filter(l -> l.startsWith("a=ice-ufrag:")).findFirst().orElseThrow();
+    return Await.value(WAIT, "the pipeline that offered to " + user, () -> stack.kms.pipelines().stream()
+        .filter(p -> !p.webRtcEndpoints().isEmpty() && p.webRtc().localSdp() != null
+            && p.webRtc().localSdp().lines().anyMatch(ufrag::equals))
+        .findFirst().orElse(null));
+  }
+
+  private static boolean released(PipelineDouble pipeline) {
+    return !stack.kms.pipelines().contains(pipeline);
+  }
+
+  /** Answers a placed call and waits until the agent is on it; returns the call's OpenAI session. */
+  private static DoubleSession answeredAndConnected(String callId, String user, int sessionsBefore) {
+    status(callId, user, "RINGING");
+    assertThat(admin.call(callId).getString("outcome")).isEqualTo("IN_PROGRESS");
+    answer(callId, user, sdp -> sdp);
+    status(callId, user, "ACCEPTED");
+    Await.until(WAIT, "the call connected", () -> admin.call(callId).containsKey("acceptedAt"));
+    return stack.openai.awaitSession(sessionsBefore, WAIT);
+  }
+
+  @Test
+  void aPlacedCallIsAnsweredTheAgentIsHeardBothWaysAndTheUserHangsUp() {
+    String user = newUser();
+    int sessionsBefore = stack.openai.sessions().size();
+    stack.openai.configureNextSession(s -> s.autoVad(false)
+        .enqueue(Turn.of().audio(1500, BOT_TONE_HZ, "Hello, this is the wavoice agent calling about your order.")));
+    String callId = place(user);
+
+    // connect carried Kurento's offer (Kurento offers, so it is the ICE-controlling side)
+    PipelineDouble pipeline = pipeline(user);
+    WebRtcEndpointDouble callee = pipeline.webRtc();
+    GraphRequest connect = meta.requests("calls/connect").stream().filter(r -> user.equals(r.body().getString("to", null)))
+        .findFirst().orElseThrow();
+    assertThat(connect.body().getJsonObject("session").getString("sdp_type")).isEqualTo("offer");
+    assertThat(callee.offerer()).isTrue();
+    assertThat(connect.sdp()).contains("a=setup:actpass", "m=audio");
+
+    DoubleSession session = answeredAndConnected(callId, user, sessionsBefore);
+    assertThat(callee.remoteSdp()).contains("a=ice-lite", "a=setup:active");
+
+    // the callee's audio (the double's 440 Hz tone) reaches OpenAI; they say hello and the agent answers
+    Await.until(WAIT, "callee audio at OpenAI", () -> session.inputAudioBytes() >= 8_000);
+    session.speechStarted();
+    session.speechStopped();
+    Await.until(WAIT, "the agent's tone at the callee", () -> {
+      short[] heard = callee.heardByCaller();
+      short[] tail = Arrays.copyOfRange(heard, Math.max(0, heard.length - 48_000), heard.length);
+      return tail.length > 9_600 && Math.abs(Tones.dominantHz(tail, 48_000) - BOT_TONE_HZ) < 30;
+    });
+
+    userHangsUp(callId, user);
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
+    assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(record.getString("direction")).isEqualTo("OUTBOUND");
+    assertThat(record.getString("to")).isEqualTo(user);
+    assertThat(record.getJsonNumber("talkTimeMs").longValue()).isPositive();
+    assertThat(record.containsKey("firstBotAudioAt")).isTrue();
+    assertThat(record.getJsonNumber("totalTokens").longValue()).isPositive();
+    assertThat(record.getJsonArray("transcript").toString()).contains("calling about your order");
+    Await.until(WAIT, "pipeline released", () -> released(pipeline));
+    Await.until(WAIT, "OpenAI session closed", session::isClosed);
+    // Meta ended it: nothing to tell
+    assertThat(meta.callActions(callId)).isEmpty();
+  }
+
+  @Test
+  void anOperatorHangsUpAnAnsweredOutgoingCallAndMetaIsTold() {
+    String user = newUser();
+    int sessionsBefore = stack.openai.sessions().size();
+    String callId = place(user);
+    PipelineDouble pipeline = pipeline(user);
+    answeredAndConnected(callId, user, sessionsBefore);
+
+    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
+    assertThat(record.getString("endReason")).isEqualTo("OPERATOR_HANGUP");
+    assertThat(meta.acceptedActions(callId)).containsExactly("terminate");
+    Await.until(WAIT, "pipeline released", () -> released(pipeline));
+  }
+
+  @Test
+  void aCallTheUserRejectsEndsAsNotAnsweredAndMetaIsNotToldAgain() {
+    String user = newUser();
+    String callId = place(user);
+    PipelineDouble pipeline = pipeline(user);
+    status(callId, user, "RINGING");
+    status(callId, user, "REJECTED");
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("outcome")).isEqualTo("NOT_ANSWERED");
+    assertThat(record.getString("endReason")).isEqualTo("NOT_ANSWERED");
+    assertThat(record.getString("endDetail")).contains("rejected");
+    assertThat(record.containsKey("acceptedAt")).isFalse();
+    assertThat(meta.callActions(callId)).isEmpty();
+    Await.until(WAIT, "pipeline released", () -> released(pipeline));
+    // Meta follows a rejection with its terminate: the ended call is left as it was
+    userHangsUp(callId, user);
+    assertThat(admin.call(callId).getString("endReason")).isEqualTo("NOT_ANSWERED");
+  }
+
+  @Test
+  void aCallNobodyAnswersIsTerminatedAtTheDeadlineSoThePhoneStopsRinging() {
+    String user = newUser();
+    String callId = place(user);
+    PipelineDouble pipeline = pipeline(user);
+    status(callId, user, "RINGING");
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("outcome")).isEqualTo("NOT_ANSWERED");
+    assertThat(record.getString("endReason")).isEqualTo("ANSWER_TIMEOUT");
+    assertThat(record.getString("endDetail")).isEqualTo("no answer within " + DoublesStack.OUTBOUND_ANSWER_TIMEOUT_SECONDS + " s");
+    assertThat(meta.acceptedActions(callId)).containsExactly("terminate");
+    Await.until(WAIT, "pipeline released", () -> released(pipeline));
+  }
+
+  @Test
+  void anAnsweredCallWhoseMediaNeverConnectsIsTerminated() {
+    String user = newUser();
+    String callId = place(user);
+    PipelineDouble pipeline = pipeline(user);
+    // the callee never answers connectivity checks
+    answer(callId, user, sdp -> sdp.replaceFirst("a=ice-ufrag:", "a=ice-ufrag:silent"));
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
+    assertThat(record.getString("endDetail")).isEqualTo("media did not connect after the answer");
+    assertThat(record.containsKey("acceptedAt")).isFalse();
+    assertThat(meta.acceptedActions(callId)).containsExactly("terminate");
+    Await.until(WAIT, "pipeline released", () -> released(pipeline));
+  }
+
+  @Test
+  void anAnswerKurentoRefusesEndsTheCallAndMetaIsTold() {
+    String user = newUser();
+    String callId = place(user);
+    PipelineDouble pipeline = pipeline(user);
+    // an answer must say active or passive; actpass is an offerer's word
+    answer(callId, user, sdp -> sdp.replace("a=setup:active", "a=setup:actpass"));
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("MEDIA_SETUP_FAILED");
+    assertThat(record.getString("endDetail")).contains("setup");
+    assertThat(stack.kms.errorsSent()).isNotEmpty();
+    assertThat(meta.acceptedActions(callId)).containsExactly("terminate");
+    Await.until(WAIT, "pipeline released", () -> released(pipeline));
   }
 }

@@ -113,7 +113,8 @@ class RealCallIT {
     Map<String, Long> at = CallFlowIT.timeline(record);
     assertThat(at).containsKeys("pre_accept_sent", "ice_connected", "dtls_connected", "media_connected", "first_caller_rtp",
         "accept_sent", "bridge_started", "first_bot_audio", "end");
-    assertThat(List.of(at.get("pre_accept_sent"), at.get("dtls_connected"), at.get("media_connected"), at.get("accept_sent"),
+    // (ICE and DTLS connected may be noted just after media_connected: Kurento's events come on several threads)
+    assertThat(List.of(at.get("pre_accept_sent"), at.get("media_connected"), at.get("accept_sent"),
         at.get("bridge_started"), at.get("first_bot_audio"), at.get("end"))).isSorted();
   }
 

@@ -60,7 +60,7 @@ class RealtimeIT {
         .isEqualTo("audio/pcmu");
     assertThat(update.getJsonObject("audio").getJsonObject("output").getString("voice")).isEqualTo("marin");
     assertThat(update.getJsonArray("tools").stream().map(t -> t.asJsonObject().getString("name")).toList())
-        .containsExactly("end_call", "send_whatsapp_message");
+        .containsExactly("end_call", "send_whatsapp_message", DoublesStack.HTTP_TOOL);
 
     var messages = stack.whatsapp.requests().stream().filter(r -> r.path().endsWith("/messages")).toList();
     assertThat(messages).hasSize(messagesBefore + 1);

@@ -12,6 +12,7 @@ import dev.wavoice.testkit.openai.Audio;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.openai.Turn;
+import dev.wavoice.testkit.tools.ToolServer;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import dev.wavoice.whatsapp.GraphApi;
 import dev.wavoice.whatsapp.GraphSettings;
@@ -393,7 +394,7 @@ class RealtimeSessionTest {
 
     session.requestResponse();
     Await.until(WAIT, "second response", () -> listener.responses.size() == 2);
-    assertThat(crm.requests).singleElement().satisfies(r -> {
+    assertThat(crm.requests()).singleElement().satisfies(r -> {
       assertThat(r.path()).isEqualTo("/tools/lookup_order");
       assertThat(r.body()).isEqualTo("{\"order_id\":\"A-17\"}");
       assertThat(r.headers().get("X-api-key")).containsExactly("crm-secret");
@@ -433,7 +434,7 @@ class RealtimeSessionTest {
     assertThat(outputs.get(2)).contains("unknown tool 'missing'");
     assertThat(outputs.get(3)).contains("the arguments are not a JSON object");
     assertThat(listener.tools).hasSize(4).allSatisfy(t -> assertThat(t.ok()).isFalse());
-    assertThat(broken.requests).hasSize(1);
+    assertThat(broken.requests()).hasSize(1);
     assertThat(listener.failures).isEmpty();
   }
 
@@ -453,7 +454,7 @@ class RealtimeSessionTest {
     Await.until(WAIT, "the skipped call", () -> listener.tools.size() == 1);
     assertThat(listener.responses.get(0).status()).isEqualTo("cancelled");
     assertThat(listener.tools.get(0).executed()).isFalse();
-    assertThat(crm.requests).isEmpty();
+    assertThat(crm.requests()).isEmpty();
     assertThat(remote.received("conversation.item.create")).isEmpty();
     assertThat(remote.received("response.create")).hasSize(1);
   }
@@ -649,6 +650,26 @@ class RealtimeSessionTest {
     Await.until(WAIT, "first closed", () -> openai.sessions().get(0).isClosed());
     // nothing was said yet: no recap
     assertThat(second.received("conversation.item.create")).isEmpty();
+  }
+
+  @Test
+  void aFailedRolloverIsReportedAndTheCurrentSessionGoesOn() {
+    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    DoubleSession first = openai.awaitSession(0, WAIT);
+    openai.configureNextSession(DoubleSession::mismatchFormats);
+
+    CompletableFuture<String> switched = session.rollover();
+
+    Await.until(WAIT, "the failed move reported", () -> listener.rolloverFailures.size() == 1);
+    assertThat(listener.rolloverFailures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.FORMAT_MISMATCH);
+    assertThat(switched).isNotDone();
+    assertThat(listener.rollovers).isEmpty();
+    assertThat(listener.failures).isEmpty();
+    assertThat(session.sessionId()).isEqualTo(first.id());
+    openai.enqueue(Turn.of().audio(100, 440, "Still here."));
+    session.requestResponse();
+    Await.until(WAIT, "a response on the first session", () -> listener.responses.size() == 1);
+    assertThat(first.received("response.create")).hasSize(1);
   }
 
   // ---- every client event the client can send

@@ -19,6 +19,7 @@ final class RecordingListener implements RealtimeListener {
   final List<String> callerLines = new CopyOnWriteArrayList<>();
   final List<String> botLines = new CopyOnWriteArrayList<>();
   final List<String> rollovers = new CopyOnWriteArrayList<>();
+  final List<RealtimeFailure> rolloverFailures = new CopyOnWriteArrayList<>();
   final List<List<RateLimit>> rateLimits = new CopyOnWriteArrayList<>();
   final List<String> truncations = new CopyOnWriteArrayList<>();
 
@@ -91,6 +92,11 @@ final class RecordingListener implements RealtimeListener {
   @Override
   public void rolledOver(String newSessionId) {
     rollovers.add(newSessionId);
+  }
+
+  @Override
+  public void rolloverFailed(RealtimeFailure failure) {
+    rolloverFailures.add(failure);
   }
 
   @Override

@@ -2,8 +2,14 @@ package dev.wavoice.testkit.app;
 
 import dev.wavoice.testkit.kms.KmsDouble;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
+import dev.wavoice.testkit.tools.ToolServer;
 import dev.wavoice.testkit.whatsapp.WebhookSender;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,39 +35,63 @@ public final class DoublesStack implements AutoCloseable {
   /** Small on purpose: the capacity test fills it. */
   public static final int MAX_ACTIVE_CALLS = 3;
   public static final int MEDIA_TIMEOUT_SECONDS = 12;
+  /** Short, so the test of an outgoing call nobody answers ends soon. */
+  public static final int OUTBOUND_ANSWER_TIMEOUT_SECONDS = 6;
   /** The app's {@code wavoice.kurento.instance-tag}: the pipelines it makes on the KMS double carry it. */
   public static final String KURENTO_INSTANCE_TAG = "it-doubles-stack";
+  /** The operator HTTP tool configured in this stack (tools file), served by {@link #tools}. */
+  public static final String HTTP_TOOL = "lookup_order";
+  public static final String HTTP_TOOL_PATH = "/voice-tools/lookup_order";
+  public static final int HTTP_TOOL_TIMEOUT_MS = 1500;
+  /** A header the tools file configures for the HTTP tool (an operator's CRM credential). */
+  public static final String HTTP_TOOL_AUTHORIZATION = "Bearer it-crm-token-6a3e";
 
   public final WhatsAppCloudDouble whatsapp;
   public final OpenAiRealtimeDouble openai;
   /** Kurento: callers connect as soon as their endpoint is negotiated and speak a 440 Hz tone. */
   public final KmsDouble kms;
+  /** The operator's tool endpoint behind {@link #HTTP_TOOL}: started before the app, which reads the tools file once. */
+  public final ToolServer tools;
   public final PayaraApp app;
 
-  private DoublesStack(WhatsAppCloudDouble whatsapp, OpenAiRealtimeDouble openai, KmsDouble kms, PayaraApp app) {
+  private DoublesStack(WhatsAppCloudDouble whatsapp, OpenAiRealtimeDouble openai, KmsDouble kms, ToolServer tools, PayaraApp app) {
     this.whatsapp = whatsapp;
     this.openai = openai;
     this.kms = kms;
+    this.tools = tools;
     this.app = app;
   }
 
   static DoublesStack start() {
+    return start("doubles", KmsDouble.Options.defaults(), Map.of());
+  }
+
+  /**
+   * This stack's configuration plus {@code extraEnv}, as its own app (profile {@code name}); the KMS
+   * double uses {@code kmsOptions}' port range, so two such stacks can run side by side.
+   */
+  static DoublesStack start(String name, KmsDouble.Options kmsOptions, Map<String, String> extraEnv) {
     WhatsAppCloudDouble whatsapp = startWhatsApp();
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(OPENAI_API_KEY);
-    KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
+    KmsDouble kms = KmsDouble.start(kmsOptions.autoConnectCallers(true).callerToneHz(440));
+    ToolServer tools = new ToolServer();
     try {
-      Map<String, String> env = appEnv(whatsapp, openai.url(), openai.apiUrl(), kms.url(), PayaraApp.workDir("doubles").resolve("data"));
+      Map<String, String> env = appEnv(whatsapp, openai.url(), openai.apiUrl(), kms.url(), PayaraApp.workDir(name).resolve("data"));
+      env.put("WAVOICE_AGENT_TOOLS_FILE", writeToolsFile(PayaraApp.workDir(name), tools).toString());
       env.put("WAVOICE_KURENTO_RECONCILE_INTERVAL_SECONDS", "1");
       // the tests stop and start the KMS double: reconnect within 2 s rather than backing off to 30 s
       env.put("WAVOICE_KURENTO_RETRY_MAX_MS", "2000");
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(MAX_ACTIVE_CALLS));
       env.put("WAVOICE_CALLS_BLOCKED_NUMBERS", "+1 999 555 0100");
       env.put("WAVOICE_CALLS_MEDIA_TIMEOUT_SECONDS", Integer.toString(MEDIA_TIMEOUT_SECONDS));
+      env.put("WAVOICE_CALLS_OUTBOUND_ANSWER_TIMEOUT_SECONDS", Integer.toString(OUTBOUND_ANSWER_TIMEOUT_SECONDS));
       // accept only once media connected: a caller that never connects is rejected, never accepted
       // (accepting without media, and the other call limits, are tested on the LimitsStack)
       env.put("WAVOICE_CALLS_ACCEPT_WITHOUT_MEDIA_AFTER_MS", "0");
-      return new DoublesStack(whatsapp, openai, kms, PayaraApp.start("doubles", env));
+      env.putAll(extraEnv);
+      return new DoublesStack(whatsapp, openai, kms, tools, PayaraApp.start(name, env));
     } catch (RuntimeException e) {
+      tools.close();
       kms.close();
       whatsapp.close();
       openai.close();
@@ -97,6 +127,26 @@ public final class DoublesStack implements AutoCloseable {
     return env;
   }
 
+  /** The operator's tools file (format of docs/realtime.md): one HTTP tool on the test's tool server. */
+  static Path writeToolsFile(Path dir, ToolServer server) {
+    String json = """
+        {"tools": [{
+          "name": "%s",
+          "description": "Looks up an order by its number and tells its status and delivery date.",
+          "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]},
+          "url": "%s",
+          "timeout_ms": %d,
+          "headers": {"Authorization": "%s"}
+        }]}
+        """.formatted(HTTP_TOOL, server.url(HTTP_TOOL_PATH), HTTP_TOOL_TIMEOUT_MS, HTTP_TOOL_AUTHORIZATION);
+    try {
+      Files.createDirectories(dir);
+      return Files.writeString(dir.resolve("tools.json"), json, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A doubled WhatsApp Cloud API with this stack's token, phone number, app and webhook subscription. */
   public static WhatsAppCloudDouble startWhatsApp() {
     return WhatsAppCloudDouble.start(ACCESS_TOKEN, PHONE_NUMBER_ID).app(APP_ID, APP_SECRET).webhookCallbackUrl(PUBLIC_URL + "/webhook");
@@ -125,5 +175,6 @@ public final class DoublesStack implements AutoCloseable {
     kms.close();
     whatsapp.close();
     openai.close();
+    tools.close();
   }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link LimitsStack}, {@link RealKmsStack},
- * {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link ShortSessionsStack},
+ * {@link LimitsStack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
@@ -34,6 +34,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
 
   private static final Map<Class<?>, Function<Shared, ? extends AutoCloseable>> FACTORIES = Map.of(
       DoublesStack.class, shared -> DoublesStack.start(),
+      ShortSessionsStack.class, shared -> ShortSessionsStack.start(),
       LimitsStack.class, shared -> LimitsStack.start(),
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
@@ -58,6 +59,8 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       Object started = store.get(type);
       if (started instanceof DoublesStack s) {
         s.app.dumpThreads(label);
+      } else if (started instanceof ShortSessionsStack s) {
+        s.doubles.app.dumpThreads(label);
       } else if (started instanceof LimitsStack s) {
         s.app.dumpThreads(label);
       } else if (started instanceof RealKmsStack s) {
@@ -119,6 +122,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
   private static List<OpenAiRealtimeDouble> openai(Object stack) {
     return switch (stack) {
       case DoublesStack s -> List.of(s.openai);
+      case ShortSessionsStack s -> List.of(s.doubles.openai);
       case LimitsStack s -> List.of(s.openai);
       case RealKmsStack s -> List.of(s.openai);
       case RecordingKmsStack s -> List.of(s.real.openai);
@@ -129,6 +133,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
   private static List<WhatsAppCloudDouble> graph(Object stack) {
     return switch (stack) {
       case DoublesStack s -> List.of(s.whatsapp);
+      case ShortSessionsStack s -> List.of(s.doubles.whatsapp);
       case LimitsStack s -> List.of(s.whatsapp);
       case RealKmsStack s -> List.of(s.whatsapp);
       case RecordingKmsStack s -> List.of(s.real.whatsapp);

@@ -5,8 +5,6 @@ import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,19 +67,28 @@ public final class RealPostgres implements AutoCloseable {
         "-c", "fsync=off"));
     server = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile())).start();
-    Await.until(Duration.ofSeconds(60), "PostgreSQL on port " + port, () -> {
+    // the port accepts before the server takes sessions ("the database system is starting up"): ask it
+    Await.until(Duration.ofSeconds(60), "PostgreSQL on port " + port + " accepting sessions", () -> {
       if (!server.isAlive()) {
         throw new IllegalStateException("PostgreSQL exited: see " + dir.resolve("postgres.log"));
       }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return true;
-      } catch (IOException notYet) {
-        return false;
-      }
+      return accepting();
     });
     run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "wavoice",
         "wavoice"), true);
+  }
+
+  private boolean accepting() {
+    try {
+      Process ready = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p",
+          Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return ready.waitFor(10, TimeUnit.SECONDS) && ready.exitValue() == 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private List<String> asServerUser(List<String> command) {

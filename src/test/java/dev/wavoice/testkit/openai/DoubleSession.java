@@ -279,6 +279,18 @@ public final class DoubleSession {
     thread.execute(this::dropNow);
   }
 
+  /** Ends the session now as OpenAI does at its time limit: {@code error} {@code session_expired}, then a close. */
+  public void expireNow() {
+    thread.execute(this::expire);
+  }
+
+  private void expire() {
+    if (!closed) {
+      emit(event("error").add("error", OpenAiErrors.sessionExpired(Math.max(1, maxDuration.toSeconds() + 59) / 60)));
+      closeNow(1000, "session expired");
+    }
+  }
+
   /** Goes silent like a dead peer: no more answers, no pongs, nothing closed. */
   public void freeze() {
     frozen = true;
@@ -389,13 +401,7 @@ public final class DoubleSession {
         return;
       }
       emit(event("session.created").add("session", config));
-      long maxMs = maxDuration.toMillis();
-      thread.schedule(() -> {
-        if (!closed) {
-          emit(event("error").add("error", OpenAiErrors.sessionExpired(maxDuration.toMinutes())));
-          closeNow(1000, "session expired");
-        }
-      }, maxMs, TimeUnit.MILLISECONDS);
+      thread.schedule(this::expire, maxDuration.toMillis(), TimeUnit.MILLISECONDS);
     });
   }
 

@@ -261,7 +261,8 @@ class CallToolsIT {
     assertThat(outputs.get(0).getString("output")).contains("maintenance");
     assertThat(Fixtures.parse(outputs.get(1).getString("output")).getString("error"))
         .isEqualTo("the tool timed out after " + timeoutMs + " ms");
-    assertThat(Fixtures.parse(outputs.get(2).getString("output")).getString("error")).contains("larger than 16384 bytes");
+    assertThat(Fixtures.parse(outputs.get(2).getString("output")).getString("error"))
+        .isEqualTo("the tool's reply is larger than 16384 bytes");
     assertThat(Fixtures.parse(outputs.get(3).getString("output")).getString("error"))
         .isEqualTo("the tool timed out after " + timeoutMs + " ms");
     assertThat(outputs.get(4).getString("output")).isEqualTo("{\"status\":\"shipped\"}");

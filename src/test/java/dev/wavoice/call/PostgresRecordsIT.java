@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,11 @@ class PostgresRecordsIT {
     env.put("WAVOICE_DB_URL", postgres.jdbcUrl());
     env.put("WAVOICE_DB_USER", postgres.user());
     app = PayaraApp.start("postgres", env);
+  }
+
+  @AfterEach
+  void noProtocolViolations() {
+    whatsapp.assertNoViolations();
   }
 
   @AfterAll

@@ -520,6 +520,9 @@ class RealtimeSessionTest {
         .containsExactly("response_cancel_not_active", "server_error");
     assertThat(listener.responses.get(0).completed()).isTrue();
     assertThat(listener.failures).isEmpty();
+    // the cancel with nothing to cancel was this test's doing (the scripted server error is no violation)
+    assertThat(openai.violations()).singleElement().satisfies(v -> assertThat(v.eventType()).isEqualTo("response.cancel"));
+    openai.clearViolations();
   }
 
   @Test

@@ -57,6 +57,7 @@ class GraphApiTest {
   @AfterEach
   void stop() {
     meta.close();
+    meta.assertNoViolations();
   }
 
   private static JsonObject fixture(String name, String sdp) {
@@ -85,16 +86,54 @@ class GraphApiTest {
     api.accept(CALL_ID, ANSWER, "optional, at most 512 characters");
     assertThat(last().body()).isEqualTo(fixture("graph-calls-accept.request.json", ANSWER));
 
-    api.reject(CALL_ID);
-    assertThat(last().body()).isEqualTo(fixture("graph-calls-reject.request.json", null));
-
     api.terminate(CALL_ID);
     assertThat(last().body()).isEqualTo(fixture("graph-calls-terminate.request.json", null));
+
+    // reject is for a call not yet accepted: another one
+    String declined = "wacid.HBgLMTMxNzU1NTAwMDAVAgARGBQzREVD";
+    meta.knowCall(declined);
+    api.reject(declined);
+    assertThat(last().body()).isEqualTo(Json.createObjectBuilder(fixture("graph-calls-reject.request.json", null))
+        .add("call_id", declined).build());
+
 
     String newCall = api.connect("13175550000", OFFER, "outbound-42");
     assertThat(last().body()).isEqualTo(fixture("graph-calls-connect.request.json", OFFER));
     assertThat(newCall).startsWith("wacid.");
     assertThat(meta.requests()).allMatch(r -> r.status() == 200);
+  }
+
+  @Test
+  void callActionsOutOfTheCallsOrderAreRefusedAsMetaDoesAndRecorded() {
+    assertThatThrownBy(() -> api.terminate(CALL_ID)).isInstanceOf(GraphApiException.class).hasMessageContaining("code 100");
+    assertThat(meta.violations()).singleElement().asString().contains("terminate on " + CALL_ID);
+    api.preAccept(CALL_ID, ANSWER);
+    api.accept(CALL_ID, ANSWER, null);
+    assertThatThrownBy(() -> api.reject(CALL_ID)).isInstanceOf(GraphApiException.class);
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER)).isInstanceOf(GraphApiException.class);
+    api.terminate(CALL_ID);
+    assertThatThrownBy(() -> api.terminate(CALL_ID)).isInstanceOf(GraphApiException.class);
+    assertThat(meta.violations()).hasSize(4);
+
+    // a business-initiated call is answered by the user: the business only hangs up
+    meta.grantCallPermission("13175550000");
+    String outgoing = api.connect("13175550000", OFFER, null);
+    assertThatThrownBy(() -> api.accept(outgoing, ANSWER, null)).isInstanceOf(GraphApiException.class);
+    api.terminate(outgoing);
+    assertThat(meta.violations()).hasSize(5).last().asString().contains("business-initiated");
+
+    // the user hung up: Meta refuses what comes after (the app's doing once the webhook was taken)
+    String hungUp = "wacid.HBgLMTMxNzU1NTAwMDAVAgARGBQzSFVQ";
+    meta.knowCall(hungUp);
+    api.preAccept(hungUp, ANSWER);
+    meta.endedByMeta(hungUp);
+    assertThatThrownBy(() -> api.accept(hungUp, ANSWER, null)).isInstanceOf(GraphApiException.class);
+    assertThat(meta.violations()).as("a race: the app could not know yet").hasSize(5);
+    meta.endDelivered(hungUp);
+    assertThatThrownBy(() -> api.accept(hungUp, ANSWER, null)).isInstanceOf(GraphApiException.class);
+    assertThat(meta.violations()).hasSize(6);
+    assertThatThrownBy(meta::assertNoViolations).isInstanceOf(AssertionError.class);
+    assertThat(meta.violations()).as("reported once").isEmpty();
   }
 
   @Test

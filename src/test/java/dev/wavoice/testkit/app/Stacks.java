@@ -1,8 +1,14 @@
 package dev.wavoice.testkit.app;
 
 import dev.wavoice.testkit.kms.RealKms;
+import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
+import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -14,8 +20,12 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
+ *
+ * <p>The strict doubles of the running stacks (OpenAI Realtime, Meta's Graph API) are shared too: each
+ * test class starts with their violation lists cleared (what a previous class left behind is not its
+ * doing), and after each test the extension asserts they saw nothing the real services would refuse.
  */
-public final class Stacks implements ParameterResolver, TestWatcher {
+public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCallback, AfterEachCallback {
 
   /** Gives a factory the other shared parts it builds on. */
   public interface Shared {
@@ -64,6 +74,74 @@ public final class Stacks implements ParameterResolver, TestWatcher {
         s.app.dumpThreads(label);
       }
     }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    for (Object started : started(context)) {
+      openai(started).forEach(OpenAiRealtimeDouble::clearViolations);
+      graph(started).forEach(WhatsAppCloudDouble::clearViolations);
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    List<AssertionError> failures = new ArrayList<>();
+    for (Object started : started(context)) {
+      for (OpenAiRealtimeDouble openai : openai(started)) {
+        try {
+          openai.assertNoViolations();
+        } catch (AssertionError e) {
+          failures.add(e);
+        }
+      }
+      for (WhatsAppCloudDouble graph : graph(started)) {
+        try {
+          graph.assertNoViolations();
+        } catch (AssertionError e) {
+          failures.add(e);
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      AssertionError all = failures.get(0);
+      failures.stream().skip(1).forEach(all::addSuppressed);
+      throw all;
+    }
+  }
+
+  private static List<Object> started(ExtensionContext context) {
+    ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(Stacks.class));
+    List<Object> started = new ArrayList<>();
+    for (Class<?> type : FACTORIES.keySet()) {
+      Object stack = store.get(type);
+      if (stack != null) {
+        started.add(stack);
+      }
+    }
+    return started;
+  }
+
+  private static List<OpenAiRealtimeDouble> openai(Object stack) {
+    return switch (stack) {
+      case DoublesStack s -> List.of(s.openai);
+      case ShortSessionsStack s -> List.of(s.doubles.openai);
+      case LimitsStack s -> List.of(s.openai);
+      case RealKmsStack s -> List.of(s.openai);
+      case RecordingKmsStack s -> List.of(s.real.openai);
+      default -> List.of();
+    };
+  }
+
+  private static List<WhatsAppCloudDouble> graph(Object stack) {
+    return switch (stack) {
+      case DoublesStack s -> List.of(s.whatsapp);
+      case ShortSessionsStack s -> List.of(s.doubles.whatsapp);
+      case LimitsStack s -> List.of(s.whatsapp);
+      case RealKmsStack s -> List.of(s.whatsapp);
+      case RecordingKmsStack s -> List.of(s.real.whatsapp);
+      default -> List.of();
+    };
   }
 
   private static Shared shared(ExtensionContext context) {

@@ -525,7 +525,7 @@ public final class DoubleSession {
       case "conversation.item.retrieve" -> retrieveItem(event.getString("item_id"), clientEventId);
       case "response.create" -> responseCreate(clientEventId);
       case "response.cancel" -> responseCancel(clientEventId);
-      case "output_audio_buffer.clear" -> emitError(OpenAiErrors.invalid("invalid_request_error",
+      case "output_audio_buffer.clear" -> refuse(type, OpenAiErrors.invalid("invalid_request_error",
           "output_audio_buffer.clear is only supported for WebRTC and SIP sessions.", "type", clientEventId));
       default -> throw new IllegalStateException("schema lists " + type + " but the double does not handle it");
     }
@@ -547,7 +547,7 @@ public final class DoubleSession {
       JsonObject output = update.getJsonObject("audio").getJsonObject("output");
       if (output != null && output.containsKey("voice")
           && !output.get("voice").equals(config.getJsonObject("audio").getJsonObject("output").get("voice"))) {
-        emitError(OpenAiErrors.invalid("cannot_update_voice",
+        refuse("session.update", OpenAiErrors.invalid("cannot_update_voice",
             "Cannot update a conversation's voice if assistant audio is present.", "session.audio.output.voice",
             clientEventId));
         return;
@@ -607,7 +607,7 @@ public final class DoubleSession {
     try {
       audio = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException notBase64) {
-      emitError(OpenAiErrors.invalid("invalid_value", "Invalid 'audio'. Expected base64-encoded audio bytes.", "audio",
+      refuse("input_audio_buffer.append", OpenAiErrors.invalid("invalid_value", "Invalid 'audio'. Expected base64-encoded audio bytes.", "audio",
           clientEventId));
       return;
     }
@@ -692,7 +692,7 @@ public final class DoubleSession {
   private void commit(String clientEventId) {
     int minBytes = Audio.bytesPerMs(inputFormat()) * 100;
     if (buffer.size() < minBytes) {
-      emitError(OpenAiErrors.invalid("input_audio_buffer_commit_empty",
+      refuse("input_audio_buffer.commit", OpenAiErrors.invalid("input_audio_buffer_commit_empty",
           "Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has "
               + String.format(java.util.Locale.ROOT, "%.2f", buffer.size() / (double) Audio.bytesPerMs(inputFormat()))
               + "ms of audio.", null, clientEventId));
@@ -740,7 +740,7 @@ public final class DoubleSession {
       String callId = item.getString("call_id");
       boolean known = items.values().stream().anyMatch(i -> callId.equals(i.callId));
       if (!known) {
-        emitError(OpenAiErrors.invalid("invalid_value", "Tool call ID '" + callId + "' not found in conversation.",
+        refuse("conversation.item.create", OpenAiErrors.invalid("invalid_value", "Tool call ID '" + callId + "' not found in conversation.",
             "item.call_id", clientEventId));
         return;
       }
@@ -748,7 +748,7 @@ public final class DoubleSession {
     if (type.equals("message") && "assistant".equals(item.getString("role", null))) {
       for (JsonValue part : item.getJsonArray("content")) {
         if ("output_audio".equals(part.asJsonObject().getString("type", null))) {
-          emitError(OpenAiErrors.invalid("invalid_value", "Assistant audio cannot be added to the conversation.",
+          refuse("conversation.item.create", OpenAiErrors.invalid("invalid_value", "Assistant audio cannot be added to the conversation.",
               "item.content", clientEventId));
           return;
         }
@@ -771,20 +771,20 @@ public final class DoubleSession {
     int audioEndMs = event.getInt("audio_end_ms");
     ItemState item = items.get(itemId);
     if (item == null) {
-      emitError(OpenAiErrors.itemNotFound("item_truncate_invalid_item_id", itemId, clientEventId));
+      refuse("conversation.item.truncate", OpenAiErrors.itemNotFound("item_truncate_invalid_item_id", itemId, clientEventId));
       return;
     }
     if (!"assistant".equals(item.role) || !item.hasAudio) {
-      emitError(OpenAiErrors.truncateNotAudio(clientEventId));
+      refuse("conversation.item.truncate", OpenAiErrors.truncateNotAudio(clientEventId));
       return;
     }
     if (contentIndex != 0) {
-      emitError(OpenAiErrors.invalid("invalid_value", "Invalid 'content_index': the item has one content part.",
+      refuse("conversation.item.truncate", OpenAiErrors.invalid("invalid_value", "Invalid 'content_index': the item has one content part.",
           "content_index", clientEventId));
       return;
     }
     if (audioEndMs > item.audioMs) {
-      emitError(OpenAiErrors.truncateBeyondAudio(item.audioMs, audioEndMs, clientEventId));
+      refuse("conversation.item.truncate", OpenAiErrors.truncateBeyondAudio(item.audioMs, audioEndMs, clientEventId));
       return;
     }
     item.audioMs = audioEndMs;
@@ -795,7 +795,7 @@ public final class DoubleSession {
 
   private void deleteItem(String itemId, String clientEventId) {
     if (items.remove(itemId) == null) {
-      emitError(OpenAiErrors.itemNotFound("item_delete_invalid_item_id", itemId, clientEventId));
+      refuse("conversation.item.delete", OpenAiErrors.itemNotFound("item_delete_invalid_item_id", itemId, clientEventId));
       return;
     }
     emit(event("conversation.item.deleted").add("item_id", itemId));
@@ -804,7 +804,7 @@ public final class DoubleSession {
   private void retrieveItem(String itemId, String clientEventId) {
     ItemState item = items.get(itemId);
     if (item == null) {
-      emitError(OpenAiErrors.itemNotFound("item_retrieve_invalid_item_id", itemId, clientEventId));
+      refuse("conversation.item.retrieve", OpenAiErrors.itemNotFound("item_retrieve_invalid_item_id", itemId, clientEventId));
       return;
     }
     emit(event("conversation.item.retrieved").add("item", JSON.createObjectBuilder().add("id", item.id)
@@ -816,9 +816,12 @@ public final class DoubleSession {
     if (raceNextCreate && active == null) {
       raceNextCreate = false;
       startResponse(nextTurn());
+      // the test made turn detection win on purpose: the client could not have known
+      emitError(OpenAiErrors.activeResponse(active.id, clientEventId));
+      return;
     }
     if (active != null) {
-      emitError(OpenAiErrors.activeResponse(active.id, clientEventId));
+      refuse("response.create", OpenAiErrors.activeResponse(active.id, clientEventId));
       return;
     }
     startResponse(nextTurn());
@@ -826,7 +829,7 @@ public final class DoubleSession {
 
   private void responseCancel(String clientEventId) {
     if (active == null) {
-      emitError(OpenAiErrors.cancelNotActive(clientEventId));
+      refuse("response.cancel", OpenAiErrors.cancelNotActive(clientEventId));
       return;
     }
     cancel(active, "client_cancelled");
@@ -1149,8 +1152,15 @@ public final class DoubleSession {
     return JSON.createObjectBuilder().add("type", type).add("event_id", "event_" + eventSeq.incrementAndGet() + random(8));
   }
 
+  /** An error a test scripted (a server error, the race it set up): not the client's doing. */
   private void emitError(JsonObject error) {
     emit(event("error").add("error", error));
+  }
+
+  /** An error OpenAI sends because of what the client did: sent, and recorded as a violation. */
+  private void refuse(String clientType, JsonObject error) {
+    server.violation(this, clientType, "OpenAI answers error " + error.getString("code", "?") + ": " + error.getString("message"));
+    emitError(error);
   }
 
   /** Checks our own event against the schema before it goes out: a double that lies is a bug. */

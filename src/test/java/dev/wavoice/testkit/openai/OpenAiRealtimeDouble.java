@@ -30,9 +30,11 @@ import org.java_websocket.server.WebSocketServer;
  * {@code /v1/realtime?model=...} with {@code Authorization: Bearer <key>}; a wrong key gets OpenAI's
  * {@code invalid_api_key} error and a close, an {@code OpenAI-Beta} header or a beta-shaped session
  * gets {@code beta_api_shape_disabled} and close code 4000, another path is refused (HTTP 404). Every
- * client event is validated against OpenAI's published schema (see {@link RealtimeSchema}); a
- * violation, a beta shape or an unknown type is answered with OpenAI's {@code error} event and recorded
- * as a violation, which {@link #assertNoViolations()} turns into a test failure. The double's own
+ * client event is validated against OpenAI's published schema (see {@link RealtimeSchema}) and against
+ * the session's state; every {@code error} event the client's own doing draws (a schema violation, a
+ * beta shape, an unknown type, a response already active, a truncate past the audio, ...) is recorded as
+ * a violation, which {@link #assertNoViolations()} turns into a test failure. Errors a test scripts (a
+ * server error step, a session expiry, the response race it set up) are sent but are no violation. The double's own
  * events are validated before they are sent. Each connection is a {@link DoubleSession} that plays
  * scripted {@link Turn}s and records everything.
  *
@@ -159,11 +161,17 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
     violations.clear();
   }
 
-  /** Fails the test when any client event broke OpenAI's rules (or the double's own event did). */
+  /**
+   * Fails the test when any client event broke OpenAI's rules or drew one of OpenAI's errors (or the
+   * double's own event was invalid). What it reports is taken off the list, so the next test of a shared
+   * double starts clean.
+   */
   public void assertNoViolations() {
-    if (!violations.isEmpty()) {
+    List<Violation> seen = List.copyOf(violations);
+    violations.removeAll(seen);
+    if (!seen.isEmpty()) {
       StringBuilder text = new StringBuilder("the OpenAI double saw events OpenAI would refuse:");
-      for (Violation v : violations) {
+      for (Violation v : seen) {
         text.append("\n  session ").append(v.session()).append(' ').append(v.eventType()).append(": ").append(v.problem());
       }
       throw new AssertionError(text.toString());

@@ -197,6 +197,10 @@ class OpenAiRealtimeDoubleTest {
       assertThat(done.getJsonObject("status_details").getString("reason")).isEqualTo("client_cancelled");
       assertThat(done.getJsonObject("usage").getJsonObject("output_token_details").getInt("audio_tokens")).isEqualTo(300 / 50);
     }
+    // each error the client drew is its violation
+    assertThat(openai.violations()).extracting(OpenAiRealtimeDouble.Violation::eventType)
+        .containsExactly("response.cancel", "response.create", "conversation.item.truncate");
+    assertThatThrownBy(openai::assertNoViolations).hasMessageContaining("conversation_already_has_active_response");
     openai.assertNoViolations();
   }
 

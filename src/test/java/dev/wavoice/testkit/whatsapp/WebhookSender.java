@@ -20,8 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Delivers webhooks to the app as Meta does: POST with {@code Content-Type: application/json} and
- * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>}. Call ids in
- * a {@code connect} it sends become known to the Graph double, as with Meta.
+ * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>}. The Graph
+ * double follows the calls it sends, as Meta's side would: a user-initiated {@code connect} makes the call
+ * known, a business-initiated one connects it, a {@code terminate} or a REJECTED status ends it.
  */
 public final class WebhookSender {
 
@@ -40,6 +41,9 @@ public final class WebhookSender {
   public HttpResponse<String> send(String body) {
     byte[] raw = body.getBytes(StandardCharsets.UTF_8);
     registerCalls(body);
+    // Not yet WhatsAppCloudDouble.endDelivered: the app still sends an action it had under way when it took
+    // a terminate (a refused call's reject after the user's terminate, WebhookIT's duplicate delivery), so
+    // such actions are refused as Meta does but not yet counted as violations.
     return post(raw, signature(appSecret, raw));
   }
 
@@ -88,16 +92,33 @@ public final class WebhookSender {
     }
   }
 
-  private void registerCalls(String body) {
+  /** Tells the Graph double what this webhook does to its calls; returns the ids of the calls it ends. */
+  private java.util.List<String> registerCalls(String body) {
+    java.util.List<String> ended = new java.util.ArrayList<>();
     try (var reader = JSON.createReader(new StringReader(body))) {
       JsonObject payload = reader.readObject();
       for (JsonValue entry : payload.getJsonArray("entry")) {
         for (JsonValue change : entry.asJsonObject().getJsonArray("changes")) {
           JsonObject value = change.asJsonObject().getJsonObject("value");
+          if (value != null && value.containsKey("statuses")) {
+            value.getJsonArray("statuses").forEach(st -> {
+              JsonObject status = st.asJsonObject();
+              if ("call".equals(status.getString("type", null)) && "REJECTED".equals(status.getString("status", null))) {
+                graph.endedByMeta(status.getString("id"));
+                ended.add(status.getString("id"));
+              }
+            });
+          }
           if (value != null && value.containsKey("calls")) {
             value.getJsonArray("calls").forEach(c -> {
               JsonObject call = c.asJsonObject();
-              if ("connect".equals(call.getString("event", null))) {
+              if ("terminate".equals(call.getString("event", null))) {
+                graph.endedByMeta(call.getString("id"));
+                ended.add(call.getString("id"));
+              } else if ("connect".equals(call.getString("event", null))
+                  && "BUSINESS_INITIATED".equals(call.getString("direction", null))) {
+                graph.userAnswered(call.getString("id"));
+              } else if ("connect".equals(call.getString("event", null))) {
                 JsonObject session = call.containsKey("session") && call.get("session").getValueType() == JsonValue.ValueType.OBJECT
                     ? call.getJsonObject("session") : null;
                 String offer = session == null || !"offer".equals(session.getString("sdp_type", null)) ? null
@@ -115,5 +136,6 @@ public final class WebhookSender {
     } catch (RuntimeException notAWebhook) {
       // malformed bodies are sent on purpose by some tests
     }
+    return ended;
   }
 }

@@ -89,6 +89,25 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   /** A queued answer for the next request to an operation (e.g. {@code calls/accept}, {@code settings}). */
   public record Failure(int status, JsonObject body, Map<String, String> headers) {}
 
+  /**
+   * Where a call is, as Meta keeps it. A user-initiated call is OFFERED (its connect webhook), then
+   * PRE_ACCEPTED, ACCEPTED; a business-initiated one is RINGING (its connect request) until the user's
+   * connect webhook makes it CONNECTED. Any call ENDS with a terminate (webhook or request) or a reject.
+   */
+  private enum CallState { OFFERED, PRE_ACCEPTED, ACCEPTED, RINGING, CONNECTED, ENDED }
+
+  private static final class CallTrack {
+    final boolean userInitiated;
+    CallState state;
+    /** Ended by Meta's side (a webhook) whose delivery the app has confirmed: from then on it knows. */
+    boolean endDelivered;
+
+    CallTrack(boolean userInitiated, CallState state) {
+      this.userInitiated = userInitiated;
+      this.state = state;
+    }
+  }
+
   /** One user's call permission as Meta keeps it. */
   private static final class UserPermission {
     String status = "no_permission";
@@ -108,7 +127,8 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   private final Map<String, CountDownLatch> stalls = new ConcurrentHashMap<>();
   private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final Map<String, String> preAcceptedSdp = new ConcurrentHashMap<>();
-  private final Set<String> knownCalls = ConcurrentHashMap.newKeySet();
+  private final Map<String, CallTrack> calls = new ConcurrentHashMap<>();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
   private final Map<String, String> offers = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> permissionOverrides = new ConcurrentHashMap<>();
   private final Map<String, UserPermission> permissions = new HashMap<>();
@@ -208,6 +228,27 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   /** The actions ({@code pre_accept}, {@code accept}, ...) Meta accepted (2xx) for this call id, in order. */
   public List<String> acceptedActions(String callId) {
     return callActions(callId).stream().filter(r -> r.status() / 100 == 2).map(GraphRequest::action).toList();
+  }
+
+  /** Call actions Meta refused because of the call's state (an action on an ended call, out of order, ...). */
+  public List<String> violations() {
+    return List.copyOf(violations);
+  }
+
+  /**
+   * Fails the test when the app sent a call action Meta would refuse in the call's state. What it reports
+   * is taken off the list, so the next test of a shared double starts clean.
+   */
+  public void assertNoViolations() {
+    List<String> seen = List.copyOf(violations);
+    violations.removeAll(seen);
+    if (!seen.isEmpty()) {
+      throw new AssertionError("the Graph double saw call actions Meta would refuse:\n  " + String.join("\n  ", seen));
+    }
+  }
+
+  public void clearViolations() {
+    violations.clear();
   }
 
   // ---- scripting: failures and timeouts
@@ -334,13 +375,39 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   /** A call Meta offered to the business (as a webhook would); actions on other call ids are refused. */
   public void knowCall(String callId) {
-    knownCalls.add(callId);
+    calls.putIfAbsent(callId, new CallTrack(true, CallState.OFFERED));
   }
 
   /** A call Meta offered with this SDP: its pre_accept/accept answers are checked against the offer (mid, Opus payload type). */
   public void knowCall(String callId, String offerSdp) {
-    knownCalls.add(callId);
+    knowCall(callId);
     offers.put(callId, offerSdp);
+  }
+
+  /** The user answered a business-initiated call (Meta's connect webhook with the user's SDP answer). */
+  public synchronized void userAnswered(String callId) {
+    CallTrack call = calls.computeIfAbsent(callId, id -> new CallTrack(false, CallState.RINGING));
+    if (call.state == CallState.RINGING) {
+      call.state = CallState.CONNECTED;
+    }
+  }
+
+  /**
+   * Meta's side ended the call (the user hung up or declined: a terminate webhook or a REJECTED status
+   * is about to be delivered). Actions on it are refused from now on; they count as the app's violation
+   * once {@link #endDelivered} says the app has the news.
+   */
+  public synchronized void endedByMeta(String callId) {
+    CallTrack call = calls.computeIfAbsent(callId, id -> new CallTrack(true, CallState.ENDED));
+    call.state = CallState.ENDED;
+  }
+
+  /** The app took the webhook that ended this call (answered 200). */
+  public synchronized void endDelivered(String callId) {
+    CallTrack call = calls.get(callId);
+    if (call != null && call.state == CallState.ENDED) {
+      call.endDelivered = true;
+    }
   }
 
   /** Answers {@code call_permissions} for this user with exactly this body (instead of the user's state). */
@@ -675,7 +742,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
         user(to).calls.add(Instant.now());
       }
       String callId = "wacid." + UUID.randomUUID().toString().replace("-", "");
-      knownCalls.add(callId);
+      calls.put(callId, new CallTrack(false, CallState.RINGING));
       return new Reply(200, JSON.createObjectBuilder()
           .add("messaging_product", "whatsapp")
           .add("calls", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("id", callId)))
@@ -683,7 +750,9 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     }
     String callId = body.getString("call_id", null);
     if (callId == null || !callId.startsWith("wacid.")) return bad("call_id is required");
-    if (!knownCalls.contains(callId)) return bad("Invalid call_id: no such call");
+    if (!calls.containsKey(callId)) return bad("Invalid call_id: no such call");
+    Reply refused = outOfOrder(callId, action);
+    if (refused != null) return refused;
     if (action.equals("pre_accept") || action.equals("accept")) {
       String problem = session(body, "answer");
       if (problem != null) return bad(problem);
@@ -698,7 +767,64 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
         return bad("SDP answer provided in accept does not match the SDP answer given in the Pre-Accept endpoint for the same call-id");
       }
     }
+    advance(callId, action);
     return new Reply(200, JSON.createObjectBuilder().add("messaging_product", "whatsapp").add("success", true).build(), Map.of());
+  }
+
+  /**
+   * Meta's answer when {@code action} does not fit the call's state, recorded as a violation; null when it
+   * fits. An action on a call Meta's side ended before the app could know (its webhook not yet taken) is
+   * refused all the same but is a race, not the app's fault.
+   */
+  private synchronized Reply outOfOrder(String callId, String action) {
+    CallTrack call = calls.get(callId);
+    String problem;
+    if (call.state == CallState.ENDED) {
+      problem = "the call has already ended";
+      if (!call.endDelivered) {
+        return callStateError(callId, action, problem);
+      }
+    } else if (!call.userInitiated) {
+      // a business-initiated call is answered by the user; the business can only hang up (also while it rings)
+      problem = action.equals("terminate") ? null : action + " is not possible on a business-initiated call";
+    } else {
+      problem = switch (action) {
+        case "pre_accept" -> call.state == CallState.OFFERED ? null : "the call is already " + call.state.name().toLowerCase();
+        // Meta documents pre_accept as recommended, not required: an accept straight after the offer is taken
+        case "accept" -> call.state == CallState.OFFERED || call.state == CallState.PRE_ACCEPTED ? null
+            : "the call is already accepted";
+        case "reject" -> call.state == CallState.OFFERED || call.state == CallState.PRE_ACCEPTED ? null
+            : "an accepted call is ended with terminate, not reject";
+        case "terminate" -> call.state == CallState.ACCEPTED ? null : "the call was not accepted: end it with reject";
+        default -> null;
+      };
+    }
+    if (problem == null) {
+      return null;
+    }
+    violations.add(action + " on " + callId + ": " + problem);
+    return callStateError(callId, action, problem);
+  }
+
+  /**
+   * The notes of Meta's calling errors list no code for an action in the wrong call state; the closest
+   * documented one is 100 (invalid parameter, the details in {@code error_data}), HTTP 400.
+   */
+  private static Reply callStateError(String callId, String action, String problem) {
+    return bad("Invalid call state for " + action + " on " + callId + ": " + problem);
+  }
+
+  private synchronized void advance(String callId, String action) {
+    CallTrack call = calls.get(callId);
+    call.state = switch (action) {
+      case "pre_accept" -> CallState.PRE_ACCEPTED;
+      case "accept" -> CallState.ACCEPTED;
+      case "reject", "terminate" -> CallState.ENDED;
+      default -> call.state;
+    };
+    if (call.state == CallState.ENDED) {
+      call.endDelivered = true;
+    }
   }
 
   private static String session(JsonObject body, String sdpType) {

@@ -127,6 +127,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       case DoublesStack s -> List.of(s.openai);
       case ShortSessionsStack s -> List.of(s.doubles.openai);
       case LimitsStack s -> List.of(s.openai);
+      case CrashStack s -> List.of(s.openai);
       case RealKmsStack s -> List.of(s.openai);
       case RecordingKmsStack s -> List.of(s.real.openai);
       default -> List.of();
@@ -138,6 +139,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       case DoublesStack s -> List.of(s.whatsapp);
       case ShortSessionsStack s -> List.of(s.doubles.whatsapp);
       case LimitsStack s -> List.of(s.whatsapp);
+      case CrashStack s -> List.of(s.whatsapp);
       case RealKmsStack s -> List.of(s.whatsapp);
       case RecordingKmsStack s -> List.of(s.real.whatsapp);
       default -> List.of();

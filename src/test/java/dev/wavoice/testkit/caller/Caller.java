@@ -1,7 +1,7 @@
 package dev.wavoice.testkit.caller;
 
 import dev.wavoice.testkit.ChildProcesses;
-import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.PeerFiles;
 import dev.wavoice.testkit.Fixtures;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -11,11 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,7 +71,7 @@ public final class Caller implements AutoCloseable {
   /** Starts the caller as the answerer of {@code offer} (a business-initiated call). */
   public static Caller answering(String offer, int seconds, int toneHz) {
     Path dir = newDir();
-    write(dir.resolve("offer.sdp"), offer);
+    PeerFiles.write(dir.resolve("offer.sdp"), offer);
     return start(dir, List.of("answer", "--out", dir.resolve("answer.sdp").toString(),
         "--offer-file", dir.resolve("offer.sdp").toString(), "--seconds", Integer.toString(seconds),
         "--tone", Integer.toString(toneHz), "--wait", "60"));
@@ -99,37 +97,12 @@ public final class Caller implements AutoCloseable {
   }
 
   private static Path newDir() {
-    Path dir = Path.of("target", "caller", UUID.randomUUID().toString()).toAbsolutePath();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return dir;
+    return PeerFiles.newRunDir(Path.of("target", "caller"));
   }
 
-  private static void write(Path file, String text) {
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private String awaitFile(String name, Duration deadline) {
-    Path file = dir.resolve(name);
-    return Await.value(deadline, "the caller's " + name, () -> {
-      if (!process.isAlive() && !Files.exists(file)) {
-        throw new IllegalStateException("the caller exited with " + process.exitValue() + ": " + log());
-      }
-      try {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    return PeerFiles.await(dir.resolve(name), process, "the caller", deadline, this::log);
   }
 
   public String awaitOffer() {
@@ -142,7 +115,7 @@ public final class Caller implements AutoCloseable {
 
   /** Hands the caller our answer (written atomically, as it polls the file). */
   public void answer(String sdp) {
-    write(dir.resolve("answer.sdp"), sdp);
+    PeerFiles.write(dir.resolve("answer.sdp"), sdp);
   }
 
   public Report awaitReport(Duration deadline) {

@@ -1,6 +1,6 @@
 package dev.wavoice.testkit.whatsapp;
 
-import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.PeerFiles;
 import dev.wavoice.testkit.ChildProcesses;
 import dev.wavoice.testkit.Fixtures;
 import jakarta.json.JsonObject;
@@ -9,11 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -83,7 +81,7 @@ public final class WhatsAppPeer implements AutoCloseable {
   /** Starts the peer as the answerer of {@code offer} (a business-initiated call). */
   public static WhatsAppPeer answering(String offer, int seconds, int toneHz) {
     Path dir = newDir(seconds, toneHz);
-    write(dir.resolve("offer.sdp"), offer);
+    PeerFiles.write(dir.resolve("offer.sdp"), offer);
     return start(dir, List.of("answer", "--out", dir.resolve("answer.sdp").toString(),
         "--offer-file", dir.resolve("offer.sdp").toString()), seconds, ControlledChecks.ROLE_CONFLICT);
   }
@@ -98,7 +96,7 @@ public final class WhatsAppPeer implements AutoCloseable {
 
   /** Hands the peer the answer to its offer (written atomically, as it polls the file). */
   public void answer(String sdp) {
-    write(dir.resolve("answer.sdp"), sdp);
+    PeerFiles.write(dir.resolve("answer.sdp"), sdp);
   }
 
   /** Waits for the peer to finish and reads its report and recording. */
@@ -188,37 +186,12 @@ public final class WhatsAppPeer implements AutoCloseable {
   }
 
   private static Path newDir(int seconds, int toneHz) {
-    Path dir = Path.of("target", "whatsapp-peer", "runs", UUID.randomUUID().toString()).toAbsolutePath();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path dir = PeerFiles.newRunDir(Path.of("target", "whatsapp-peer", "runs"));
     PeerAudio.writeTone(dir.resolve("tone.opus"), toneHz, Math.min(seconds, 5));
     return dir;
   }
 
-  private static void write(Path file, String text) {
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private String awaitFile(String name, Duration deadline) {
-    Path file = dir.resolve(name);
-    return Await.value(deadline, "the WhatsApp peer's " + name, () -> {
-      if (!process.isAlive() && !Files.exists(file)) {
-        throw new IllegalStateException("the WhatsApp peer exited with " + process.exitValue() + ": " + log());
-      }
-      try {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    return PeerFiles.await(dir.resolve(name), process, "the WhatsApp peer", deadline, this::log);
   }
 }

@@ -1,20 +1,16 @@
 package dev.wavoice.testkit.caller;
 
-import dev.wavoice.testkit.ChildProcesses;
-import dev.wavoice.testkit.PeerFiles;
-import dev.wavoice.testkit.Fixtures;
+import dev.wavoice.testkit.PeerProcess;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The WhatsApp-style WebRTC caller ({@code caller.py} from system property {@code wavoice.it.caller},
@@ -22,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Opus) that plays a tone and reports what it heard. Its SDP files and logs live in
  * {@code target/caller/<id>/}.
  */
-public final class Caller implements AutoCloseable {
+public final class Caller extends PeerProcess {
 
   public static final String CALLER_PROPERTY = "wavoice.it.caller";
   private static final String PYTHON = "/usr/bin/python3";
@@ -31,12 +27,8 @@ public final class Caller implements AutoCloseable {
   public record Report(String iceState, boolean dtlsConnected, long sentPackets, long receivedPackets, long receivedAudioMs,
       Double rmsDbfs, Double dominantHz, String error, int exitCode, String raw) {}
 
-  private final Path dir;
-  private final Process process;
-
   private Caller(Path dir, Process process) {
-    this.dir = dir;
-    this.process = process;
+    super(dir, process, "the caller", "caller.log");
   }
 
   /** Starts the caller as the offerer (the WhatsApp role); {@code seconds} of media count from the moment it gets the answer. */
@@ -71,7 +63,7 @@ public final class Caller implements AutoCloseable {
   /** Starts the caller as the answerer of {@code offer} (a business-initiated call). */
   public static Caller answering(String offer, int seconds, int toneHz) {
     Path dir = newDir();
-    PeerFiles.write(dir.resolve("offer.sdp"), offer);
+    write(dir.resolve("offer.sdp"), offer);
     return start(dir, List.of("answer", "--out", dir.resolve("answer.sdp").toString(),
         "--offer-file", dir.resolve("offer.sdp").toString(), "--seconds", Integer.toString(seconds),
         "--tone", Integer.toString(toneHz), "--wait", "60"));
@@ -97,62 +89,19 @@ public final class Caller implements AutoCloseable {
   }
 
   private static Path newDir() {
-    return PeerFiles.newRunDir(Path.of("target", "caller"));
-  }
-
-
-  private String awaitFile(String name, Duration deadline) {
-    return PeerFiles.await(dir.resolve(name), process, "the caller", deadline, this::log);
-  }
-
-  public String awaitOffer() {
-    return awaitFile("offer.sdp", Duration.ofSeconds(20));
-  }
-
-  public String awaitAnswer() {
-    return awaitFile("answer.sdp", Duration.ofSeconds(20));
-  }
-
-  /** Hands the caller our answer (written atomically, as it polls the file). */
-  public void answer(String sdp) {
-    PeerFiles.write(dir.resolve("answer.sdp"), sdp);
+    return newRunDir(Path.of("target", "caller"));
   }
 
   public Report awaitReport(Duration deadline) {
-    try {
-      if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("the caller did not finish within " + deadline + ": " + log());
-      }
-      String out = Files.readString(dir.resolve("report.json"), StandardCharsets.UTF_8).strip();
-      String last = out.lines().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("the caller printed no report: " + log()));
-      JsonObject json = Fixtures.parse(last);
-      return new Report(json.getString("ice_state", null), json.getBoolean("dtls_connected", false),
-          json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
-          json.getJsonNumber("received_audio_ms").longValue(), number(json, "rms_dbfs"), number(json, "dominant_hz"),
-          json.getString("error", null), process.exitValue(), last);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    JsonObject json = awaitReportLine(deadline);
+    return new Report(json.getString("ice_state", null), json.getBoolean("dtls_connected", false),
+        json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
+        json.getJsonNumber("received_audio_ms").longValue(), number(json, "rms_dbfs"), number(json, "dominant_hz"),
+        json.getString("error", null), process.exitValue(), json.toString());
   }
 
   private static Double number(JsonObject json, String key) {
     JsonValue value = json.get(key);
     return value instanceof JsonNumber n ? n.doubleValue() : null;
-  }
-
-  public String log() {
-    try {
-      return Files.readString(dir.resolve("caller.log"), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no caller log: " + e + ")";
-    }
-  }
-
-  @Override
-  public void close() {
-    ChildProcesses.stop(process, Duration.ofSeconds(10));
   }
 }

@@ -1,8 +1,6 @@
 package dev.wavoice.testkit.whatsapp;
 
-import dev.wavoice.testkit.PeerFiles;
-import dev.wavoice.testkit.ChildProcesses;
-import dev.wavoice.testkit.Fixtures;
+import dev.wavoice.testkit.PeerProcess;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * built by {@code .ci/run}; when it is missing the first test that needs it builds it from source with
  * Debian's Go and Pion packages (the list is in {@code .ci/run}; {@code src/test/whatsapp-peer/build.sh}).
  */
-public final class WhatsAppPeer implements AutoCloseable {
+public final class WhatsAppPeer extends PeerProcess {
 
   public static final String PEER_PROPERTY = "wavoice.it.whatsapp-peer";
   private static final Path SOURCE = Path.of("src", "test", "whatsapp-peer");
@@ -56,12 +54,8 @@ public final class WhatsAppPeer implements AutoCloseable {
       long sentPackets, long receivedPackets, long receivedAudioMs, long heardAudioMs, Double rmsDbfs,
       Double dominantHz, int lostPackets, long maxGapMs, String error, int exitCode, String raw) {}
 
-  private final Path dir;
-  private final Process process;
-
   private WhatsAppPeer(Path dir, Process process) {
-    this.dir = dir;
-    this.process = process;
+    super(dir, process, "the WhatsApp peer", "peer.log");
   }
 
   /**
@@ -81,60 +75,22 @@ public final class WhatsAppPeer implements AutoCloseable {
   /** Starts the peer as the answerer of {@code offer} (a business-initiated call). */
   public static WhatsAppPeer answering(String offer, int seconds, int toneHz) {
     Path dir = newDir(seconds, toneHz);
-    PeerFiles.write(dir.resolve("offer.sdp"), offer);
+    write(dir.resolve("offer.sdp"), offer);
     return start(dir, List.of("answer", "--out", dir.resolve("answer.sdp").toString(),
         "--offer-file", dir.resolve("offer.sdp").toString()), seconds, ControlledChecks.ROLE_CONFLICT);
   }
 
-  public String awaitOffer() {
-    return awaitFile("offer.sdp", Duration.ofSeconds(20));
-  }
-
-  public String awaitAnswer() {
-    return awaitFile("answer.sdp", Duration.ofSeconds(20));
-  }
-
-  /** Hands the peer the answer to its offer (written atomically, as it polls the file). */
-  public void answer(String sdp) {
-    PeerFiles.write(dir.resolve("answer.sdp"), sdp);
-  }
-
   /** Waits for the peer to finish and reads its report and recording. */
   public Report awaitReport(Duration deadline) {
-    try {
-      if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("the WhatsApp peer did not finish within " + deadline + ": " + log());
-      }
-      String out = Files.readString(dir.resolve("report.json"), StandardCharsets.UTF_8).strip();
-      String last = out.lines().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("the WhatsApp peer printed no report: " + log()));
-      JsonObject json = Fixtures.parse(last);
-      PeerAudio.Heard heard = PeerAudio.read(dir.resolve("heard.rtp"), json.getInt("opus_payload_type", 111));
-      return new Report(json.getString("ice_state"), json.getBoolean("ice_connected"), json.getBoolean("remote_nominated"),
-          json.getBoolean("remote_controlling"), json.getInt("binding_requests"), json.getInt("controlled_requests"),
-          json.getInt("role_conflict_responses"),
-          json.getInt("binding_requests_sent"), json.getBoolean("dtls_connected"), json.getString("dtls_role", null),
-          json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
-          json.getJsonNumber("received_audio_ms").longValue(), heard.audioMs(), heard.rmsDbfs(), heard.dominantHz(),
-          heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), process.exitValue(), last);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  public String log() {
-    try {
-      return Files.readString(dir.resolve("peer.log"), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no peer log: " + e + ")";
-    }
-  }
-
-  @Override
-  public void close() {
-    ChildProcesses.stop(process, Duration.ofSeconds(10));
+    JsonObject json = awaitReportLine(deadline);
+    PeerAudio.Heard heard = PeerAudio.read(dir.resolve("heard.rtp"), json.getInt("opus_payload_type", 111));
+    return new Report(json.getString("ice_state"), json.getBoolean("ice_connected"), json.getBoolean("remote_nominated"),
+        json.getBoolean("remote_controlling"), json.getInt("binding_requests"), json.getInt("controlled_requests"),
+        json.getInt("role_conflict_responses"),
+        json.getInt("binding_requests_sent"), json.getBoolean("dtls_connected"), json.getString("dtls_role", null),
+        json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
+        json.getJsonNumber("received_audio_ms").longValue(), heard.audioMs(), heard.rmsDbfs(), heard.dominantHz(),
+        heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), process.exitValue(), json.toString());
   }
 
   private static WhatsAppPeer start(Path dir, List<String> args, int seconds, ControlledChecks controlledChecks) {
@@ -186,12 +142,8 @@ public final class WhatsAppPeer implements AutoCloseable {
   }
 
   private static Path newDir(int seconds, int toneHz) {
-    Path dir = PeerFiles.newRunDir(Path.of("target", "whatsapp-peer", "runs"));
+    Path dir = newRunDir(Path.of("target", "whatsapp-peer", "runs"));
     PeerAudio.writeTone(dir.resolve("tone.opus"), toneHz, Math.min(seconds, 5));
     return dir;
-  }
-
-  private String awaitFile(String name, Duration deadline) {
-    return PeerFiles.await(dir.resolve(name), process, "the WhatsApp peer", deadline, this::log);
   }
 }

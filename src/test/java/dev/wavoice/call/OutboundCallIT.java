@@ -14,6 +14,7 @@ import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
 import dev.wavoice.testkit.whatsapp.MetaErrors;
+import dev.wavoice.testkit.whatsapp.OutgoingCallWebhooks;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -179,7 +180,6 @@ class OutboundCallIT {
   // ---- a placed call, whole
 
   private static final double BOT_TONE_HZ = 660;
-  private static final String FIXTURE_CALL_ID = "wacid.HBgLMTMxNzU1NTAwMDAVAgARGBQzQUZB";
 
   /** Places a call to a user who granted permission; returns Meta's call id. */
   private static String place(String user) {
@@ -191,29 +191,17 @@ class OutboundCallIT {
 
   /** Meta's call status webhook ({@code statuses[]}: RINGING, ACCEPTED, REJECTED) for an outgoing call. */
   private static void status(String callId, String user, String status) {
-    String webhook = Fixtures.whatsapp("webhook-status-ringing.json").replace(FIXTURE_CALL_ID, callId)
-        .replace("\"RINGING\"", "\"" + status + "\"").replace("\"13175550000\"", "\"" + user + "\"")
-        .replace("\"outbound-42\"", "\"it-outbound\"");
-    assertThat(stack.webhooks().send(webhook).statusCode()).isEqualTo(200);
+    new OutgoingCallWebhooks(stack.webhooks(), "it-outbound").status(callId, user, status);
   }
 
   /** Meta's {@code connect} webhook with the user's SDP answer ({@code BUSINESS_INITIATED}, {@code sdp_type} answer). */
   private static void answer(String callId, String user, java.util.function.UnaryOperator<String> editSdp) {
-    JsonObject webhook = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-business-initiated-answer.json"), c -> {
-      JsonObject session = c.getJsonObject("session");
-      return jakarta.json.Json.createObjectBuilder(c).add("id", callId).add("to", user)
-          .add("session", jakarta.json.Json.createObjectBuilder(session).add("sdp", editSdp.apply(session.getString("sdp"))))
-          .build();
-    });
-    assertThat(stack.webhooks().send(webhook.toString()).statusCode()).isEqualTo(200);
+    new OutgoingCallWebhooks(stack.webhooks(), "it-outbound").answerEditing(callId, user, editSdp);
   }
 
   /** Meta's {@code terminate} webhook: the user hung up. */
   private static void userHangsUp(String callId, String user) {
-    JsonObject webhook = Fixtures.editCalls(Fixtures.whatsappJson("webhook-terminate-completed.json"), c ->
-        jakarta.json.Json.createObjectBuilder(c).add("id", callId).add("from", "13175551399").add("to", user)
-            .add("direction", "BUSINESS_INITIATED").build());
-    assertThat(stack.webhooks().send(webhook.toString()).statusCode()).isEqualTo(200);
+    new OutgoingCallWebhooks(stack.webhooks(), "it-outbound").userHangsUp(callId, user);
   }
 
   private static JsonObject endedRecord(String callId) {

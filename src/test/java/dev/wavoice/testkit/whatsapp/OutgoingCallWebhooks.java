@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wavoice.testkit.Fixtures;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.util.function.UnaryOperator;
 
 /**
  * What Meta sends about a business-initiated call, in the fixtures' shapes, signed: the call's
@@ -31,10 +32,17 @@ public final class OutgoingCallWebhooks {
   }
 
   public void answer(String callId, String user, String sdpAnswer) {
-    JsonObject webhook = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-business-initiated-answer.json"), c ->
-        Json.createObjectBuilder(c).add("id", callId).add("to", user)
-            .add("session", Json.createObjectBuilder(c.getJsonObject("session")).add("sdp", sdpAnswer))
-            .build());
+    answerEditing(callId, user, fixtureSdp -> sdpAnswer);
+  }
+
+  /** Meta's {@code connect} with the fixture's SDP answer, as {@code edit} changes it. */
+  public void answerEditing(String callId, String user, UnaryOperator<String> edit) {
+    JsonObject webhook = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-business-initiated-answer.json"), c -> {
+      JsonObject session = c.getJsonObject("session");
+      return Json.createObjectBuilder(c).add("id", callId).add("to", user)
+          .add("session", Json.createObjectBuilder(session).add("sdp", edit.apply(session.getString("sdp"))))
+          .build();
+    });
     assertThat(meta.send(webhook.toString()).statusCode()).isEqualTo(200);
   }
 

@@ -69,6 +69,19 @@ public final class Tones {
     return 20 * Math.log10(Math.sqrt(sum / Math.max(1, pcm.length)) / 32768.0);
   }
 
+  /** How strong {@code frequencyHz} is in {@code pcm} (Goertzel): to compare two tones in one signal. */
+  public static double power(short[] pcm, double frequencyHz, int sampleRate) {
+    double coefficient = 2 * Math.cos(2 * Math.PI * frequencyHz / sampleRate);
+    double s1 = 0;
+    double s2 = 0;
+    for (short sample : pcm) {
+      double s0 = sample + coefficient * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+  }
+
   /** The dominant frequency by zero crossings: right for a tone, meaningless for speech. */
   public static double dominantHz(short[] pcm, int sampleRate) {
     int crossings = 0;

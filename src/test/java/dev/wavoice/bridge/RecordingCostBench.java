@@ -2,6 +2,7 @@ package dev.wavoice.bridge;
 
 import dev.wavoice.audio.MuLaw;
 import dev.wavoice.audio.Pcm16;
+import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.kms.RealKms;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -118,9 +120,11 @@ public final class RecordingCostBench {
     try (RealKms kms = RealKms.start()) {
       KurentoClient kurento = KurentoClient.create(kms.url());
       try {
-        long idle = kmsCpu(kms, Duration.ofSeconds(10), () -> List.of());
-        double without = kmsCpu(kms, Duration.ofSeconds(60), () -> build(kurento, pipelines, callerWav, botWav, null));
-        double with = kmsCpu(kms, Duration.ofSeconds(60), () -> build(kurento, pipelines, callerWav, botWav, dir));
+        long idle = kmsCpu(kurento, kms, Duration.ofSeconds(10), players -> List.of());
+        double without = kmsCpu(kurento, kms, Duration.ofSeconds(60),
+            players -> build(kurento, pipelines, callerWav, botWav, null, players));
+        double with = kmsCpu(kurento, kms, Duration.ofSeconds(60),
+            players -> build(kurento, pipelines, callerWav, botWav, dir, players));
         System.out.printf("kms idle: %.3f s CPU per 10 s%n", idle / 1e9);
         System.out.printf("kms, %d pipelines of two players: %.3f s CPU per minute (%.3f per pipeline)%n", pipelines,
             without / 1e9, without / 1e9 / pipelines);
@@ -133,19 +137,24 @@ public final class RecordingCostBench {
     }
   }
 
-  private static long kmsCpu(RealKms kms, Duration span, java.util.function.Supplier<List<MediaPipeline>> setUp)
-      throws InterruptedException {
-    List<MediaPipeline> made = setUp.get();
-    Thread.sleep(2000); // past the set-up
+  /** Kurento's CPU over {@code span} (a fixed measuring window) once every player of {@code setUp} plays. */
+  private static long kmsCpu(KurentoClient kurento, RealKms kms, Duration span,
+      Function<List<PlayerEndpoint>, List<MediaPipeline>> setUp) throws InterruptedException {
+    List<PlayerEndpoint> players = new ArrayList<>();
+    List<MediaPipeline> made = setUp.apply(players);
+    // a player with nothing behind it reports no flow out: its position tells that it plays
+    Await.until(Duration.ofSeconds(30), "every player playing",
+        () -> players.stream().allMatch(player -> player.getPosition() > 0));
     long cpu0 = kms.cpuNanos();
     Thread.sleep(span.toMillis());
     long cpu = kms.cpuNanos() - cpu0;
     made.forEach(MediaPipeline::release);
-    Thread.sleep(2000);
+    Await.until(Duration.ofSeconds(30), "every pipeline released", () -> kurento.getServerManager().getPipelines().isEmpty());
     return cpu;
   }
 
-  private static List<MediaPipeline> build(KurentoClient kurento, int n, Path callerWav, Path botWav, Path recordTo) {
+  private static List<MediaPipeline> build(KurentoClient kurento, int n, Path callerWav, Path botWav, Path recordTo,
+      List<PlayerEndpoint> players) {
     List<MediaPipeline> made = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       MediaPipeline pipeline = kurento.createMediaPipeline();
@@ -166,6 +175,8 @@ public final class RecordingCostBench {
       }
       caller.play();
       bot.play();
+      players.add(caller);
+      players.add(bot);
       made.add(pipeline);
     }
     return made;

@@ -118,6 +118,8 @@ class DashboardMetricsIT {
 
     assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "the call ended", () -> !admin.get("/api/calls").body().contains(callId));
+    // the end path leaves the live list before it writes the record and counts the end
+    Await.until(WAIT, "the end counted", () -> stack.app.get("/metrics").body().contains("wavoice_calls_ended_total{"));
   }
 
   /** The PromQL of every panel's targets, rows included. */

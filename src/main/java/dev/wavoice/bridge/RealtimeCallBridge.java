@@ -18,6 +18,7 @@ import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
 import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
 import dev.wavoice.realtime.ResponseSummary;
 import dev.wavoice.realtime.TokenUsage;
+import dev.wavoice.realtime.ToolHandler;
 import dev.wavoice.realtime.ToolResult;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -59,6 +60,7 @@ final class RealtimeCallBridge implements CallBridge {
   private static final Duration RECORDER_FINISH = Duration.ofSeconds(5);
 
   private final CallContext context;
+  private final List<ToolHandler> callTools;
   private final BridgeListener listener;
   private final CallAudio audio;
   private final RealtimeClient realtime;
@@ -94,8 +96,10 @@ final class RealtimeCallBridge implements CallBridge {
 
   RealtimeCallBridge(CallContext context, BridgeListener listener, CallAudio audio, RealtimeClient realtime,
       BridgeSettings settings, BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock,
-      Executor events, Consumer<RealtimeCallBridge> onClose, RecordingSettings recording, ThreadFactory recorderThreads) {
+      Executor events, Consumer<RealtimeCallBridge> onClose, RecordingSettings recording, ThreadFactory recorderThreads,
+      List<ToolHandler> callTools) {
     this.context = context;
+    this.callTools = List.copyOf(callTools);
     this.recording = recording;
     this.recorderThreads = recorderThreads;
     this.listener = listener;
@@ -130,7 +134,7 @@ final class RealtimeCallBridge implements CallBridge {
         return CompletableFuture.failedFuture(new IllegalStateException(label + ": the bridge is closed"));
       }
       if (opening == null) {
-        opening = realtime.open(context.callId(), whatsAppId(), format(audio.codec()), sessionEvents);
+        opening = realtime.open(context.callId(), format(audio.codec()), callTools, sessionEvents);
         opening.whenComplete(this::opened);
       }
       open = opening;
@@ -286,12 +290,8 @@ final class RealtimeCallBridge implements CallBridge {
     }
   }
 
-  /** The caller's WhatsApp id, for {@code send_whatsapp_message}; a softphone caller has none. */
-  private String whatsAppId() {
-    return "whatsapp".equals(context.channel()) ? context.callerWaId() : null;
-  }
-
-  private static AudioFormat format(AudioCodec codec) {
+  /** The one place the RTP leg's codec decides OpenAI's format: G.711 passes through, Opus is decoded to 24 kHz PCM. */
+  static AudioFormat format(AudioCodec codec) {
     return codec == AudioCodec.OPUS ? AudioFormat.PCM_24K : AudioFormat.PCMU;
   }
 

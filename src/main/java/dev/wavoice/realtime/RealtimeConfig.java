@@ -1,8 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.ops.RequiredSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
 import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,8 +54,6 @@ public class RealtimeConfig implements RequiredSettings {
   public static final String SPEED = "wavoice.agent.speed";
   public static final String GREETING = "wavoice.agent.greeting";
   public static final String TOOLS_FILE = "wavoice.agent.tools-file";
-  /** Owned by the media plane; the Realtime audio format follows it. */
-  public static final String MEDIA_CODEC = "wavoice.media.codec";
 
   private Config config;
   private Jsonb jsonb;
@@ -139,14 +135,6 @@ public class RealtimeConfig implements RequiredSettings {
     Duration rolloverAfter = Duration.ofSeconds(longIn(ROLLOVER_AFTER_SECONDS, 3_300, 1, 3_540));
     Duration keepalive = Duration.ofMillis(longIn(KEEPALIVE_MS, 5_000, 100, 300_000));
 
-    AudioCodec codec;
-    try {
-      codec = AudioCodec.fromConfig(text(MEDIA_CODEC).orElse("pcmu"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    AudioFormat format = codec == AudioCodec.OPUS ? AudioFormat.PCM_24K : AudioFormat.PCMU;
-
     String voice = text(VOICE).orElse("marin");
     double speed = doubleIn(SPEED, 1.0, 0.25, 1.5);
     String greeting = text(GREETING).orElse(null);
@@ -181,7 +169,7 @@ public class RealtimeConfig implements RequiredSettings {
 
     ToolCatalog tools = new ToolCatalog(text(TOOLS_FILE).map(f -> ToolCatalog.load(Path.of(f), jsonb)).orElse(List.of()));
 
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice, speed,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice, speed,
         turnDetection, transcriptionModel, text(TRANSCRIPTION_LANGUAGE).orElse(null), noiseReduction, greeting, prices,
         tools);
   }

@@ -1,6 +1,7 @@
 package dev.wavoice.realtime;
 
 import dev.wavoice.CallId;
+import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
 import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
 import dev.wavoice.realtime.RealtimeTypes.Item;
 import dev.wavoice.realtime.RealtimeTypes.Response;
@@ -113,14 +114,15 @@ public final class RealtimeSession implements AutoCloseable {
   private volatile RealtimeConnection current;
   private volatile boolean closed;
 
-  RealtimeSession(RealtimeSettings settings, RealtimeClient client, CallId callId, String callerWaId, RealtimeListener listener) {
+  RealtimeSession(RealtimeSettings settings, AudioFormat format, List<ToolHandler> callTools, RealtimeClient client,
+      CallId callId, RealtimeListener listener) {
     this.settings = settings;
     this.client = client;
     this.callId = callId;
     this.label = "call " + callId;
     this.listener = new GuardedListener(listener, label);
-    this.tools = new ToolRunner(settings.tools(), client.http(), client.graph(), client.toolExecutor(), callId.value(), callerWaId);
-    this.sessionConfig = settings.sessionUpdate(callerWaId != null && client.graph() != null);
+    this.tools = new ToolRunner(settings.tools(), client.http(), callTools, client.toolExecutor(), callId.value());
+    this.sessionConfig = settings.sessionUpdate(format, callTools);
   }
 
   /** Connects the first session; completes when OpenAI confirmed the formats. */

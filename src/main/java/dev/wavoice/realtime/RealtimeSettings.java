@@ -21,7 +21,6 @@ import java.util.Objects;
  * {@link RealtimeConfig} from MicroProfile Config; tests build it directly. {@link #toString()} never
  * shows the API key.
  *
- * @param format the audio format both ways: {@code audio/pcmu} in PCMU mode, {@code audio/pcm} 24 kHz in Opus mode
  * @param instructions null for OpenAI's default
  * @param transcriptionModel null when input transcription is off
  * @param noiseReduction {@code near_field}, {@code far_field} or null (off)
@@ -36,7 +35,6 @@ public record RealtimeSettings(
     Duration connectTimeout,
     Duration rolloverAfter,
     Duration keepalive,
-    AudioFormat format,
     String instructions,
     String voice,
     double speed,
@@ -57,7 +55,6 @@ public record RealtimeSettings(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(rolloverAfter, "rolloverAfter");
     Objects.requireNonNull(keepalive, "keepalive");
-    Objects.requireNonNull(format, "format");
     Objects.requireNonNull(voice, "voice");
     Objects.requireNonNull(turnDetection, "turnDetection");
     Objects.requireNonNull(prices, "prices");
@@ -73,9 +70,14 @@ public record RealtimeSettings(
     return URI.create(url + separator + "model=" + URLEncoder.encode(model, StandardCharsets.UTF_8));
   }
 
-  /** The {@code session} of the {@code session.update} wavoice sends (GA shape). */
-  public Session sessionUpdate(boolean canMessageCaller) {
-    List<FunctionTool> declared = tools.declarations(canMessageCaller);
+  /**
+   * The {@code session} of the {@code session.update} wavoice sends (GA shape).
+   *
+   * @param format the audio format both ways (the call's RTP leg decides it)
+   * @param callTools the tools the session's opener adds
+   */
+  public Session sessionUpdate(AudioFormat format, List<ToolHandler> callTools) {
+    List<FunctionTool> declared = tools.declarations(callTools);
     var input = new AudioInput(
         format,
         transcriptionModel == null ? null : new Transcription(transcriptionModel, transcriptionLanguage),
@@ -86,44 +88,39 @@ public record RealtimeSettings(
   }
 
   public RealtimeSettings withUrl(URI newUrl) {
-    return new RealtimeSettings(newUrl, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
+    return new RealtimeSettings(newUrl, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withKeepalive(Duration every) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, every, format, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, every, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withRolloverAfter(Duration after) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, after, keepalive, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
-  }
-
-  public RealtimeSettings withFormat(AudioFormat newFormat) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, newFormat, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, after, keepalive, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withApiKey(String key) {
-    return new RealtimeSettings(url, key, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
+    return new RealtimeSettings(url, key, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
   }
 
   public RealtimeSettings withGreeting(String text) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, text, prices, tools);
   }
 
   public RealtimeSettings withTools(ToolCatalog catalog) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
         speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, catalog);
   }
 
   @Override
   public String toString() {
     return "RealtimeSettings[url=" + url + ", apiKey=" + (apiKey == null || apiKey.isEmpty() ? "(unset)" : "(set)")
-        + ", model=" + model + ", format=" + format + ", voice=" + voice + ", turnDetection=" + turnDetection.type()
+        + ", model=" + model + ", voice=" + voice + ", turnDetection=" + turnDetection.type()
         + ", transcriptionModel=" + transcriptionModel + ", noiseReduction=" + noiseReduction
         + ", rolloverAfter=" + rolloverAfter + ", tools=" + tools.httpTools().size() + " HTTP]";
   }

@@ -15,11 +15,11 @@ import dev.wavoice.bridge.BridgeTimings;
 import dev.wavoice.bridge.CallBridge;
 import dev.wavoice.bridge.CallContext;
 import dev.wavoice.bridge.RealtimeBridgeFactory;
+import dev.wavoice.bridge.RecordingSettings;
 import dev.wavoice.bridge.TranscriptLine;
 import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
 import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
 import dev.wavoice.realtime.ToolCatalog;
 import java.lang.management.ManagementFactory;
@@ -182,14 +182,14 @@ public final class BridgeBenchmark {
           defaults.reorderDepthFrames(), defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(),
           defaults.opusComplexity()), pacer, Clock.systemUTC(), clock);
       RealtimeSettings realtime = new RealtimeSettings(URI.create(wsUrl), KEY, "gpt-realtime", Duration.ofSeconds(20),
-          Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU, "You are the benchmark agent.", "marin", 1.0,
+          Duration.ofMinutes(55), Duration.ofSeconds(15), "You are the benchmark agent.", "marin", 1.0,
           new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", null, "near_field",
           null, Prices.GPT_REALTIME, new ToolCatalog(List.of()));
-      RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create(), null);
+      RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create());
       opened.add(client);
       Timings timings = new Timings();
-      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, BridgeSettings.defaults().withAppendBatchMs(batchMs),
-          BridgeMetrics.NONE, timings, Clock.systemUTC(), clock);
+      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, null, BridgeSettings.defaults().withAppendBatchMs(batchMs),
+          RecordingSettings.disabled(), BridgeMetrics.NONE, timings, Clock.systemUTC(), clock);
       opened.add(factory::close);
       Listener listener = new Listener();
 

@@ -12,7 +12,6 @@ import dev.wavoice.audio.PortRange;
 import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
 import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
 import dev.wavoice.realtime.ToolCatalog;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
@@ -69,12 +68,12 @@ final class BridgeHarness implements AutoCloseable {
         defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(), defaults.opusComplexity()),
         pacer, Clock.systemUTC(), clock, Runnable::run); // frames encoded in place: the test ticks by hand
     realtimeSettings = realtime.apply(new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime",
-        Duration.ofSeconds(3), Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU,
+        Duration.ofSeconds(3), Duration.ofMinutes(55), Duration.ofSeconds(15),
         "You are the wavoice test agent.", "marin", 1.0,
         new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", "en",
         "near_field", null, Prices.GPT_REALTIME, new ToolCatalog(List.of())));
-    client = new RealtimeClient(() -> realtimeSettings, WireJson.create(), graph);
-    factory = new RealtimeBridgeFactory(plane, client, bridge, recording, metrics, BridgeTimings.NONE, Clock.systemUTC(),
+    client = new RealtimeClient(() -> realtimeSettings, WireJson.create());
+    factory = new RealtimeBridgeFactory(plane, client, graph, bridge, recording, metrics, BridgeTimings.NONE, Clock.systemUTC(),
         clock);
   }
 

@@ -52,13 +52,13 @@ class OpenAiRealtimeDoubleProcessTest {
 
       post(http, control + "/turns", "{\"steps\":[{\"kind\":\"audio\",\"ms\":200,\"frequency_hz\":600,\"transcript\":\"From afar.\"}]}");
       var settings = new RealtimeSettings(URI.create(ws), KEY, "gpt-realtime", Duration.ofSeconds(10), Duration.ofMinutes(55),
-          Duration.ofSeconds(5), AudioFormat.PCMU, null, "marin", 1.0,
+          Duration.ofSeconds(5), null, "marin", 1.0,
           new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), null, null, null, null,
           Prices.GPT_REALTIME, new ToolCatalog(List.of()));
       List<ResponseSummary> done = new CopyOnWriteArrayList<>();
       List<byte[]> audio = new CopyOnWriteArrayList<>();
-      try (RealtimeClient client = new RealtimeClient(() -> settings, WireJson.create(), null)) {
-        RealtimeSession session = client.open(new CallId("wacid.process"), null, new RealtimeListener() {
+      try (RealtimeClient client = new RealtimeClient(() -> settings, WireJson.create())) {
+        RealtimeSession session = client.open(new CallId("wacid.process"), AudioFormat.PCMU, List.of(), new RealtimeListener() {
           @Override
           public void audioDelta(AudioDelta delta) {
             audio.add(delta.audio());

@@ -40,18 +40,6 @@ class LayeringTest {
           "ops", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "doctor"),
           "softphone", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "doctor", "ops"));
 
-  /** Upward references kept on purpose, as "using class -> used class", each with its reason. */
-  private static final Set<String> KNOWN_EXCEPTIONS = Set.of(
-      "dev.wavoice.WavoiceApplication -> dev.wavoice.whatsapp.WebhookResource",
-      "dev.wavoice.call.CallOrchestrator -> dev.wavoice.ops.WavoiceMetrics",
-      "dev.wavoice.call.CallServices -> dev.wavoice.ops.WavoiceMetrics",
-      "dev.wavoice.call.CallLiveness -> dev.wavoice.ops.WavoiceMetrics",
-      "dev.wavoice.call.Retention -> dev.wavoice.ops.WavoiceMetrics",
-      "dev.wavoice.realtime.RealtimeConfig -> dev.wavoice.ops.RequiredSettings",
-      "dev.wavoice.whatsapp.WhatsAppConfig -> dev.wavoice.ops.RequiredSettings",
-      "dev.wavoice.bridge.CallBridge -> dev.wavoice.media.RtpLeg",
-      "dev.wavoice.bridge.RealtimeCallBridge -> dev.wavoice.media.RtpLeg");
-
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.wavoice\\.((?:[a-z]\\w*\\.)?)([A-Z]\\w*)");
   private static final Pattern PACKAGE = Pattern.compile("^package dev\\.wavoice((?:\\.[a-z]\\w*)?);", Pattern.MULTILINE);
   private static final Pattern BLOCK_COMMENT = Pattern.compile("/\\*.*?\\*/", Pattern.DOTALL);
@@ -59,17 +47,7 @@ class LayeringTest {
 
   @Test
   void everyPartUsesOnlyThePartsBelowIt() {
-    Set<String> upward = upwardReferences();
-    Set<String> unexpected = new TreeSet<>(upward);
-    unexpected.removeAll(KNOWN_EXCEPTIONS);
-    assertThat(unexpected).as("upward references (a part using one above it on the data path)").isEmpty();
-  }
-
-  @Test
-  void everyKnownExceptionStillExists() {
-    Set<String> gone = new TreeSet<>(KNOWN_EXCEPTIONS);
-    gone.removeAll(upwardReferences());
-    assertThat(gone).as("exceptions no longer needed: remove them from the list").isEmpty();
+    assertThat(upwardReferences()).as("upward references (a part using one above it on the data path)").isEmpty();
   }
 
   @Test

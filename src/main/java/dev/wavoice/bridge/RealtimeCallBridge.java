@@ -8,7 +8,7 @@ import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.audio.PlaybackObserver;
 import dev.wavoice.audio.Truncation;
 import dev.wavoice.bridge.BridgeMetrics.AudioCounts;
-import dev.wavoice.media.RtpLeg;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.realtime.AudioDelta;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeFailure;

@@ -1,6 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.CallId;
+import dev.wavoice.audio.RtpLeg;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -1,6 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.ops.RequiredSettings;
+import dev.wavoice.RequiredSettings;
 import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

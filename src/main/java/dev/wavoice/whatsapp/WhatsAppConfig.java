@@ -1,6 +1,6 @@
 package dev.wavoice.whatsapp;
 
-import dev.wavoice.ops.RequiredSettings;
+import dev.wavoice.RequiredSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;

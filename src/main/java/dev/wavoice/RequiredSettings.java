@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 import dev.wavoice.call.BusinessHours;
 import dev.wavoice.call.CallSettings;

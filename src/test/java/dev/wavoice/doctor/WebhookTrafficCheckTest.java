@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 import dev.wavoice.call.CallRecord;
 import dev.wavoice.media.KmsStatus;

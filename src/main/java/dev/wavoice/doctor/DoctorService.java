@@ -1,6 +1,7 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.RequiredSettings;
 import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.media.KurentoLifecycle;
 import dev.wavoice.realtime.ModelAccessProbe;

@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 /** How a doctor check came out. */
 public enum CheckStatus {

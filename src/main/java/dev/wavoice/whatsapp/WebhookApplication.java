@@ -1,6 +1,5 @@
-package dev.wavoice;
+package dev.wavoice.whatsapp;
 
-import dev.wavoice.whatsapp.WebhookResource;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
@@ -10,7 +9,7 @@ import java.util.Set;
  * context root stays free for the admin API ({@code /api}) and static pages.
  */
 @ApplicationPath("webhook")
-public class WavoiceApplication extends Application {
+public class WebhookApplication extends Application {
 
   @Override
   public Set<Class<?>> getClasses() {

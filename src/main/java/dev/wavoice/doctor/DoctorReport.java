@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.wavoice.media;
+package dev.wavoice.audio;
 
-import dev.wavoice.audio.AudioCodec;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

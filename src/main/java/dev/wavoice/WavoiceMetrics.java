@@ -1,6 +1,5 @@
-package dev.wavoice.ops;
+package dev.wavoice;
 
-import dev.wavoice.RegisteredMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;

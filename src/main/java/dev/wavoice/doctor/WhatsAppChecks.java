@@ -1,4 +1,4 @@
-package dev.wavoice.ops;
+package dev.wavoice.doctor;
 
 import dev.wavoice.whatsapp.GraphErrorKind;
 import dev.wavoice.whatsapp.GraphMessages.AppSubscription;

@@ -6,7 +6,6 @@ import dev.wavoice.audio.CallAudio;
 import dev.wavoice.audio.CallAudioStats;
 import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.audio.PlaybackObserver;
-import dev.wavoice.audio.Truncation;
 import dev.wavoice.bridge.BridgeMetrics.AudioCounts;
 import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.realtime.AudioDelta;
@@ -31,7 +30,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -78,7 +76,6 @@ final class RealtimeCallBridge implements CallBridge {
   private final BotPlayback playback;
   private final Transcript transcript = new Transcript();
   private final SessionEvents sessionEvents = new SessionEvents();
-  private final AtomicInteger bargeIns = new AtomicInteger();
   private final AtomicBoolean firstAudio = new AtomicBoolean();
   private final AtomicBoolean ending = new AtomicBoolean();
   private final AtomicBoolean failureReported = new AtomicBoolean();
@@ -114,7 +111,8 @@ final class RealtimeCallBridge implements CallBridge {
     this.onClose = onClose;
     this.label = "call " + context.callId();
     this.callerAudio = new CallerAudio(audio, settings.appendBatchMs(), clock, timings);
-    this.playback = new BotPlayback(audio.outbound(), settings.playoutDelayMs(), clock, timings);
+    this.playback = new BotPlayback(audio.outbound(), AudioFormats.bridgeBytesPerMs(audio.codec()), settings.playoutDelayMs(), clock,
+        timings);
     audio.outbound().observe(sessionEvents);
     audio.onFirstPacket(nanos -> listener.firstCallerRtp(wallClock.instant().minusNanos(Math.max(0, clock.nanoTime() - nanos))));
   }
@@ -216,7 +214,7 @@ final class RealtimeCallBridge implements CallBridge {
     TokenUsage usage = s == null ? TokenUsage.NONE : s.usage();
     double costUsd = s == null ? 0 : s.estimatedCostUsd();
     BridgeResult done = new BridgeResult(usage.inputText(), usage.inputAudio(), usage.inputCached(), usage.outputText(),
-        usage.outputAudio(), costUsd, bargeIns.get(), transcript.close(), recorded.problem());
+        usage.outputAudio(), costUsd, playback.generation(), transcript.close(), recorded.problem());
     synchronized (lock) {
       if (result == null) {
         result = done;
@@ -224,7 +222,7 @@ final class RealtimeCallBridge implements CallBridge {
       done = result;
     }
     onClose.accept(this);
-    LOG.fine(() -> label + ": bridge closed; " + usage.total() + " tokens, " + bargeIns.get() + " barge-ins");
+    LOG.fine(() -> label + ": bridge closed; " + usage.total() + " tokens, " + playback.generation() + " barge-ins");
     return done;
   }
 
@@ -249,7 +247,7 @@ final class RealtimeCallBridge implements CallBridge {
   }
 
   int bargeIns() {
-    return bargeIns.get();
+    return playback.generation();
   }
 
   /** Bot audio dropped at the door: late audio of responses cut by a barge-in (or sent before the call was accepted). */
@@ -327,8 +325,7 @@ final class RealtimeCallBridge implements CallBridge {
     }
     BotPlayback.BargeIn cut = playback.bargeIn();
     timings.bargeIn(t0, clock.nanoTime()); // flushed: the next tick sends silence
-    if (cut.interruptedBot()) { // counted before OpenAI hears of it: whoever sees the truncate sees the count
-      bargeIns.incrementAndGet();
+    if (cut.interruptedBot()) { // counted by BotPlayback before OpenAI hears of it: whoever sees the truncate sees the count
       metrics.bargeIn();
       LOG.fine(() -> label + ": barge-in" + cut.truncation().map(t -> ", item " + t.itemId() + " truncated at "
           + t.audioEndMs() + " ms").orElse(", nothing was playing"));

@@ -1,6 +1,7 @@
 package dev.wavoice.call;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.ConfigValues;
 import dev.wavoice.whatsapp.CallPermissionReplyReceived;
 import dev.wavoice.whatsapp.GraphApi;
 import jakarta.annotation.PostConstruct;
@@ -47,8 +48,7 @@ public class OutboundCalls {
   void init() {
     CallRequests.Settings settings = new CallRequests.Settings(
         Duration.ofSeconds(config.getOptionalValue(REPLY_TIMEOUT_SECONDS, Long.class).orElse(900L)),
-        config.getOptionalValue(REQUEST_TEXT, String.class).map(String::strip).filter(s -> !s.isEmpty())
-            .orElse("May we call you on WhatsApp?"),
+        ConfigValues.text(config, REQUEST_TEXT).orElse("May we call you on WhatsApp?"),
         1000);
     requests = new CallRequests(graph, calls::dial, clock, scheduler, settings);
   }

@@ -1,5 +1,6 @@
 package dev.wavoice.realtime;
 
+import dev.wavoice.ConfigValues;
 import dev.wavoice.RequiredSettings;
 import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -180,9 +181,7 @@ public class RealtimeConfig implements RequiredSettings {
     String type = text(TURN_DETECTION).orElse("server_vad").toLowerCase(Locale.ROOT);
     return switch (type) {
       case "server_vad" -> {
-        Integer idle = config.getOptionalValue(VAD_IDLE_TIMEOUT_MS, String.class)
-            .map(String::strip).filter(s -> !s.isEmpty())
-            .map(s -> (int) parseLong(VAD_IDLE_TIMEOUT_MS, s, 5_000, 30_000)).orElse(null);
+        Integer idle = text(VAD_IDLE_TIMEOUT_MS).map(s -> (int) parseLong(VAD_IDLE_TIMEOUT_MS, s, 5_000, 30_000)).orElse(null);
         yield new TurnDetection("server_vad",
             doubleIn(VAD_THRESHOLD, 0.5, 0, 1),
             (int) longIn(VAD_PREFIX_PADDING_MS, 300, 0, 5_000),
@@ -214,7 +213,7 @@ public class RealtimeConfig implements RequiredSettings {
   }
 
   private Optional<String> text(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    return ConfigValues.text(config, key);
   }
 
   private static URI uri(String key, String value) {

@@ -18,7 +18,8 @@ import java.util.Objects;
 
 /**
  * Everything a Realtime session is opened and configured with, checked and immutable. Built by
- * {@link RealtimeConfig} from MicroProfile Config; tests build it directly. {@link #toString()} never
+ * {@link RealtimeConfig} from MicroProfile Config; tests build it with {@link #builder()}.
+ * {@link #toString()} never
  * shows the API key.
  *
  * @param instructions null for OpenAI's default
@@ -87,34 +88,137 @@ public record RealtimeSettings(
     return Session.update(instructions, new Audio(input, output), declared);
   }
 
-  public RealtimeSettings withUrl(URI newUrl) {
-    return new RealtimeSettings(newUrl, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+  /** Settings built field by field (tests, benchmarks); checked by the constructor on {@link Builder#build()}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public RealtimeSettings withKeepalive(Duration every) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, every, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.url = url;
+    b.apiKey = apiKey;
+    b.model = model;
+    b.connectTimeout = connectTimeout;
+    b.rolloverAfter = rolloverAfter;
+    b.keepalive = keepalive;
+    b.instructions = instructions;
+    b.voice = voice;
+    b.speed = speed;
+    b.turnDetection = turnDetection;
+    b.transcriptionModel = transcriptionModel;
+    b.transcriptionLanguage = transcriptionLanguage;
+    b.noiseReduction = noiseReduction;
+    b.greeting = greeting;
+    b.prices = prices;
+    b.tools = tools;
+    return b;
   }
 
-  public RealtimeSettings withRolloverAfter(Duration after) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, after, keepalive, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
-  }
+  /** Builds {@link RealtimeSettings}; every field starts unset (null, 0) but the tools (none). */
+  public static final class Builder {
+    private URI url;
+    private String apiKey;
+    private String model;
+    private Duration connectTimeout;
+    private Duration rolloverAfter;
+    private Duration keepalive;
+    private String instructions;
+    private String voice;
+    private double speed;
+    private TurnDetection turnDetection;
+    private String transcriptionModel;
+    private String transcriptionLanguage;
+    private String noiseReduction;
+    private String greeting;
+    private Prices prices;
+    private ToolCatalog tools = new ToolCatalog(List.of());
 
-  public RealtimeSettings withApiKey(String key) {
-    return new RealtimeSettings(url, key, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
-  }
+    private Builder() {}
 
-  public RealtimeSettings withGreeting(String text) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, text, prices, tools);
-  }
+    public Builder url(URI url) {
+      this.url = url;
+      return this;
+    }
 
-  public RealtimeSettings withTools(ToolCatalog catalog) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, catalog);
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    public Builder model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder rolloverAfter(Duration rolloverAfter) {
+      this.rolloverAfter = rolloverAfter;
+      return this;
+    }
+
+    public Builder keepalive(Duration keepalive) {
+      this.keepalive = keepalive;
+      return this;
+    }
+
+    public Builder instructions(String instructions) {
+      this.instructions = instructions;
+      return this;
+    }
+
+    public Builder voice(String voice) {
+      this.voice = voice;
+      return this;
+    }
+
+    public Builder speed(double speed) {
+      this.speed = speed;
+      return this;
+    }
+
+    public Builder turnDetection(TurnDetection turnDetection) {
+      this.turnDetection = turnDetection;
+      return this;
+    }
+
+    public Builder transcriptionModel(String transcriptionModel) {
+      this.transcriptionModel = transcriptionModel;
+      return this;
+    }
+
+    public Builder transcriptionLanguage(String transcriptionLanguage) {
+      this.transcriptionLanguage = transcriptionLanguage;
+      return this;
+    }
+
+    public Builder noiseReduction(String noiseReduction) {
+      this.noiseReduction = noiseReduction;
+      return this;
+    }
+
+    public Builder greeting(String greeting) {
+      this.greeting = greeting;
+      return this;
+    }
+
+    public Builder prices(Prices prices) {
+      this.prices = prices;
+      return this;
+    }
+
+    public Builder tools(ToolCatalog tools) {
+      this.tools = tools;
+      return this;
+    }
+
+    public RealtimeSettings build() {
+      return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice, speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+    }
   }
 
   @Override

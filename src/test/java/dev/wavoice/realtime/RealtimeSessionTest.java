@@ -51,9 +51,11 @@ class RealtimeSessionTest {
   }
 
   RealtimeSettings settings() {
-    return new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime", Duration.ofSeconds(5), Duration.ofMinutes(55),
-        Duration.ofSeconds(15), "You are the wavoice test agent.", "marin", 1.0, SERVER_VAD, "gpt-4o-mini-transcribe", "en", "near_field",
-        "Hello, you are talking to wavoice.", Prices.GPT_REALTIME, new ToolCatalog(List.of()));
+    return RealtimeSettings.builder().url(URI.create(openai.url())).apiKey(KEY).model("gpt-realtime")
+        .connectTimeout(Duration.ofSeconds(5)).rolloverAfter(Duration.ofMinutes(55)).keepalive(Duration.ofSeconds(15))
+        .instructions("You are the wavoice test agent.").voice("marin").speed(1.0).turnDetection(SERVER_VAD)
+        .transcriptionModel("gpt-4o-mini-transcribe").transcriptionLanguage("en").noiseReduction("near_field")
+        .greeting("Hello, you are talking to wavoice.").prices(Prices.GPT_REALTIME).build();
   }
 
   RealtimeClient client(RealtimeSettings settings) {
@@ -121,9 +123,9 @@ class RealtimeSessionTest {
   @Test
   void opusModeAsksForPcmAt24kHzBothWaysAndSemanticVadHasItsOwnFields() {
     RealtimeSettings pcm = settings();
-    pcm = new RealtimeSettings(pcm.url(), KEY, pcm.model(), pcm.connectTimeout(), pcm.rolloverAfter(), pcm.keepalive(),
-        null, "cedar", 1.2, new TurnDetection("semantic_vad", null, null, null, null, "low", true, true), null, null, null,
-        null, pcm.prices(), pcm.tools());
+    pcm = pcm.toBuilder().instructions(null).voice("cedar").speed(1.2)
+        .turnDetection(new TurnDetection("semantic_vad", null, null, null, null, "low", true, true))
+        .transcriptionModel(null).transcriptionLanguage(null).noiseReduction(null).greeting(null).build();
     open(client(pcm), AudioFormat.PCM_24K, List.of());
     JsonObject session = openai.awaitSession(0, WAIT).received("session.update").get(0).getJsonObject("session");
     JsonObject pcm24k = Json.createObjectBuilder().add("type", "audio/pcm").add("rate", 24000).build();
@@ -156,7 +158,7 @@ class RealtimeSessionTest {
   @Test
   void aWrongKeyFailsTheOpenAsRefusedAuthentication() {
     CompletableFuture<RealtimeSession> opening =
-        client(settings().withApiKey("test-openai-key-not-the-right-key-0000"))
+        client(settings().toBuilder().apiKey("test-openai-key-not-the-right-key-0000").build())
             .open(new CallId("wacid.badkey"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class, e -> {
@@ -171,9 +173,7 @@ class RealtimeSessionTest {
   void anUnconfirmedSessionUpdateTimesOutClearly() {
     openai.configureNextSession(DoubleSession::neverConfirm);
     RealtimeSettings s = settings();
-    s = new RealtimeSettings(s.url(), KEY, s.model(), Duration.ofMillis(300), s.rolloverAfter(), s.keepalive(),
-        s.instructions(), s.voice(), s.speed(), s.turnDetection(), s.transcriptionModel(), s.transcriptionLanguage(),
-        s.noiseReduction(), s.greeting(), s.prices(), s.tools());
+    s = s.toBuilder().connectTimeout(Duration.ofMillis(300)).build();
     CompletableFuture<RealtimeSession> opening = client(s).open(new CallId("wacid.slow"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class, e -> {
@@ -188,7 +188,7 @@ class RealtimeSessionTest {
     try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    RealtimeSettings s = settings().withUrl(URI.create("ws://127.0.0.1:" + port + "/v1/realtime"));
+    RealtimeSettings s = settings().toBuilder().url(URI.create("ws://127.0.0.1:" + port + "/v1/realtime")).build();
     CompletableFuture<RealtimeSession> opening = client(s).open(new CallId("wacid.nowhere"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class,
@@ -379,7 +379,7 @@ class RealtimeSessionTest {
         Json.createObjectBuilder().add("type", "object").add("properties", Json.createObjectBuilder()
             .add("order_id", Json.createObjectBuilder().add("type", "string"))).build(),
         crm.url("/tools/lookup_order"), 2000L, Map.of("X-Api-Key", "crm-secret"));
-    RealtimeSettings s = settings().withTools(new ToolCatalog(List.of(tool)));
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(tool))).build();
     openai.enqueue(Turn.of().functionCall("lookup_order", "{\"order_id\":\"A-17\"}"));
     openai.enqueue(Turn.of().audio(200, 440, "It ships tomorrow."));
     RealtimeSession session = open(s);
@@ -411,9 +411,9 @@ class RealtimeSessionTest {
     closeables.add(broken);
     closeables.add(slow);
     JsonObject params = Json.createObjectBuilder().add("type", "object").build();
-    RealtimeSettings s = settings().withTools(new ToolCatalog(List.of(
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(
         new HttpToolSpec("broken", "Fails", params, broken.url("/b"), 2000L, null),
-        new HttpToolSpec("slow", "Never answers in time", params, slow.url("/s"), 200L, null))));
+        new HttpToolSpec("slow", "Never answers in time", params, slow.url("/s"), 200L, null)))).build();
     openai.enqueue(Turn.of().functionCall("broken", "{}").functionCall("slow", "{}").functionCall("missing", "{}")
         .functionCall("broken", "not json"));
     openai.enqueue(Turn.of().audio(100, 440, "Sorry, I could not check that."));
@@ -437,8 +437,8 @@ class RealtimeSessionTest {
   void aToolCallFromACancelledResponseIsNotRun() {
     ToolServer crm = new ToolServer();
     closeables.add(crm);
-    RealtimeSettings s = settings().withTools(new ToolCatalog(List.of(new HttpToolSpec("refund",
-        "Refunds an order", Json.createObjectBuilder().add("type", "object").build(), crm.url("/refund"), 2000L, null))));
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(new HttpToolSpec("refund",
+        "Refunds an order", Json.createObjectBuilder().add("type", "object").build(), crm.url("/refund"), 2000L, null)))).build();
     openai.enqueue(Turn.of().functionCall("refund", "{\"order_id\":\"A-17\"}").held());
     RealtimeSession session = open(s);
     DoubleSession remote = openai.awaitSession(0, WAIT);
@@ -557,7 +557,7 @@ class RealtimeSessionTest {
   void aCutConnectionIsReported() {
     // the JDK client notices a cut (no close frame) only most of the time; the keepalive catches the rest
     openai.enqueue(Turn.of().audio(200, 440, "I was").drop());
-    RealtimeSession session = open(settings().withKeepalive(Duration.ofMillis(300)));
+    RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(300)).build());
     session.requestResponse();
     Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
     assertThat(listener.failures.get(0).kind()).isIn(RealtimeFailure.Kind.TRANSPORT, RealtimeFailure.Kind.CLOSED);
@@ -566,7 +566,7 @@ class RealtimeSessionTest {
 
   @Test
   void aPeerThatGoesSilentIsFoundByTheKeepalive() {
-    RealtimeSession session = open(settings().withKeepalive(Duration.ofMillis(200)));
+    RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(200)).build());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     // while the peer answers, the connection lives on
     Await.until(WAIT, "three pings answered", () -> remote.pings() >= 3);
@@ -645,7 +645,7 @@ class RealtimeSessionTest {
 
   @Test
   void rolloverStartsByItselfAfterTheConfiguredTime() {
-    RealtimeSession session = open(settings().withRolloverAfter(Duration.ofMillis(300)));
+    RealtimeSession session = open(settings().toBuilder().rolloverAfter(Duration.ofMillis(300)).build());
     DoubleSession second = openai.awaitSession(1, WAIT);
     Await.until(WAIT, "switched", () -> listener.rollovers.size() == 1);
     assertThat(session.sessionId()).isEqualTo(second.id());
@@ -680,10 +680,10 @@ class RealtimeSessionTest {
   void everyKindOfEventTheClientSendsIsValidAgainstOpenAisSchema() {
     ToolServer crm = new ToolServer().answer(200, "{\"ok\":true}");
     closeables.add(crm);
-    RealtimeSettings s = settings().withTools(new ToolCatalog(List.of(new HttpToolSpec("note", "Notes",
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(new HttpToolSpec("note", "Notes",
         Json.createObjectBuilder().add("type", "object").add("properties", Json.createObjectBuilder()
             .add("text", Json.createObjectBuilder().add("type", "string"))).add("required", Json.createArrayBuilder().add("text"))
-            .build(), crm.url("/note"), 1000L, null))));
+            .build(), crm.url("/note"), 1000L, null)))).build();
     openai.enqueue(Turn.of().audio(300, 440, "Noted.").functionCall("note", "{\"text\":\"hi\"}"));
     openai.enqueue(Turn.of().audio(300, 440, "Done.").held());
     RealtimeSession session = open(s);

@@ -13,8 +13,8 @@ import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeFailure;
 import dev.wavoice.realtime.RealtimeListener;
 import dev.wavoice.realtime.RealtimeSession;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
 import dev.wavoice.realtime.ResponseSummary;
 import dev.wavoice.realtime.TokenUsage;
 import dev.wavoice.realtime.ToolHandler;
@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * {@link RealtimeBridgeFactory}; the call layer drives it through {@link CallBridge}.
  *
  * <ul>
- *   <li>Caller → OpenAI: {@link CallerAudio} batches the audio plane's 20 ms frames into appends, from
+ *   <li>Caller → OpenAI: {@link CallerAudioBatcher} batches the audio plane's 20 ms frames into appends, from
  *       {@link #start()} on.
  *   <li>OpenAI → caller: {@link BotPlayback} queues the deltas for the shared pacer and handles barge-in.
  *   <li>{@link Transcript} keeps the conversation as the caller heard it; usage comes from the session.
@@ -70,7 +70,7 @@ final class RealtimeCallBridge implements CallBridge {
   private final Executor events;
   private final Consumer<RealtimeCallBridge> onClose;
   private final String label;
-  private final CallerAudio callerAudio;
+  private final CallerAudioBatcher callerAudio;
   private final RecordingSettings recording;
   private final ThreadFactory recorderThreads;
   private final BotPlayback playback;
@@ -110,7 +110,7 @@ final class RealtimeCallBridge implements CallBridge {
     this.events = events;
     this.onClose = onClose;
     this.label = "call " + context.callId();
-    this.callerAudio = new CallerAudio(audio, settings.appendBatchMs(), clock, timings);
+    this.callerAudio = new CallerAudioBatcher(audio, settings.appendBatchMs(), clock, timings);
     this.playback = new BotPlayback(audio.outbound(), AudioFormats.bridgeBytesPerMs(audio.codec()), settings.playoutDelayMs(), clock,
         timings);
     audio.outbound().observe(sessionEvents);

@@ -1,6 +1,6 @@
 package dev.wavoice.bridge;
 
-import dev.wavoice.realtime.RealtimeTypes.FunctionTool;
+import dev.wavoice.realtime.RealtimeWire.FunctionTool;
 import dev.wavoice.realtime.ToolHandler;
 import dev.wavoice.whatsapp.GraphApi;
 import dev.wavoice.whatsapp.GraphApiException;

@@ -85,23 +85,23 @@ public final class Doctor {
   public DoctorReport examine() {
     String noGraph = settings.accessToken().isEmpty() ? "wavoice.whatsapp.access-token is not set"
         : settings.phoneNumberId().isEmpty() ? "wavoice.whatsapp.phone-number-id is not set" : null;
-    CompletableFuture<Read<DebugToken>> token = settings.accessToken().isEmpty()
+    CompletableFuture<ReadOutcome<DebugToken>> token = settings.accessToken().isEmpty()
         ? skipped("wavoice.whatsapp.access-token is not set")
         : read("GET /debug_token", () -> graph.debugToken(settings.accessToken(),
             settings.appAccessToken().orElse(settings.accessToken())));
-    CompletableFuture<Read<PhoneNumber>> phone = noGraph != null ? skipped(noGraph)
+    CompletableFuture<ReadOutcome<PhoneNumber>> phone = noGraph != null ? skipped(noGraph)
         : read("GET /<PHONE_NUMBER_ID>", () -> graph.phoneNumber(PHONE_FIELDS));
-    CompletableFuture<Read<SubscribedApps>> apps = settings.accessToken().isEmpty()
+    CompletableFuture<ReadOutcome<SubscribedApps>> apps = settings.accessToken().isEmpty()
         ? skipped("wavoice.whatsapp.access-token is not set")
         : settings.wabaId().isEmpty() ? skipped("wavoice.whatsapp.waba-id is not set")
         : read("GET /<WABA_ID>/subscribed_apps", () -> graph.subscribedApps(settings.wabaId().get()));
-    CompletableFuture<Read<AppSubscriptions>> subscriptions = settings.appAccessToken().isEmpty()
+    CompletableFuture<ReadOutcome<AppSubscriptions>> subscriptions = settings.appAccessToken().isEmpty()
         ? skipped("wavoice.whatsapp.app-id and wavoice.whatsapp.app-secret are needed to read the app's webhook subscriptions")
         : read("GET /<APP_ID>/subscriptions", () -> graph.appSubscriptions(settings.appId().get(), settings.appAccessToken().get()));
-    CompletableFuture<Read<PhoneSettings>> calling = noGraph != null ? skipped(noGraph)
+    CompletableFuture<ReadOutcome<PhoneSettings>> calling = noGraph != null ? skipped(noGraph)
         : read("GET /<PHONE_NUMBER_ID>/settings", graph::callingSettings);
-    CompletableFuture<Read<ModelAccessProbe.Result>> openai = openai();
-    CompletableFuture<Read<List<CallRecord>>> calls = read("reading the call records",
+    CompletableFuture<ReadOutcome<ModelAccessProbe.Result>> openai = openai();
+    CompletableFuture<ReadOutcome<List<CallRecord>>> calls = read("reading the call records",
         () -> sources.recentCalls().get());
 
     Instant now = clock.instant();
@@ -109,12 +109,12 @@ public final class Doctor {
     List<DoctorCheck> checks = new ArrayList<>();
     checks.add(ServiceChecks.config(sources.missingRequiredKeys().get(), settings));
     checks.add(whatsapp.token(token.join()));
-    Read<PhoneNumber> phoneRead = phone.join();
+    ReadOutcome<PhoneNumber> phoneRead = phone.join();
     checks.add(whatsapp.phoneNumber(phoneRead));
     checks.add(whatsapp.messagingLimit(phoneRead));
     checks.add(whatsapp.wabaSubscription(apps.join()));
     checks.add(whatsapp.callsWebhookField(subscriptions.join()));
-    Read<PhoneSettings> callingRead = calling.join();
+    ReadOutcome<PhoneSettings> callingRead = calling.join();
     checks.add(whatsapp.callingEnabled(callingRead));
     checks.add(whatsapp.sipDisabled(callingRead));
     checks.add(ServiceChecks.webhookTraffic(sources.traffic(), sources.startedAt(), clock.instant(), settings));
@@ -124,7 +124,7 @@ public final class Doctor {
     return DoctorReport.of(checks, now);
   }
 
-  private CompletableFuture<Read<ModelAccessProbe.Result>> openai() {
+  private CompletableFuture<ReadOutcome<ModelAccessProbe.Result>> openai() {
     ModelAccessProbe.Target target;
     try {
       target = sources.openai().get();
@@ -143,15 +143,15 @@ public final class Doctor {
     });
   }
 
-  private static <T> CompletableFuture<Read<T>> skipped(String why) {
-    return CompletableFuture.completedFuture(Read.skipped(why));
+  private static <T> CompletableFuture<ReadOutcome<T>> skipped(String why) {
+    return CompletableFuture.completedFuture(ReadOutcome.skipped(why));
   }
 
-  private <T> CompletableFuture<Read<T>> read(String what, Supplier<T> read) {
+  private <T> CompletableFuture<ReadOutcome<T>> read(String what, Supplier<T> read) {
     long deadlineMs = settings.readTimeout().toMillis();
     return CompletableFuture.supplyAsync(read, executor)
         .orTimeout(deadlineMs, TimeUnit.MILLISECONDS)
-        .handle((value, failure) -> failure == null ? Read.of(value) : Read.failed(describe(what, failure, deadlineMs), cause(failure)));
+        .handle((value, failure) -> failure == null ? ReadOutcome.of(value) : ReadOutcome.failed(describe(what, failure, deadlineMs), cause(failure)));
   }
 
   private static Throwable cause(Throwable failure) {

@@ -43,7 +43,7 @@ final class MediaPathCheck {
   /** What one ended call says about the media path. */
   enum Verdict { MEDIA_BOTH_WAYS, NO_MEDIA, SDP_REFUSED, SILENT }
 
-  static DoctorCheck judge(Read<List<CallRecord>> read) {
+  static DoctorCheck judge(ReadOutcome<List<CallRecord>> read) {
     String id = Doctor.MEDIA_PATH;
     if (!read.ok()) {
       return DoctorCheck.unknown(id, "the call records could not be read: " + read.problem(),

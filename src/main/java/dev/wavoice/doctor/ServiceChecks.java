@@ -132,7 +132,7 @@ final class ServiceChecks {
     return text.toString();
   }
 
-  static DoctorCheck openai(Read<ModelAccessProbe.Result> read) {
+  static DoctorCheck openai(ReadOutcome<ModelAccessProbe.Result> read) {
     String id = Doctor.OPENAI;
     String newKey = "Set wavoice.openai.api-key to a valid secret key (platform.openai.com → API keys) of a project that may "
         + "use the Realtime model.";

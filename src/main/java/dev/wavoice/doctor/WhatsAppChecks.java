@@ -54,7 +54,7 @@ final class WhatsAppChecks {
   // ---- token
 
   /** UNKNOWN for a read that failed (with {@code fix}) or could not be made for a missing setting. */
-  private static DoctorCheck unread(String id, Read<?> read, String fix) {
+  private static DoctorCheck unread(String id, ReadOutcome<?> read, String fix) {
     if (read.failure() instanceof java.util.concurrent.TimeoutException) {
       return DoctorCheck.unknown(id, read.problem(), "Meta's Graph API did not answer in time: check this server's connection "
           + "to it (wavoice.whatsapp.graph-base-url; the deadline is wavoice.doctor.timeout-ms), then ask again.");
@@ -63,7 +63,7 @@ final class WhatsAppChecks {
         ? "Set it (see the config check and docs/configuration.md)." : fix);
   }
 
-  DoctorCheck token(Read<DebugToken> read) {
+  DoctorCheck token(ReadOutcome<DebugToken> read) {
     String id = Doctor.TOKEN;
     if (!read.ok() && read.failure() == null) {
       return unread(id, read, "");
@@ -141,7 +141,7 @@ final class WhatsAppChecks {
 
   // ---- phone number
 
-  DoctorCheck phoneNumber(Read<PhoneNumber> read) {
+  DoctorCheck phoneNumber(ReadOutcome<PhoneNumber> read) {
     String id = Doctor.PHONE_NUMBER;
     if (!read.ok()) {
       return unread(id, read, "Check wavoice.whatsapp.phone-number-id (WhatsApp Manager → Phone numbers, or App Dashboard → "
@@ -199,7 +199,7 @@ final class WhatsAppChecks {
 
   // ---- messaging limit
 
-  DoctorCheck messagingLimit(Read<PhoneNumber> read) {
+  DoctorCheck messagingLimit(ReadOutcome<PhoneNumber> read) {
     String id = Doctor.MESSAGING_LIMIT;
     String fix = "Calling needs a messaging limit of at least 2,000 users a day: verify the business (Business settings → "
         + "Security centre) and keep message quality high until Meta raises the limit (WhatsApp Manager → Phone numbers → "
@@ -226,7 +226,7 @@ final class WhatsAppChecks {
 
   // ---- WABA subscription
 
-  DoctorCheck wabaSubscription(Read<SubscribedApps> read) {
+  DoctorCheck wabaSubscription(ReadOutcome<SubscribedApps> read) {
     String id = Doctor.WABA_SUBSCRIPTION;
     String fix = "POST /api/doctor/fix/" + id + " (wavoice sends POST /<WABA_ID>/subscribed_apps with its token), or "
         + "App Dashboard → WhatsApp → Configuration: subscribe the app to the WhatsApp Business Account.";
@@ -262,7 +262,7 @@ final class WhatsAppChecks {
 
   // ---- the calls webhook field
 
-  DoctorCheck callsWebhookField(Read<AppSubscriptions> read) {
+  DoctorCheck callsWebhookField(ReadOutcome<AppSubscriptions> read) {
     String id = Doctor.CALLS_WEBHOOK_FIELD;
     String url = settings.webhookUrl().orElse("<public-url>/webhook");
     String fix = "App Dashboard → WhatsApp → Configuration → Webhook: callback URL " + url + " with the verify token "
@@ -312,7 +312,7 @@ final class WhatsAppChecks {
 
   // ---- calling settings
 
-  DoctorCheck callingEnabled(Read<PhoneSettings> read) {
+  DoctorCheck callingEnabled(ReadOutcome<PhoneSettings> read) {
     String id = Doctor.CALLING_ENABLED;
     String fix = "POST /api/doctor/fix/" + id + " (wavoice sends POST /<PHONE_NUMBER_ID>/settings with calling.status ENABLED, "
         + "the configured call hours, call icon visibility and callback permission), or WhatsApp Manager → Phone numbers → "
@@ -339,7 +339,7 @@ final class WhatsAppChecks {
     return ", call hours ENABLED in " + calling.callHours().timezoneId() + " (" + windows + " weekly windows)";
   }
 
-  DoctorCheck sipDisabled(Read<PhoneSettings> read) {
+  DoctorCheck sipDisabled(ReadOutcome<PhoneSettings> read) {
     String id = Doctor.SIP_DISABLED;
     String fix = "Turn SIP off: WhatsApp Manager → Phone numbers → the number → Call settings → SIP, or "
         + "POST /<PHONE_NUMBER_ID>/settings {\"calling\":{\"sip\":{\"status\":\"DISABLED\"}}}. With SIP on, Meta sends no "
@@ -357,7 +357,7 @@ final class WhatsAppChecks {
     return sighted(check, Prerequisite.SIP_DISABLED, fix);
   }
 
-  private static CallingSettings calling(Read<PhoneSettings> read) {
+  private static CallingSettings calling(ReadOutcome<PhoneSettings> read) {
     return read.ok() && read.value() != null ? read.value().calling() : null;
   }
 

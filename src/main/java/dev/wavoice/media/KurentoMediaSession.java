@@ -432,12 +432,6 @@ final class KurentoMediaSession implements MediaSession {
     return kms.displayUrl();
   }
 
-  /** The pipeline's id on Kurento, once created (for logs and tests). */
-  String pipelineId() {
-    MediaPipeline p = pipeline;
-    return p == null ? null : p.getId();
-  }
-
   boolean isClosed() {
     return closed.get();
   }

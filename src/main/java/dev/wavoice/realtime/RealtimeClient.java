@@ -2,7 +2,7 @@ package dev.wavoice.realtime;
 
 import dev.wavoice.CallId;
 import jakarta.json.bind.Jsonb;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package dev.wavoice.realtime;
 
 import dev.wavoice.ConfigValues;
 import dev.wavoice.RequiredSettings;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;

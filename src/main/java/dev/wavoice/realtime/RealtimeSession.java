@@ -1,12 +1,12 @@
 package dev.wavoice.realtime;
 
 import dev.wavoice.CallId;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
-import dev.wavoice.realtime.RealtimeTypes.Item;
-import dev.wavoice.realtime.RealtimeTypes.Response;
-import dev.wavoice.realtime.RealtimeTypes.ResponseParams;
-import dev.wavoice.realtime.RealtimeTypes.Session;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.Item;
+import dev.wavoice.realtime.RealtimeWire.Response;
+import dev.wavoice.realtime.RealtimeWire.ResponseParams;
+import dev.wavoice.realtime.RealtimeWire.Session;
 import dev.wavoice.realtime.ServerEvent.ContentPartAdded;
 import dev.wavoice.realtime.ServerEvent.ContentPartDone;
 import dev.wavoice.realtime.ServerEvent.ConversationCreated;
@@ -90,7 +90,7 @@ public final class RealtimeSession implements AutoCloseable {
   private final RealtimeListener listener;
   private final ToolRunner tools;
   private final Session sessionConfig;
-  private final Recap recap = new Recap();
+  private final ConversationTail recap = new ConversationTail();
   private final AtomicBoolean failureReported = new AtomicBoolean();
 
   // guarded by lock

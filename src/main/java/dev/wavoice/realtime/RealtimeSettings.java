@@ -1,14 +1,14 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.Audio;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.AudioInput;
-import dev.wavoice.realtime.RealtimeTypes.AudioOutput;
-import dev.wavoice.realtime.RealtimeTypes.FunctionTool;
-import dev.wavoice.realtime.RealtimeTypes.NoiseReduction;
-import dev.wavoice.realtime.RealtimeTypes.Session;
-import dev.wavoice.realtime.RealtimeTypes.Transcription;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.Audio;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.AudioInput;
+import dev.wavoice.realtime.RealtimeWire.AudioOutput;
+import dev.wavoice.realtime.RealtimeWire.FunctionTool;
+import dev.wavoice.realtime.RealtimeWire.NoiseReduction;
+import dev.wavoice.realtime.RealtimeWire.Session;
+import dev.wavoice.realtime.RealtimeWire.Transcription;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

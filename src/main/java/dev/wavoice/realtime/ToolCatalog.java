@@ -1,6 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.FunctionTool;
+import dev.wavoice.realtime.RealtimeWire.FunctionTool;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.bind.Jsonb;

@@ -20,7 +20,7 @@ import dev.wavoice.bridge.TranscriptLine;
 import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.realtime.ToolCatalog;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;

@@ -12,7 +12,7 @@ import dev.wavoice.audio.PortRange;
 import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.realtime.ToolCatalog;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.whatsapp.GraphApi;

@@ -42,7 +42,7 @@ class MediaPathCheckTest {
   }
 
   static DoctorCheck judge(CallRecord... newestFirst) {
-    return MediaPathCheck.judge(Read.of(List.of(newestFirst)));
+    return MediaPathCheck.judge(ReadOutcome.of(List.of(newestFirst)));
   }
 
   @Test
@@ -144,7 +144,7 @@ class MediaPathCheckTest {
 
   @Test
   void anUnreadableStoreIsUnknown() {
-    DoctorCheck check = MediaPathCheck.judge(Read.failed("reading the call records failed: connection refused", null));
+    DoctorCheck check = MediaPathCheck.judge(ReadOutcome.failed("reading the call records failed: connection refused", null));
     assertThat(check.status()).isEqualTo(CheckStatus.UNKNOWN);
     assertThat(check.summary()).contains("connection refused");
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.WireJson;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.testkit.MapConfig;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -174,20 +174,20 @@ class RealtimeConfigTest {
     HttpToolSpec hours = tools.http("opening_hours").orElseThrow();
     assertThat(hours.timeout()).isEqualTo(Duration.ofMillis(HttpToolSpec.DEFAULT_TIMEOUT_MS));
     assertThat(hours.parameters().getString("type")).isEqualTo("object");
-    assertThat(tools.declarations(List.of(callTool("text_the_caller")))).extracting(RealtimeTypes.FunctionTool::name)
+    assertThat(tools.declarations(List.of(callTool("text_the_caller")))).extracting(RealtimeWire.FunctionTool::name)
         .containsExactly("end_call", "text_the_caller", "lookup_order", "opening_hours");
     assertThatThrownBy(() -> tools.declarations(List.of(callTool("opening_hours"))))
         .as("a call's tool may not take an HTTP tool's name")
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("opening_hours");
-    assertThat(tools.declarations(List.of())).extracting(RealtimeTypes.FunctionTool::name)
+    assertThat(tools.declarations(List.of())).extracting(RealtimeWire.FunctionTool::name)
         .containsExactly("end_call", "lookup_order", "opening_hours");
   }
 
   private static ToolHandler callTool(String name) {
     return new ToolHandler() {
       @Override
-      public RealtimeTypes.FunctionTool declaration() {
-        return RealtimeTypes.FunctionTool.of(name, "A tool of the call.", JsonValue.EMPTY_JSON_OBJECT);
+      public RealtimeWire.FunctionTool declaration() {
+        return RealtimeWire.FunctionTool.of(name, "A tool of the call.", JsonValue.EMPTY_JSON_OBJECT);
       }
 
       @Override

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.CallId;
 import dev.wavoice.WireJson;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.openai.Audio;
 import dev.wavoice.testkit.openai.DoubleSession;
@@ -459,8 +459,8 @@ class RealtimeSessionTest {
     List<JsonObject> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
     ToolHandler note = new ToolHandler() {
       @Override
-      public RealtimeTypes.FunctionTool declaration() {
-        return RealtimeTypes.FunctionTool.of("take_note", "Notes something for the caller.",
+      public RealtimeWire.FunctionTool declaration() {
+        return RealtimeWire.FunctionTool.of("take_note", "Notes something for the caller.",
             Json.createObjectBuilder().add("type", "object").build());
       }
 
@@ -518,7 +518,7 @@ class RealtimeSessionTest {
     assertThat(listener.errors.get(0).code()).isEqualTo("response_cancel_not_active");
     session.requestResponse();
     Await.until(WAIT, "response", () -> listener.responses.size() == 1);
-    assertThat(listener.errors).extracting(RealtimeTypes.ErrorInfo::code)
+    assertThat(listener.errors).extracting(RealtimeWire.ErrorInfo::code)
         .containsExactly("response_cancel_not_active", "server_error");
     assertThat(listener.responses.get(0).completed()).isTrue();
     assertThat(listener.failures).isEmpty();

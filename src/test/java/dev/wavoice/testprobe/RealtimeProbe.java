@@ -4,7 +4,7 @@ import dev.wavoice.CallId;
 import dev.wavoice.bridge.WhatsAppMessageTool;
 import dev.wavoice.realtime.AudioDelta;
 import dev.wavoice.realtime.RealtimeClient;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
 import dev.wavoice.realtime.RealtimeFailure;
 import dev.wavoice.realtime.RealtimeListener;
 import dev.wavoice.realtime.RealtimeSession;

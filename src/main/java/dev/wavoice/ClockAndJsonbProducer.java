@@ -9,7 +9,7 @@ import java.time.Clock;
 
 /** Produces the few shared, stateless platform objects: the wall clock and the wire-format JSON-B. */
 @ApplicationScoped
-public class Platform {
+public class ClockAndJsonbProducer {
 
   @Produces
   @Dependent

@@ -13,7 +13,7 @@ import dev.wavoice.realtime.RealtimeSession;
  * the batch buffer is reused (the session encodes it before {@code appendAudio} returns). Attached to the
  * call's audio only once the call is accepted, so the caller is never heard before.
  */
-final class CallerAudio implements InboundAudioSink {
+final class CallerAudioBatcher implements InboundAudioSink {
 
   private final CallAudio audio;
   private final MonotonicClock clock;
@@ -23,10 +23,8 @@ final class CallerAudio implements InboundAudioSink {
   private volatile CallRecorder recorder;
   private int filled;
   private long firstArrivalNanos;
-  private volatile long appends;
-  private volatile long droppedFrames;
 
-  CallerAudio(CallAudio audio, int appendBatchMs, MonotonicClock clock, BridgeTimings timings) {
+  CallerAudioBatcher(CallAudio audio, int appendBatchMs, MonotonicClock clock, BridgeTimings timings) {
     this.audio = audio;
     this.clock = clock;
     this.timings = timings;
@@ -51,8 +49,7 @@ final class CallerAudio implements InboundAudioSink {
     }
     RealtimeSession s = session;
     if (s == null) {
-      droppedFrames++;
-      return;
+      return; // the OpenAI session is not ready yet
     }
     if (filled + len > batch.length) {
       send(s); // not expected: frames are 20 ms and the batch a whole number of them
@@ -70,18 +67,8 @@ final class CallerAudio implements InboundAudioSink {
   private void send(RealtimeSession s) {
     s.appendAudio(batch, 0, filled);
     filled = 0;
-    appends++;
     if (timings != BridgeTimings.NONE) {
       timings.callerAudioSent(firstArrivalNanos, audio.packetArrivalNanos(), clock.nanoTime());
     }
-  }
-
-  long appends() {
-    return appends;
-  }
-
-  /** Frames that came before the OpenAI session was ready. */
-  long droppedFrames() {
-    return droppedFrames;
   }
 }

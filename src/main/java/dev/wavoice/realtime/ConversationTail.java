@@ -7,7 +7,7 @@ import java.util.Deque;
  * The last lines of the conversation, kept so a new session can pick up where the old one stopped
  * (OpenAI ends a session at 60 minutes, and assistant audio cannot be re-added to a new one).
  */
-final class Recap {
+final class ConversationTail {
 
   static final int MAX_LINES = 24;
   static final int MAX_CHARS = 6_000;

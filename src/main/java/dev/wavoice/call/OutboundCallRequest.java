@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code DECLINED} (the user said no), {@code EXPIRED} (no answer in time) or {@code FAILED} (Meta or
  * wavoice refused, with an error code and message). Thread-safe; every change is one transition.
  */
-public final class CallRequest {
+public final class OutboundCallRequest {
 
   public enum State { AWAITING_PERMISSION, DIALING, PLACED, DECLINED, EXPIRED, FAILED;
 
@@ -35,16 +35,16 @@ public final class CallRequest {
   private final String to;
   private final String bizOpaqueCallbackData;
   private final Instant createdAt;
-  private final CompletableFuture<CallRequest> dialed = new CompletableFuture<>();
+  private final CompletableFuture<OutboundCallRequest> dialed = new CompletableFuture<>();
 
   private State state;
   private Instant updatedAt;
   private String permissionMessageId;
   private CallId callId;
-  private CallRequestRefused failure;
+  private OutboundCallRefused failure;
   private String message;
 
-  CallRequest(String id, String to, String bizOpaqueCallbackData, Instant createdAt) {
+  OutboundCallRequest(String id, String to, String bizOpaqueCallbackData, Instant createdAt) {
     this.id = id;
     this.to = to;
     this.bizOpaqueCallbackData = bizOpaqueCallbackData;
@@ -74,12 +74,12 @@ public final class CallRequest {
   }
 
   /** Why it failed, when it did. */
-  public synchronized CallRequestRefused failure() {
+  public synchronized OutboundCallRefused failure() {
     return failure;
   }
 
   /** Completes once a dial attempt has ended (PLACED or FAILED), or the request ended without one. */
-  public CompletableFuture<CallRequest> dialed() {
+  public CompletableFuture<OutboundCallRequest> dialed() {
     return dialed;
   }
 
@@ -113,7 +113,7 @@ public final class CallRequest {
       return false;
     }
     state = State.DECLINED;
-    failure = new CallRequestRefused(CallRequestRefused.Kind.CONFLICT, "permission_declined", detail);
+    failure = new OutboundCallRefused(OutboundCallRefused.Kind.CONFLICT, "permission_declined", detail);
     updatedAt = at;
     dialed.complete(this);
     return true;
@@ -124,7 +124,7 @@ public final class CallRequest {
       return false;
     }
     state = State.EXPIRED;
-    failure = new CallRequestRefused(CallRequestRefused.Kind.CONFLICT, "permission_expired", detail);
+    failure = new OutboundCallRefused(OutboundCallRefused.Kind.CONFLICT, "permission_expired", detail);
     updatedAt = at;
     dialed.complete(this);
     return true;
@@ -138,7 +138,7 @@ public final class CallRequest {
     dialed.complete(this);
   }
 
-  synchronized void failed(CallRequestRefused why, Instant at) {
+  synchronized void failed(OutboundCallRefused why, Instant at) {
     state = State.FAILED;
     failure = why;
     updatedAt = at;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * places no call; Meta's limits come back as clear errors. The dialer places the call with the real
  * Graph {@code connect}.
  */
-class CallRequestsTest {
+class PermissionFirstDialerTest {
 
   static final String TOKEN = "outbound-access-token-5e0a";
   static final String PHONE = "436666719526789";
@@ -70,12 +70,12 @@ class CallRequestsTest {
     scheduler.shutdownNow();
   }
 
-  CallRequests requests(Duration replyTimeout) {
-    CallRequests.Dialer dialer = (to, biz) -> CompletableFuture.supplyAsync(() -> new CallId(graph.connect(to, OFFER, biz)), executor);
-    return new CallRequests(graph, dialer, Clock.systemUTC(), scheduler, new CallRequests.Settings(replyTimeout, TEXT, 1000));
+  PermissionFirstDialer requests(Duration replyTimeout) {
+    PermissionFirstDialer.Dialer dialer = (to, biz) -> CompletableFuture.supplyAsync(() -> new CallId(graph.connect(to, OFFER, biz)), executor);
+    return new PermissionFirstDialer(graph, dialer, Clock.systemUTC(), scheduler, new PermissionFirstDialer.Settings(replyTimeout, TEXT, 1000));
   }
 
-  CallRequests requests() {
+  PermissionFirstDialer requests() {
     return requests(Duration.ofMinutes(15));
   }
 
@@ -92,17 +92,17 @@ class CallRequestsTest {
     return meta.requests().stream().map(GraphRequest::operation).toList();
   }
 
-  static CallRequest settled(CallRequest request) {
+  static OutboundCallRequest settled(OutboundCallRequest request) {
     return Await.value(WAIT, "request " + request.id() + " to settle", () -> request.dialed().getNow(null));
   }
 
   @Test
   void withPermissionTheCallIsPlacedAtOnce() {
     meta.grantCallPermission(USER);
-    CallRequest request = requests().submit("+1 317-555-0000", "order-42", null);
+    OutboundCallRequest request = requests().submit("+1 317-555-0000", "order-42", null);
     settled(request);
 
-    assertThat(request.state()).isEqualTo(CallRequest.State.PLACED);
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.PLACED);
     assertThat(request.view().callId()).startsWith("wacid.");
     assertThat(operations()).containsExactly("call_permissions", "calls/connect");
     assertThat(meta.requests().get(0).query()).isEqualTo("user_wa_id=" + USER);
@@ -112,10 +112,10 @@ class CallRequestsTest {
 
   @Test
   void withoutPermissionTheUserIsAskedAndTheCallIsPlacedWhenTheyAccept() {
-    CallRequests requests = requests();
-    CallRequest request = requests.submit(USER, null, null);
+    PermissionFirstDialer requests = requests();
+    OutboundCallRequest request = requests.submit(USER, null, null);
 
-    assertThat(request.state()).isEqualTo(CallRequest.State.AWAITING_PERMISSION);
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.AWAITING_PERMISSION);
     assertThat(operations()).containsExactly("call_permissions", "messages");
     JsonObject sent = meta.requests("messages").get(0).body();
     assertThat(sent).isEqualTo(Json.createObjectBuilder(Fixtures.whatsappJson("graph-messages-call-permission-request.request.json"))
@@ -125,30 +125,30 @@ class CallRequestsTest {
 
     requests.onReply(reply(meta.permissionReplyWebhook(USER, true)));
     settled(request);
-    assertThat(request.state()).isEqualTo(CallRequest.State.PLACED);
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.PLACED);
     assertThat(operations()).containsExactly("call_permissions", "messages", "calls/connect");
     assertThat(meta.requests("calls/connect").get(0).status()).isEqualTo(200);
   }
 
   @Test
   void aDeclinedRequestPlacesNoCallAndSaysSo() {
-    CallRequests requests = requests();
-    CallRequest request = requests.submit(USER, null, "Can we call you back?");
+    PermissionFirstDialer requests = requests();
+    OutboundCallRequest request = requests.submit(USER, null, "Can we call you back?");
     assertThat(meta.requests("messages").get(0).body().getJsonObject("interactive").getJsonObject("body").getString("text"))
         .isEqualTo("Can we call you back?");
 
     requests.onReply(reply(meta.permissionReplyWebhook(USER, false)));
-    assertThat(request.state()).isEqualTo(CallRequest.State.DECLINED);
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.DECLINED);
     assertThat(request.view().error()).isEqualTo("permission_declined");
     assertThat(request.view().message()).contains("declined");
-    assertThat(request.failure().kind()).isEqualTo(CallRequestRefused.Kind.CONFLICT);
+    assertThat(request.failure().kind()).isEqualTo(OutboundCallRefused.Kind.CONFLICT);
     assertThat(meta.requests("calls/connect")).isEmpty();
   }
 
   @Test
   void aReplyWithoutContextIsMatchedByTheUser() {
-    CallRequests requests = requests();
-    CallRequest request = requests.submit(USER, null, null);
+    PermissionFirstDialer requests = requests();
+    OutboundCallRequest request = requests.submit(USER, null, null);
     String webhook = meta.permissionReplyWebhook(USER, true);
     CallPermissionReplyReceived withContext = reply(webhook);
     var message = withContext.message();
@@ -156,27 +156,27 @@ class CallRequestsTest {
         message.interactive(), null);
     requests.onReply(new CallPermissionReplyReceived(withContext.source(), bare));
     settled(request);
-    assertThat(request.state()).isEqualTo(CallRequest.State.PLACED);
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.PLACED);
   }
 
   @Test
   void anUnansweredRequestExpiresAndALateYesPlacesNoCall() {
-    CallRequests requests = requests(Duration.ofMillis(300));
-    CallRequest request = requests.submit(USER, null, null);
-    Await.until(WAIT, "the request to expire", () -> request.state() == CallRequest.State.EXPIRED);
+    PermissionFirstDialer requests = requests(Duration.ofMillis(300));
+    OutboundCallRequest request = requests.submit(USER, null, null);
+    Await.until(WAIT, "the request to expire", () -> request.state() == OutboundCallRequest.State.EXPIRED);
     assertThat(request.view().error()).isEqualTo("permission_expired");
 
     requests.onReply(reply(meta.permissionReplyWebhook(USER, true)));
-    assertThat(request.state()).isEqualTo(CallRequest.State.EXPIRED);
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.EXPIRED);
     assertThat(meta.requests("calls/connect")).isEmpty();
   }
 
   @Test
   void aSecondRequestWhileTheFirstWaitsIsRefused() {
-    CallRequests requests = requests();
-    CallRequest first = requests.submit(USER, null, null);
+    PermissionFirstDialer requests = requests();
+    OutboundCallRequest first = requests.submit(USER, null, null);
     assertThatThrownBy(() -> requests.submit(USER, null, null))
-        .isInstanceOfSatisfying(CallRequestRefused.class, e -> {
+        .isInstanceOfSatisfying(OutboundCallRefused.class, e -> {
           assertThat(e.error()).isEqualTo("permission_request_pending");
           assertThat(e.getMessage()).contains(first.id());
         });
@@ -185,13 +185,13 @@ class CallRequestsTest {
 
   @Test
   void thePermissionRequestLimitIsTold() {
-    CallRequests requests = requests();
+    PermissionFirstDialer requests = requests();
     requests.submit(USER, null, null);
     requests.onReply(reply(meta.permissionReplyWebhook(USER, false)));
 
     assertThatThrownBy(() -> requests.submit(USER, null, null))
-        .isInstanceOfSatisfying(CallRequestRefused.class, e -> {
-          assertThat(e.kind()).isEqualTo(CallRequestRefused.Kind.LIMIT);
+        .isInstanceOfSatisfying(OutboundCallRefused.class, e -> {
+          assertThat(e.kind()).isEqualTo(OutboundCallRefused.Kind.LIMIT);
           assertThat(e.error()).isEqualTo("permission_request_limit_reached");
           assertThat(e.getMessage()).contains("send_call_permission_request 1 of 1 per PT24H");
         });
@@ -201,20 +201,20 @@ class CallRequestsTest {
   @Test
   void theCallsPerUserLimitIsTold() {
     meta.grantCallPermission(USER);
-    CallRequests requests = requests();
+    PermissionFirstDialer requests = requests();
     for (int i = 0; i < 5; i++) {
-      assertThat(settled(requests.submit(USER, null, null)).state()).isEqualTo(CallRequest.State.PLACED);
+      assertThat(settled(requests.submit(USER, null, null)).state()).isEqualTo(OutboundCallRequest.State.PLACED);
     }
     // six permission reads within a second exceed Meta's 5 per second (613): wait until the window has passed
-    CallRequestRefused refused = Await.value(WAIT, "a permission read Meta does not throttle", () -> {
+    OutboundCallRefused refused = Await.value(WAIT, "a permission read Meta does not throttle", () -> {
       try {
         requests.submit(USER, null, null);
         throw new AssertionError("a sixth call was allowed");
-      } catch (CallRequestRefused e) {
-        return e.kind() == CallRequestRefused.Kind.RATE_LIMITED ? null : e;
+      } catch (OutboundCallRefused e) {
+        return e.kind() == OutboundCallRefused.Kind.RATE_LIMITED ? null : e;
       }
     });
-    assertThat(refused.kind()).isEqualTo(CallRequestRefused.Kind.LIMIT);
+    assertThat(refused.kind()).isEqualTo(OutboundCallRefused.Kind.LIMIT);
     assertThat(refused.error()).isEqualTo("call_limit_reached");
     assertThat(refused.getMessage()).contains("start_call 5 of 5 per PT24H");
     assertThat(meta.requests("calls/connect")).hasSize(5);
@@ -224,9 +224,9 @@ class CallRequestsTest {
   void metasDailyLimitOfConnectedCallsFailsTheRequestWithItsCode() {
     meta.grantCallPermission(USER);
     meta.failNext("calls/connect", 400, MetaErrors.dailyCallLimit());
-    CallRequest request = settled(requests().submit(USER, null, null));
-    assertThat(request.state()).isEqualTo(CallRequest.State.FAILED);
-    assertThat(request.failure().kind()).isEqualTo(CallRequestRefused.Kind.LIMIT);
+    OutboundCallRequest request = settled(requests().submit(USER, null, null));
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.FAILED);
+    assertThat(request.failure().kind()).isEqualTo(OutboundCallRefused.Kind.LIMIT);
     assertThat(request.view().error()).isEqualTo("daily_call_limit_reached");
     assertThat(request.view().message()).contains("138012").contains("per 24 hours");
   }
@@ -235,7 +235,7 @@ class CallRequestsTest {
   void metaRefusingThePermissionRequestIsTold() {
     meta.failNext("messages", 400, MetaErrors.permissionRequestLimit());
     assertThatThrownBy(() -> requests().submit(USER, null, null))
-        .isInstanceOfSatisfying(CallRequestRefused.class, e -> {
+        .isInstanceOfSatisfying(OutboundCallRefused.class, e -> {
           assertThat(e.error()).isEqualTo("permission_request_limit_reached");
           assertThat(e.getMessage()).contains("138009");
         });
@@ -245,8 +245,8 @@ class CallRequestsTest {
   void aThrottledPermissionReadIsTold() {
     meta.failNext("call_permissions", 429, MetaErrors.rateLimited());
     assertThatThrownBy(() -> requests().submit(USER, null, null))
-        .isInstanceOfSatisfying(CallRequestRefused.class, e -> {
-          assertThat(e.kind()).isEqualTo(CallRequestRefused.Kind.RATE_LIMITED);
+        .isInstanceOfSatisfying(OutboundCallRefused.class, e -> {
+          assertThat(e.kind()).isEqualTo(OutboundCallRefused.Kind.RATE_LIMITED);
           assertThat(e.error()).isEqualTo("rate_limited");
           assertThat(e.getMessage()).contains("613");
         });
@@ -257,9 +257,9 @@ class CallRequestsTest {
   void callingDisabledOnTheNumberPointsAtTheDoctor() {
     meta.grantCallPermission(USER);
     meta.callingStatus("DISABLED");
-    CallRequest request = settled(requests().submit(USER, null, null));
-    assertThat(request.state()).isEqualTo(CallRequest.State.FAILED);
-    assertThat(request.failure().kind()).isEqualTo(CallRequestRefused.Kind.NOT_READY);
+    OutboundCallRequest request = settled(requests().submit(USER, null, null));
+    assertThat(request.state()).isEqualTo(OutboundCallRequest.State.FAILED);
+    assertThat(request.failure().kind()).isEqualTo(OutboundCallRefused.Kind.NOT_READY);
     assertThat(request.view().error()).isEqualTo("calling_not_ready");
     assertThat(request.view().message()).contains("calling-enabled").contains("138000");
   }

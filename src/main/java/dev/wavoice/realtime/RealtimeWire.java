@@ -9,9 +9,9 @@ import java.util.List;
  * wire's snake_case. Fields wavoice does not use are left out (unknown properties are ignored when
  * reading); null fields are left out when writing.
  */
-public final class RealtimeTypes {
+public final class RealtimeWire {
 
-  private RealtimeTypes() {}
+  private RealtimeWire() {}
 
   /** {@code {type:"audio/pcmu"}} or {@code {type:"audio/pcm", rate:24000}}. */
   public record AudioFormat(String type, Integer rate) {

@@ -9,7 +9,7 @@ import dev.wavoice.whatsapp.Prerequisite;
  * message for people (with Meta's error when there is one), and a {@link Kind} that decides the HTTP
  * status of the admin API.
  */
-public final class CallRequestRefused extends RuntimeException {
+public final class OutboundCallRefused extends RuntimeException {
 
   public enum Kind {
     /** The state of things forbids it (no permission, declined, a request already pending): 409. */
@@ -29,7 +29,7 @@ public final class CallRequestRefused extends RuntimeException {
   private final Kind kind;
   private final String error;
 
-  public CallRequestRefused(Kind kind, String error, String message) {
+  public OutboundCallRefused(Kind kind, String error, String message) {
     super(message);
     this.kind = kind;
     this.error = error;
@@ -45,47 +45,47 @@ public final class CallRequestRefused extends RuntimeException {
   }
 
   /** What a Graph error means for a business-initiated call, in {@code doing} (e.g. "placing the call"). */
-  static CallRequestRefused of(GraphApiException e, String doing) {
+  static OutboundCallRefused of(GraphApiException e, String doing) {
     String meta = " (" + doing + ": " + e.getMessage() + ")";
     var prerequisite = Prerequisite.ofCode(e.code());
     if (prerequisite.isPresent()) {
       Prerequisite p = prerequisite.get();
-      return new CallRequestRefused(Kind.NOT_READY, "calling_not_ready",
+      return new OutboundCallRefused(Kind.NOT_READY, "calling_not_ready",
           p.explanation() + "; see check " + p.checkId() + " in GET /api/doctor" + meta);
     }
     long code = e.code();
     if (code == 138006) {
-      return new CallRequestRefused(Kind.CONFLICT, "no_call_permission", "the user has not granted call permission" + meta);
+      return new OutboundCallRefused(Kind.CONFLICT, "no_call_permission", "the user has not granted call permission" + meta);
     }
     if (code == 138012) {
-      return new CallRequestRefused(Kind.LIMIT, "daily_call_limit_reached",
+      return new OutboundCallRefused(Kind.LIMIT, "daily_call_limit_reached",
           "Meta's limit of connected business-initiated calls per 24 hours for this number is reached" + meta);
     }
     if (code == 138009) {
-      return new CallRequestRefused(Kind.LIMIT, "permission_request_limit_reached",
+      return new OutboundCallRefused(Kind.LIMIT, "permission_request_limit_reached",
           "Meta's limit of call permission requests to this user is reached (1 per 24 hours, 2 per 7 days)" + meta);
     }
     if (code == 138002) {
-      return new CallRequestRefused(Kind.LIMIT, "concurrent_call_limit_reached",
+      return new OutboundCallRefused(Kind.LIMIT, "concurrent_call_limit_reached",
           "Meta's limit of concurrent calls for this number is reached" + meta);
     }
     if (code == 138005) {
-      return new CallRequestRefused(Kind.LIMIT, "call_rate_limit_reached", "Meta's call rate limit is reached" + meta);
+      return new OutboundCallRefused(Kind.LIMIT, "call_rate_limit_reached", "Meta's call rate limit is reached" + meta);
     }
     if (code == 138003) {
-      return new CallRequestRefused(Kind.CONFLICT, "duplicate_call", "a call with this user is already ongoing" + meta);
+      return new OutboundCallRefused(Kind.CONFLICT, "duplicate_call", "a call with this user is already ongoing" + meta);
     }
     if (code == 138001) {
-      return new CallRequestRefused(Kind.CONFLICT, "user_not_callable", "Meta says this user cannot be called" + meta);
+      return new OutboundCallRefused(Kind.CONFLICT, "user_not_callable", "Meta says this user cannot be called" + meta);
     }
     if (code == 138013) {
-      return new CallRequestRefused(Kind.NOT_READY, "business_initiated_calling_unavailable",
+      return new OutboundCallRefused(Kind.NOT_READY, "business_initiated_calling_unavailable",
           "business-initiated calling is not available for this number (e.g. numbers from the USA, Canada, Egypt, Vietnam, "
               + "Nigeria)" + meta);
     }
     if (e.kind() == GraphErrorKind.RATE_LIMITED) {
-      return new CallRequestRefused(Kind.RATE_LIMITED, "rate_limited", "Meta is throttling these requests; try again shortly" + meta);
+      return new OutboundCallRefused(Kind.RATE_LIMITED, "rate_limited", "Meta is throttling these requests; try again shortly" + meta);
     }
-    return new CallRequestRefused(Kind.GRAPH, "graph_error", "Meta refused" + meta);
+    return new OutboundCallRefused(Kind.GRAPH, "graph_error", "Meta refused" + meta);
   }
 }

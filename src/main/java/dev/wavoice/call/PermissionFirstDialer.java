@@ -33,11 +33,11 @@ import java.util.logging.Logger;
  * {@code call_permission_reply} accepts (matched by the request message's id, else by the user's wa id).
  * A declined or unanswered request places no call. Meta's limits — calls per user per 24 h, permission
  * requests per day and week, connected calls per 24 h, rate limits — come back as
- * {@link CallRequestRefused} with a clear error code.
+ * {@link OutboundCallRefused} with a clear error code.
  */
-public final class CallRequests {
+public final class PermissionFirstDialer {
 
-  private static final Logger LOG = Logger.getLogger(CallRequests.class.getName());
+  private static final Logger LOG = Logger.getLogger(PermissionFirstDialer.class.getName());
 
   /** Places the call once permission is there ({@code CallOrchestrator::dial} in the app). */
   @FunctionalInterface
@@ -57,9 +57,9 @@ public final class CallRequests {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Settings settings;
-  private final Map<String, CallRequest> requests = new LinkedHashMap<>();
+  private final Map<String, OutboundCallRequest> requests = new LinkedHashMap<>();
 
-  public CallRequests(GraphApi graph, Dialer dialer, Clock clock, ScheduledExecutorService scheduler, Settings settings) {
+  public PermissionFirstDialer(GraphApi graph, Dialer dialer, Clock clock, ScheduledExecutorService scheduler, Settings settings) {
     this.graph = graph;
     this.dialer = dialer;
     this.clock = clock;
@@ -71,22 +71,22 @@ public final class CallRequests {
    * Starts a request: reads the permission, then dials or asks the user. Returns the request, DIALING
    * or AWAITING_PERMISSION.
    *
-   * @throws CallRequestRefused when Meta's answer already rules the call out (a limit, a pending request
+   * @throws OutboundCallRefused when Meta's answer already rules the call out (a limit, a pending request
    *     for the same user, a failed read or message)
    */
-  public CallRequest submit(String to, String bizOpaqueCallbackData, String requestText) {
+  public OutboundCallRequest submit(String to, String bizOpaqueCallbackData, String requestText) {
     String waId = to.replaceAll("[^0-9]", "");
     waiting(waId).ifPresent(pending -> {
-      throw new CallRequestRefused(CallRequestRefused.Kind.CONFLICT, "permission_request_pending",
+      throw new OutboundCallRefused(OutboundCallRefused.Kind.CONFLICT, "permission_request_pending",
           "request " + pending.id() + " already waits for " + waId + "'s answer to a call permission request");
     });
     CallPermissions permissions;
     try {
       permissions = graph.callPermissions(waId);
     } catch (GraphApiException e) {
-      throw CallRequestRefused.of(e, "reading the call permission");
+      throw OutboundCallRefused.of(e, "reading the call permission");
     }
-    CallRequest request = new CallRequest("req-" + UUID.randomUUID(), waId, bizOpaqueCallbackData, clock.instant());
+    OutboundCallRequest request = new OutboundCallRequest("req-" + UUID.randomUUID(), waId, bizOpaqueCallbackData, clock.instant());
     if (permissions != null && permissions.canStartCall()) {
       keep(request);
       dial(request);
@@ -94,13 +94,13 @@ public final class CallRequests {
     }
     String status = permissions == null || permissions.permission() == null ? null : permissions.permission().status();
     if (status != null && !"no_permission".equals(status)) {
-      throw new CallRequestRefused(CallRequestRefused.Kind.LIMIT, "call_limit_reached",
+      throw new OutboundCallRefused(OutboundCallRefused.Kind.LIMIT, "call_limit_reached",
           "the user granted call permission (" + status + "), but Meta allows no call to them now: "
               + limits(action(permissions, "start_call")));
     }
     PermissionAction ask = action(permissions, "send_call_permission_request");
     if (ask != null && !Boolean.TRUE.equals(ask.canPerformAction())) {
-      throw new CallRequestRefused(CallRequestRefused.Kind.LIMIT, "permission_request_limit_reached",
+      throw new OutboundCallRefused(OutboundCallRefused.Kind.LIMIT, "permission_request_limit_reached",
           "the user has not granted call permission, and Meta allows no permission request to them now: " + limits(ask));
     }
     String messageId;
@@ -108,7 +108,7 @@ public final class CallRequests {
       messageId = graph.sendCallPermissionRequest(waId, requestText == null || requestText.isBlank()
           ? settings.requestText() : requestText);
     } catch (GraphApiException e) {
-      throw CallRequestRefused.of(e, "sending the call permission request");
+      throw OutboundCallRefused.of(e, "sending the call permission request");
     }
     request.awaitingPermission(messageId, clock.instant());
     keep(request);
@@ -128,7 +128,7 @@ public final class CallRequests {
     InboundMessage.CallPermissionReply reply = event.reply();
     String context = message.context() == null ? null : message.context().id();
     boolean automatic = "automatic".equalsIgnoreCase(reply.responseSource());
-    Optional<CallRequest> match = byMessageId(context);
+    Optional<OutboundCallRequest> match = byMessageId(context);
     if (match.isEmpty() && !automatic) {
       // the reply names the request message; without that, the user's one waiting request
       match = waiting(message.from());
@@ -138,7 +138,7 @@ public final class CallRequests {
           + " matches no waiting call request; ignored");
       return;
     }
-    CallRequest request = match.get();
+    OutboundCallRequest request = match.get();
     Instant now = clock.instant();
     if (reply.accepted()) {
       if (request.permissionGranted(now)) {
@@ -152,18 +152,18 @@ public final class CallRequests {
     }
   }
 
-  public synchronized Optional<CallRequest> find(String id) {
+  public synchronized Optional<OutboundCallRequest> find(String id) {
     return Optional.ofNullable(requests.get(id));
   }
 
   /** The requests remembered, newest first. */
-  public synchronized List<CallRequest> recent() {
-    List<CallRequest> all = new ArrayList<>(requests.values());
+  public synchronized List<OutboundCallRequest> recent() {
+    List<OutboundCallRequest> all = new ArrayList<>(requests.values());
     java.util.Collections.reverse(all);
     return all;
   }
 
-  private void dial(CallRequest request) {
+  private void dial(OutboundCallRequest request) {
     CompletableFuture<CallId> placed;
     try {
       placed = dialer.dial(request.to(), request.bizOpaqueCallbackData());
@@ -175,25 +175,25 @@ public final class CallRequests {
         request.placed(callId, clock.instant());
         LOG.info(() -> "call request " + request.id() + ": call " + callId + " placed to " + masked(request.to()));
       } else {
-        CallRequestRefused why = refusal(failure);
+        OutboundCallRefused why = refusal(failure);
         request.failed(why, clock.instant());
         LOG.info(() -> "call request " + request.id() + " failed: " + why.error() + ": " + why.getMessage());
       }
     });
   }
 
-  private static CallRequestRefused refusal(Throwable failure) {
+  private static OutboundCallRefused refusal(Throwable failure) {
     Throwable t = failure;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof GraphApiException graph) {
-      return CallRequestRefused.of(graph, "placing the call");
+      return OutboundCallRefused.of(graph, "placing the call");
     }
-    if (t instanceof CallRequestRefused refused) {
+    if (t instanceof OutboundCallRefused refused) {
       return refused;
     }
-    return new CallRequestRefused(CallRequestRefused.Kind.UNAVAILABLE, "not_placed",
+    return new OutboundCallRefused(OutboundCallRefused.Kind.UNAVAILABLE, "not_placed",
         t.getMessage() == null ? t.toString() : t.getMessage());
   }
 
@@ -220,21 +220,21 @@ public final class CallRequests {
     return parts.isEmpty() ? action.actionName() + " is not allowed now (no limit reported as used up)" : String.join("; ", parts);
   }
 
-  private synchronized void keep(CallRequest request) {
+  private synchronized void keep(OutboundCallRequest request) {
     requests.put(request.id(), request);
     if (requests.size() > settings.maxKept()) {
-      requests.values().stream().filter(CallRequest::finished).min(Comparator.comparing(CallRequest::updatedAt))
+      requests.values().stream().filter(OutboundCallRequest::finished).min(Comparator.comparing(OutboundCallRequest::updatedAt))
           .ifPresent(oldest -> requests.remove(oldest.id()));
     }
   }
 
-  private synchronized Optional<CallRequest> waiting(String waId) {
+  private synchronized Optional<OutboundCallRequest> waiting(String waId) {
     return requests.values().stream()
-        .filter(r -> r.to().equals(waId) && r.state() == CallRequest.State.AWAITING_PERMISSION)
+        .filter(r -> r.to().equals(waId) && r.state() == OutboundCallRequest.State.AWAITING_PERMISSION)
         .findFirst();
   }
 
-  private synchronized Optional<CallRequest> byMessageId(String messageId) {
+  private synchronized Optional<OutboundCallRequest> byMessageId(String messageId) {
     if (messageId == null) {
       return Optional.empty();
     }

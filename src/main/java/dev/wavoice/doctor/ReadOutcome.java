@@ -7,18 +7,18 @@ import java.util.Optional;
  * The outcome of one read of the doctor: the value, or why there is none (the read failed, timed out,
  * or could not be made because a setting is missing).
  */
-record Read<T>(T value, String problem, Throwable failure) {
+record ReadOutcome<T>(T value, String problem, Throwable failure) {
 
-  static <T> Read<T> of(T value) {
-    return new Read<>(value, null, null);
+  static <T> ReadOutcome<T> of(T value) {
+    return new ReadOutcome<>(value, null, null);
   }
 
-  static <T> Read<T> failed(String problem, Throwable failure) {
-    return new Read<>(null, problem, failure);
+  static <T> ReadOutcome<T> failed(String problem, Throwable failure) {
+    return new ReadOutcome<>(null, problem, failure);
   }
 
-  static <T> Read<T> skipped(String why) {
-    return new Read<>(null, why, null);
+  static <T> ReadOutcome<T> skipped(String why) {
+    return new ReadOutcome<>(null, why, null);
   }
 
   boolean ok() {

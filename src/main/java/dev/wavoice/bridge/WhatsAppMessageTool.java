@@ -20,18 +20,11 @@ public final class WhatsAppMessageTool implements ToolHandler {
   /** Meta's limit on a text message's body. */
   private static final int MAX_TEXT_CHARS = 4096;
   private static final Logger LOG = Logger.getLogger(WhatsAppMessageTool.class.getName());
-  private static final FunctionTool DECLARATION = FunctionTool.of(
+  private static final FunctionTool DECLARATION = FunctionTool.ofText(
       NAME,
       "Send a WhatsApp text message to the caller, e.g. a link, an address or a reference number that is"
           + " hard to remember from speech. Tell the caller you are sending it.",
-      Json.createObjectBuilder()
-          .add("type", "object")
-          .add("properties", Json.createObjectBuilder()
-              .add("text", Json.createObjectBuilder()
-                  .add("type", "string")
-                  .add("description", "The message text, at most " + MAX_TEXT_CHARS + " characters.")))
-          .add("required", Json.createArrayBuilder().add("text"))
-          .build());
+      "text", "The message text, at most " + MAX_TEXT_CHARS + " characters.", true);
 
   private final GraphApi graph;
   private final String callerWaId;

@@ -1,5 +1,6 @@
 package dev.wavoice.realtime;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class RealtimeWire {
     public static Session update(String instructions, Audio audio, List<FunctionTool> tools) {
       return new Session(
           "realtime", null, null, null, List.of("audio"), instructions, audio, tools,
-          tools.isEmpty() ? null : jakarta.json.Json.createValue("auto"), null);
+          tools.isEmpty() ? null : Json.createValue("auto"), null);
     }
 
     public AudioFormat inputFormat() {
@@ -99,6 +100,21 @@ public final class RealtimeWire {
 
     public static FunctionTool of(String name, String description, JsonObject parameters) {
       return new FunctionTool("function", name, description, parameters);
+    }
+
+    /** A function of one string argument, e.g. {@code end_call(reason)}. */
+    public static FunctionTool ofText(String name, String description, String argument, String argumentDescription,
+        boolean required) {
+      var parameters = Json.createObjectBuilder()
+          .add("type", "object")
+          .add("properties", Json.createObjectBuilder()
+              .add(argument, Json.createObjectBuilder()
+                  .add("type", "string")
+                  .add("description", argumentDescription)));
+      if (required) {
+        parameters.add("required", Json.createArrayBuilder().add(argument));
+      }
+      return of(name, description, parameters.build());
     }
   }
 

@@ -52,17 +52,11 @@ public final class ToolCatalog {
    */
   public List<FunctionTool> declarations(List<ToolHandler> callTools) {
     List<FunctionTool> tools = new ArrayList<>();
-    tools.add(FunctionTool.of(
+    tools.add(FunctionTool.ofText(
         END_CALL,
         "End the phone call. First say a short goodbye in the same turn; the line closes once your goodbye"
             + " has been played to the caller. Use it when the caller is done or asks to hang up.",
-        Json.createObjectBuilder()
-            .add("type", "object")
-            .add("properties", Json.createObjectBuilder()
-                .add("reason", Json.createObjectBuilder()
-                    .add("type", "string")
-                    .add("description", "Why the call ends, in a few words, for the call record.")))
-            .build()));
+        "reason", "Why the call ends, in a few words, for the call record.", false));
     Set<String> names = new HashSet<>(Set.of(END_CALL));
     httpTools.forEach(t -> names.add(t.name()));
     for (ToolHandler handler : callTools) {

@@ -27,7 +27,7 @@ public final class RealtimeClient implements AutoCloseable {
   private final ExecutorService toolExecutor;
 
   /**
-   * @param settings read when a session opens (a configuration error fails that open, clearly)
+   * @param settings read when a session opens (a missing API key fails that open, clearly)
    */
   public RealtimeClient(Supplier<RealtimeSettings> settings, Jsonb jsonb) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -56,7 +56,11 @@ public final class RealtimeClient implements AutoCloseable {
     Objects.requireNonNull(format, "format");
     RealtimeSession session;
     try {
-      session = new RealtimeSession(settings.get(), format, callTools, this, callId, listener);
+      RealtimeSettings current = settings.get();
+      if (current.apiKey() == null) {
+        throw new IllegalArgumentException(RealtimeConfig.API_KEY + " is not set");
+      }
+      session = new RealtimeSession(current, format, callTools, this, callId, listener);
     } catch (RuntimeException misconfigured) {
       return CompletableFuture.failedFuture(new RealtimeException(
           RealtimeFailure.of(RealtimeFailure.Kind.CONFIG_REJECTED, "wavoice configuration: " + misconfigured.getMessage())));

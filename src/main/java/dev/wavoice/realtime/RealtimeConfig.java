@@ -4,6 +4,8 @@ import dev.wavoice.ConfigValues;
 import dev.wavoice.RequiredSettings;
 import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import java.io.IOException;
@@ -74,9 +76,18 @@ public class RealtimeConfig implements RequiredSettings {
   }
 
   /**
-   * The settings, read and checked once (configuration is immutable while the app runs).
+   * Reads and checks the settings at deploy: a bad value fails the deploy naming its key. A missing API
+   * key does not: the app starts unready (see {@link #missingKeys()}) and no session opens.
+   */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    settings();
+  }
+
+  /**
+   * The settings, read and checked once (configuration is immutable while the app runs); the API key is
+   * null when unset.
    *
-   * @throws IllegalArgumentException naming the key of a bad value, or the missing API key
+   * @throws IllegalArgumentException naming the key of a bad value
    */
   public RealtimeSettings settings() {
     RealtimeSettings current = settings;
@@ -129,7 +140,7 @@ public class RealtimeConfig implements RequiredSettings {
   }
 
   private RealtimeSettings read() {
-    String apiKey = text(API_KEY).orElseThrow(() -> new IllegalArgumentException(API_KEY + " is not set"));
+    String apiKey = text(API_KEY).orElse(null);
     URI url = uri(URL, text(URL).orElse("wss://api.openai.com/v1/realtime"));
     String model = text(MODEL).orElse("gpt-realtime");
     Duration connectTimeout = Duration.ofMillis(longIn(CONNECT_TIMEOUT_MS, 10_000, 100, 120_000));

@@ -3,6 +3,7 @@ package dev.wavoice.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wavoice.CallId;
 import dev.wavoice.WireJson;
 import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.testkit.MapConfig;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,10 +74,26 @@ class RealtimeConfigTest {
   }
 
   @Test
-  void theKeyIsRequiredNamedByReadinessAndNeverShown() {
+  void theKeyIsRequiredNamedByReadinessAndByAnOpenAndNeverShown() {
     RealtimeConfig none = new RealtimeConfig(MapConfig.of(), WireJson.create());
     assertThat(none.missingKeys()).containsExactly("wavoice.openai.api-key");
-    assertThatThrownBy(none::settings).hasMessageContaining("wavoice.openai.api-key");
+    assertThat(none.settings().apiKey()).as("a missing key keeps the app unready; it does not fail the deploy").isNull();
+    RealtimeListener ignored = new RealtimeListener() {
+      @Override
+      public void audioDelta(AudioDelta delta) {}
+
+      @Override
+      public void failed(RealtimeFailure failure) {}
+    };
+    try (RealtimeClient client = new RealtimeClient(none::settings, WireJson.create())) {
+      assertThat(client.open(new CallId("wacid.nokey"), RealtimeWire.AudioFormat.PCMU, List.of(), ignored))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause().isInstanceOfSatisfying(RealtimeException.class, e -> {
+            assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.CONFIG_REJECTED);
+            assertThat(e.getMessage()).contains("wavoice.openai.api-key is not set");
+          });
+    }
     assertThat(config().missingKeys()).isEmpty();
     assertThat(config().settings().toString()).doesNotContain(KEY).contains("apiKey=(set)");
   }

@@ -21,7 +21,6 @@ import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
 import dev.wavoice.realtime.RealtimeWire.TurnDetection;
-import dev.wavoice.realtime.ToolCatalog;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -181,10 +180,11 @@ public final class BridgeBenchmark {
       AudioPlane plane = new AudioPlane(new AudioSettings(InetAddress.getLoopbackAddress(), PacerBenchmark.freeRange(callCount + 10),
           defaults.reorderDepthFrames(), defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(),
           defaults.opusComplexity()), pacer, Clock.systemUTC(), clock);
-      RealtimeSettings realtime = new RealtimeSettings(URI.create(wsUrl), KEY, "gpt-realtime", Duration.ofSeconds(20),
-          Duration.ofMinutes(55), Duration.ofSeconds(15), "You are the benchmark agent.", "marin", 1.0,
-          new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", null, "near_field",
-          null, Prices.GPT_REALTIME, new ToolCatalog(List.of()));
+      RealtimeSettings realtime = RealtimeSettings.builder().url(URI.create(wsUrl)).apiKey(KEY).model("gpt-realtime")
+          .connectTimeout(Duration.ofSeconds(20)).rolloverAfter(Duration.ofMinutes(55)).keepalive(Duration.ofSeconds(15))
+          .instructions("You are the benchmark agent.").voice("marin").speed(1.0)
+          .turnDetection(new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true))
+          .transcriptionModel("gpt-4o-mini-transcribe").noiseReduction("near_field").prices(Prices.GPT_REALTIME).build();
       RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create());
       opened.add(client);
       Timings timings = new Timings();

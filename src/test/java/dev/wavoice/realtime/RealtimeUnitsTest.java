@@ -101,7 +101,7 @@ class RealtimeUnitsTest {
   }
 
   @Test
-  void theRecapKeepsTheLastLinesWithinItsBounds() {
+  void theConversationTailKeepsTheLastLinesWithinItsBounds() {
     ConversationTail recap = new ConversationTail();
     assertThat(recap.isEmpty()).isTrue();
     for (int i = 0; i < 40; i++) {

@@ -2,6 +2,7 @@ package dev.wavoice;
 
 import java.util.Optional;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * Reading and checking settings the same way in every part: a blank value counts as unset, and a wrong
@@ -14,6 +15,11 @@ public final class ConfigValues {
   /** The value of {@code key} without surrounding blanks; empty when unset or blank. */
   public static Optional<String> text(Function<String, Optional<String>> lookup, String key) {
     return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  /** The value of {@code key} in {@code config} without surrounding blanks; empty when unset or blank. */
+  public static Optional<String> text(Config config, String key) {
+    return text(k -> config.getOptionalValue(k, String.class), key);
   }
 
   /** A whole number, or {@code fallback} when unset. */

@@ -1,6 +1,5 @@
 package dev.wavoice.audio;
 
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -9,17 +8,15 @@ import java.util.concurrent.CompletableFuture;
  * The bridge's way to play audio on a call. It takes OpenAI's output audio in deltas of any size
  * ({@code audio/pcmu} bytes in PCMU mode, {@code audio/pcm} 24 kHz bytes in Opus mode), cuts it into
  * exact 20 ms frames (the remainder waits for the next delta; the last partial frame of an item is
- * padded with silence) and queues them for the pacer, which sends one per tick. It keeps per item how
- * much was received and how much went on the wire, so barge-in can truncate at the right point.
+ * padded with silence) and queues them for the pacer, which sends one per tick. Audio is queued under
+ * a tag of the caller's choosing (opaque here); per tag it counts the frames that went on the wire, so
+ * a flush can tell how much of what was cut short had played.
  *
  * <p>Thread-safe; meant to be driven by one thread (the bridge's event thread). PCMU frames are the
  * payload as they are and are queued ready; Opus-mode frames are queued raw and encoded shortly before
  * their turn by {@link EncodeAhead} on the encoder threads. Never on the pacer.
  */
 public final class OutboundAudio {
-
-  /** How many interrupted items are remembered to drop their late deltas. */
-  private static final int REMEMBERED_INTERRUPTIONS = 16;
 
   private final OutboundFrameQueue queue;
   private final OutboundEncoder encoder;
@@ -29,13 +26,11 @@ public final class OutboundAudio {
   private final byte silence;
   private final int bytesPerMs;
   private final byte[] payload;
-  private final ArrayDeque<String> interrupted = new ArrayDeque<>();
   private PlaybackItem current;
 
   // written under this object's monitor; volatile so stats readers see them
   private volatile long framesQueued;
   private volatile long overflowFrames;
-  private volatile long droppedLateBytes;
   private volatile long flushes;
 
   OutboundAudio(AudioCodec codec, OutboundFrameQueue queue, OutboundEncoder encoder, EncodeAhead ahead) {
@@ -48,58 +43,45 @@ public final class OutboundAudio {
     this.splitter = new FrameSplitter(AudioFormats.bridgeFrameBytes(codec), this::queueFrame);
   }
 
-  /**
-   * Adds a delta of item {@code itemId}. A new item id ends the previous item (its last partial frame
-   * is padded). Deltas of an item interrupted by {@link #flush()} are dropped.
-   */
-  public synchronized void enqueue(String itemId, int contentIndex, byte[] audio, int off, int len) {
-    Objects.requireNonNull(itemId, "itemId");
+  /** Adds audio under {@code tag}. A new tag ends the previous one's audio (its last partial frame is padded). */
+  public synchronized void enqueue(String tag, byte[] audio, int off, int len) {
+    Objects.requireNonNull(tag, "tag");
     Objects.checkFromIndexSize(off, len, audio.length);
-    if (interrupted.contains(itemId)) {
-      droppedLateBytes += len;
-      return;
-    }
-    if (current == null || !current.itemId.equals(itemId) || current.contentIndex != contentIndex) {
+    if (current == null || !current.tag.equals(tag)) {
       finishCurrent();
-      current = new PlaybackItem(itemId, contentIndex, bytesPerMs);
+      current = new PlaybackItem(tag);
     }
-    queue.addReceived(current, len);
     splitter.write(audio, off, len);
   }
 
-  public void enqueue(String itemId, int contentIndex, byte[] audio) {
-    enqueue(itemId, contentIndex, audio, 0, audio.length);
+  public void enqueue(String tag, byte[] audio) {
+    enqueue(tag, audio, 0, audio.length);
   }
 
-  /** All audio of the item has arrived ({@code response.output_audio.done}): pads and queues its last partial frame. */
-  public synchronized void endItem(String itemId) {
-    if (current != null && current.itemId.equals(itemId)) {
+  /** All audio of the tag has been queued: pads and queues its last partial frame. */
+  public synchronized void end(String tag) {
+    if (current != null && current.tag.equals(tag)) {
       finishCurrent();
     }
   }
 
   /**
-   * Barge-in: drops all queued audio at once (the next tick sends silence) and returns where to
-   * truncate the item that was playing, if one was partly played. Nothing is returned when nothing was
-   * playing, when the item had not started, or when it had been sent completely. Later deltas of the
-   * interrupted items are dropped.
+   * Barge-in: drops all queued audio at once (the next tick sends silence) and returns what was cut
+   * short: the tag that was partly played and its frames sent. Nothing is returned when nothing was
+   * playing, when the tag's audio had not started, or when it had been sent completely.
    */
-  public synchronized Optional<Truncation> flush() {
+  public synchronized Optional<Playhead> flush() {
     flushes++;
-    Optional<Truncation> truncation = queue.clear();
+    Optional<Playhead> cut = queue.clear();
     splitter.reset();
     if (ahead == null) {
       encoder.reset(); // else the encoder thread resets it before the next frame
     }
-    truncation.ifPresent(t -> remember(t.itemId()));
-    if (current != null) {
-      remember(current.itemId);
-      current = null;
-    }
-    return truncation;
+    current = null;
+    return cut;
   }
 
-  /** Who is told when an item's audio starts and finishes on the wire (one observer; null: nobody). */
+  /** Who is told when a tag's audio starts and finishes on the wire (one observer; null: nobody). */
   public void observe(PlaybackObserver observer) {
     queue.observe(observer);
   }
@@ -109,7 +91,7 @@ public final class OutboundAudio {
     queue.tap(tap);
   }
 
-  /** The item on the wire now, if one is partly played. */
+  /** The audio on the wire now, if some is partly played. */
   public Optional<PlaybackSnapshot> playing() {
     return queue.playing();
   }
@@ -120,7 +102,7 @@ public final class OutboundAudio {
   }
 
   /**
-   * Completes once everything queued so far has been sent (call {@link #endItem} first so the last
+   * Completes once everything queued so far has been sent (call {@link #end} first so the last
    * partial frame is queued), or was flushed, or the call closed. Completes on another thread.
    */
   public CompletableFuture<Void> drained() {
@@ -128,7 +110,7 @@ public final class OutboundAudio {
   }
 
   OutboundStats stats(RtpSender sender) {
-    return new OutboundStats(framesQueued, overflowFrames, droppedLateBytes / bytesPerMs, flushes,
+    return new OutboundStats(framesQueued, overflowFrames, flushes,
         sender.audioFramesSent(), sender.silenceFramesSent(), sender.sendFailures(), queue.size(), queue.encodeLateTicks());
   }
 
@@ -155,15 +137,6 @@ public final class OutboundAudio {
       framesQueued++;
     } else {
       overflowFrames++;
-    }
-  }
-
-  private void remember(String itemId) {
-    if (!interrupted.contains(itemId)) {
-      if (interrupted.size() == REMEMBERED_INTERRUPTIONS) {
-        interrupted.removeFirst();
-      }
-      interrupted.addLast(itemId);
     }
   }
 }

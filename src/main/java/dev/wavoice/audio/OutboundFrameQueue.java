@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The frames of one call waiting for the wire, each tagged with the item it came from, and what of
- * each item reached the wire. The producer (the bridge's thread) offers and clears; the pacer polls
+ * The frames of one call waiting for the wire, each with the tag it was queued under, and what of
+ * each tag reached the wire. The producer (the bridge's thread) offers and clears; the pacer polls
  * exactly one frame per tick. Slots are allocated once, on first use, and then reused, so a warm queue
  * allocates nothing. Bounded: a full queue refuses frames (the caller counts them).
  *
@@ -79,11 +79,6 @@ final class OutboundFrameQueue {
     return size;
   }
 
-  /** Counts audio received for {@code item} (before it is cut into frames). */
-  synchronized void addReceived(PlaybackItem item, int bytes) {
-    item.receivedBytes += bytes;
-  }
-
   void observe(PlaybackObserver playbackObserver) {
     this.observer = playbackObserver == null ? PlaybackObserver.NONE : playbackObserver;
   }
@@ -95,7 +90,7 @@ final class OutboundFrameQueue {
       item.ended = true;
     }
     if (finishedNow) {
-      observer.finished(item.itemId); // everything had gone out before the item ended
+      observer.finished(item.tag); // everything had gone out before the item ended
     }
   }
 
@@ -235,10 +230,10 @@ final class OutboundFrameQueue {
     item.queuedFrames--;
     item.sentFrames++;
     if (item.sentFrames == 1) {
-      startedItem = item.itemId;
+      startedItem = item.tag;
     }
     if (item.ended && item.queuedFrames == 0) {
-      finishedItem = item.itemId;
+      finishedItem = item.tag;
     }
     lastSent = item;
     head = (head + 1) % capacity;
@@ -287,14 +282,13 @@ final class OutboundFrameQueue {
   }
 
   /**
-   * Drops every queued frame at once (barge-in) and returns where to truncate the item that was
-   * playing: only when it was partly played, at the audio actually sent, clamped to what was received.
+   * Drops every queued frame at once (barge-in) and returns what was cut short: the tag that was
+   * playing, only when it was partly played, with the frames of it that went on the wire.
    */
-  synchronized Optional<Truncation> clear() {
-    Optional<Truncation> truncation = Optional.empty();
+  synchronized Optional<Playhead> clear() {
+    Optional<Playhead> cut = Optional.empty();
     if (lastSent != null && lastSent.partlyPlayed()) {
-      truncation = Optional.of(new Truncation(lastSent.itemId, lastSent.contentIndex,
-          Math.min(lastSent.sentMs(), lastSent.receivedMs())));
+      cut = Optional.of(new Playhead(lastSent.tag, lastSent.sentFrames));
     }
     for (int i = 0; i < size; i++) {
       int slot = (head + i) % capacity;
@@ -310,10 +304,10 @@ final class OutboundFrameQueue {
     generation++;
     lastSent = null;
     completeDrained();
-    return truncation;
+    return cut;
   }
 
-  /** The item on the wire now, if one is partly played. */
+  /** The audio on the wire now, if some is partly played. */
   synchronized Optional<PlaybackSnapshot> playing() {
     return lastSent != null && lastSent.partlyPlayed() ? Optional.of(lastSent.snapshot()) : Optional.empty();
   }

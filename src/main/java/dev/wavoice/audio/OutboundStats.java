@@ -5,7 +5,6 @@ package dev.wavoice.audio;
  *
  * @param framesQueued 20 ms frames of bot audio queued
  * @param overflowFrames frames refused because the queue was full (their audio is lost)
- * @param droppedLateMs audio of interrupted items that arrived after the flush (dropped)
  * @param flushes barge-in flushes
  * @param audioFramesSent frames of bot audio sent
  * @param silenceFramesSent silence frames sent because the queue was empty
@@ -14,5 +13,5 @@ package dev.wavoice.audio;
  * @param encodeLateTicks ticks that sent silence because the next bot frame was not encoded yet (the
  *     encoder threads were behind; the frame went out a tick later, nothing was lost)
  */
-public record OutboundStats(long framesQueued, long overflowFrames, long droppedLateMs, long flushes,
+public record OutboundStats(long framesQueued, long overflowFrames, long flushes,
     long audioFramesSent, long silenceFramesSent, long sendFailures, long queuedFrames, long encodeLateTicks) {}

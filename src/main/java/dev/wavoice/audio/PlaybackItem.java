@@ -1,17 +1,13 @@
 package dev.wavoice.audio;
 
 /**
- * Playback accounting of one OpenAI output item (its {@code item_id} and {@code content_index}): how
- * much audio was received for it and how much of it went on the wire. Guarded by the
- * {@link OutboundFrameQueue}'s monitor.
+ * Playback accounting of the audio queued under one tag (the bridge's choice; opaque here): how many
+ * of its frames wait and how many went on the wire. Guarded by the {@link OutboundFrameQueue}'s monitor.
  */
 final class PlaybackItem {
 
-  final String itemId;
-  final int contentIndex;
-  private final int bytesPerMs;
+  final String tag;
 
-  long receivedBytes;
   long sentFrames;
   int queuedFrames;
   /** No more audio will come for it (its last partial frame was padded and queued). */
@@ -19,14 +15,8 @@ final class PlaybackItem {
   /** Some of its frames were dropped by a flush (barge-in): it will never play completely. */
   boolean flushed;
 
-  PlaybackItem(String itemId, int contentIndex, int bytesPerMs) {
-    this.itemId = itemId;
-    this.contentIndex = contentIndex;
-    this.bytesPerMs = bytesPerMs;
-  }
-
-  long receivedMs() {
-    return receivedBytes / bytesPerMs;
+  PlaybackItem(String tag) {
+    this.tag = tag;
   }
 
   long sentMs() {
@@ -39,6 +29,6 @@ final class PlaybackItem {
   }
 
   PlaybackSnapshot snapshot() {
-    return new PlaybackSnapshot(itemId, contentIndex, receivedMs(), sentMs(), queuedFrames * (long) AudioCodec.FRAME_MS, ended);
+    return new PlaybackSnapshot(tag, sentMs(), queuedFrames * (long) AudioCodec.FRAME_MS, ended);
   }
 }

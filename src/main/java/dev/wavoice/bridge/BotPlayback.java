@@ -2,20 +2,23 @@ package dev.wavoice.bridge;
 
 import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.audio.OutboundAudio;
-import dev.wavoice.audio.Truncation;
+import dev.wavoice.audio.Playhead;
 import dev.wavoice.realtime.AudioDelta;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The bot's side of one call: OpenAI's audio deltas into the call's {@link OutboundAudio} (which cuts
- * them into 20 ms frames for the pacer), and barge-in. It knows which responses are active and which
- * were cut by a barge-in: the deltas of a cut response that still arrive (OpenAI had them in flight)
- * are dropped at the door until that response's {@code response.done}.
+ * The bot's side of one call and the one owner of barge-in. OpenAI's audio deltas go into the call's
+ * {@link OutboundAudio} (which cuts them into 20 ms frames for the pacer) tagged with their item id;
+ * here is kept what the audio plane does not know: which responses are under way, which were cut by a
+ * barge-in, and per item its content index and the audio received. The deltas of a cut response that
+ * still arrive (OpenAI had them in flight) are dropped at the door until that response's
+ * {@code response.done}.
  *
  * <p>Barge-in ({@link #bargeIn()}), following the design's recipe: flush the queue at once (the next
  * tick sends silence), then truncate the item that was playing, only if it was partly played, at the
@@ -32,20 +35,42 @@ final class BotPlayback {
   /** What became of a delta. */
   enum Accepted { DROPPED, QUEUED, QUEUED_NEW_ITEM }
 
+  /** Only the latest items can still be playing; older ones are forgotten. */
+  private static final int REMEMBERED_ITEMS = 64;
+
+  /** An item's audio as received from OpenAI. */
+  private static final class Item {
+    final int contentIndex;
+    long receivedBytes;
+
+    Item(int contentIndex) {
+      this.contentIndex = contentIndex;
+    }
+  }
+
   private final OutboundAudio out;
+  private final int bytesPerMs;
   private final int playoutDelayMs;
   private final MonotonicClock clock;
   private final BridgeTimings timings;
   private final Set<String> active = new LinkedHashSet<>();
   private final Set<String> discarded = new HashSet<>();
-  private final Set<String> items = new LinkedHashSet<>();
+  private final Map<String, Item> items = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Item> eldest) {
+      return size() > REMEMBERED_ITEMS;
+    }
+  };
   /** Benchmarks only: when the first delta of an item that found the queue empty came and was queued. */
   private final Map<String, long[]> firstDeltaNanos = new HashMap<>();
   private boolean open;
   private long droppedBytes;
+  /** Barge-ins that stopped the bot: each starts a new generation of bot audio. */
+  private int generation;
 
-  BotPlayback(OutboundAudio out, int playoutDelayMs, MonotonicClock clock, BridgeTimings timings) {
+  BotPlayback(OutboundAudio out, int bytesPerMs, int playoutDelayMs, MonotonicClock clock, BridgeTimings timings) {
     this.out = out;
+    this.bytesPerMs = bytesPerMs;
     this.playoutDelayMs = playoutDelayMs;
     this.clock = clock;
     this.timings = timings;
@@ -70,16 +95,17 @@ final class BotPlayback {
         droppedBytes += delta.audio().length;
         return Accepted.DROPPED;
       }
-      boolean newItem = items.add(delta.itemId());
+      Item item = items.get(delta.itemId());
+      boolean newItem = item == null;
+      if (newItem) {
+        item = new Item(delta.contentIndex());
+        items.put(delta.itemId(), item);
+      }
+      item.receivedBytes += delta.audio().length;
       boolean idle = newItem && timings != BridgeTimings.NONE && out.queuedMs() == 0;
-      out.enqueue(delta.itemId(), delta.contentIndex(), delta.audio());
+      out.enqueue(delta.itemId(), delta.audio());
       if (idle) {
         firstDeltaNanos.put(delta.itemId(), new long[] {arrived, clock.nanoTime()});
-      }
-      if (items.size() > 64) { // only the latest items matter; OutboundAudio keeps their accounting
-        var oldest = items.iterator();
-        oldest.next();
-        oldest.remove();
       }
       return newItem ? Accepted.QUEUED_NEW_ITEM : Accepted.QUEUED;
     }
@@ -88,7 +114,7 @@ final class BotPlayback {
   /** All audio of the item has come: its last partial frame is padded and queued. */
   synchronized void audioDone(String responseId, String itemId) {
     if (open && !discarded.contains(responseId)) {
-      out.endItem(itemId);
+      out.end(itemId);
     }
   }
 
@@ -118,16 +144,31 @@ final class BotPlayback {
    */
   synchronized BargeIn bargeIn() {
     boolean talking = !active.isEmpty() || out.queuedMs() > 0 || out.playing().isPresent();
-    Optional<Truncation> sent = out.flush();
+    Optional<Playhead> cut = out.flush();
     discarded.addAll(active);
     firstDeltaNanos.clear();
-    Optional<Truncation> truncation = sent.map(t ->
-        new Truncation(t.itemId(), t.contentIndex(), Math.max(0, t.audioEndMs() - playoutDelayMs)));
-    return new BargeIn(talking, truncation);
+    if (talking) {
+      generation++;
+    }
+    return new BargeIn(talking, cut.flatMap(this::truncation));
+  }
+
+  /** Barge-ins that stopped the bot so far (counted before OpenAI hears of one: whoever sees the truncate sees the count). */
+  synchronized int generation() {
+    return generation;
   }
 
   /** Audio dropped because its response had been cut, or because the call was not playing yet. */
   synchronized long droppedBytes() {
     return droppedBytes;
+  }
+
+  private Optional<Truncation> truncation(Playhead cut) {
+    Item item = items.get(cut.tag());
+    if (item == null) {
+      return Optional.empty(); // forgotten: only the latest items are remembered, and this one is far older
+    }
+    long heard = Math.min(cut.sentMs(), item.receivedBytes / bytesPerMs);
+    return Optional.of(new Truncation(cut.tag(), item.contentIndex, Math.max(0, heard - playoutDelayMs)));
   }
 }

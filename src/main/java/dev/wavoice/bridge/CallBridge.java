@@ -1,6 +1,6 @@
 package dev.wavoice.bridge;
 
-import dev.wavoice.media.RtpLeg;
+import dev.wavoice.audio.RtpLeg;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 

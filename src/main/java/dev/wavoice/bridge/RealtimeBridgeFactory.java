@@ -4,10 +4,13 @@ import dev.wavoice.audio.AudioPlane;
 import dev.wavoice.audio.CallAudio;
 import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.realtime.RealtimeClient;
+import dev.wavoice.realtime.ToolHandler;
+import dev.wavoice.whatsapp.GraphApi;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +44,7 @@ public class RealtimeBridgeFactory implements BridgeFactory {
 
   private AudioPlane audioPlane;
   private RealtimeClient realtime;
+  private GraphApi graph;
   private BridgeSettings settings;
   private RecordingSettings recording;
   private ThreadFactory recorderThreads;
@@ -57,20 +61,19 @@ public class RealtimeBridgeFactory implements BridgeFactory {
   protected RealtimeBridgeFactory() {}
 
   @Inject
-  public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeConfig config, BridgeMetrics metrics,
-      MicroProfileBridgeTimings timings, Clock wallClock, MonotonicClock clock) {
-    this(audioPlane, realtime, config.settings(), config.recording(), metrics, timings, wallClock, clock);
+  public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, GraphApi graph, BridgeConfig config,
+      BridgeMetrics metrics, MicroProfileBridgeTimings timings, Clock wallClock, MonotonicClock clock) {
+    this(audioPlane, realtime, graph, config.settings(), config.recording(), metrics, timings, wallClock, clock);
   }
 
-  /** Tests and benchmarks: everything given, calls not recorded. */
-  public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeSettings settings,
-      BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock) {
-    this(audioPlane, realtime, settings, RecordingSettings.disabled(), metrics, timings, wallClock, clock);
-  }
-
-  /** Tests and benchmarks: everything given. */
-  public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, BridgeSettings settings,
+  /**
+   * Tests and benchmarks: everything given.
+   *
+   * @param graph for {@code send_whatsapp_message}; null leaves that tool out
+   */
+  public RealtimeBridgeFactory(AudioPlane audioPlane, RealtimeClient realtime, GraphApi graph, BridgeSettings settings,
       RecordingSettings recording, BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock) {
+    this.graph = graph;
     this.recording = Objects.requireNonNull(recording, "recording");
     this.recorderThreads = Thread.ofVirtual().name("wavoice-recorder-", 0).factory();
     this.audioPlane = Objects.requireNonNull(audioPlane, "audioPlane");
@@ -102,7 +105,7 @@ public class RealtimeBridgeFactory implements BridgeFactory {
     CallAudio audio = audioPlane.open(context.callId(), context.codec());
     try {
       RealtimeCallBridge bridge = new RealtimeCallBridge(context, listener, audio, realtime, settings, metrics, timings,
-          wallClock, clock, events, open::remove, recording, recorderThreads);
+          wallClock, clock, events, open::remove, recording, recorderThreads, callTools(context));
       open.add(bridge);
       startMetrics();
       return bridge;
@@ -110,6 +113,14 @@ public class RealtimeBridgeFactory implements BridgeFactory {
       audio.close();
       throw e;
     }
+  }
+
+  /** The tools a call adds to its session: a WhatsApp caller can be texted; a softphone caller has no WhatsApp id. */
+  private List<ToolHandler> callTools(CallContext context) {
+    if (graph == null || !"whatsapp".equals(context.channel()) || context.callerWaId() == null) {
+      return List.of();
+    }
+    return List.of(new WhatsAppMessageTool(graph, context.callerWaId(), "call " + context.callId()));
   }
 
   /** Bridges not closed yet. */

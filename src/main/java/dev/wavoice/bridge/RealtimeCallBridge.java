@@ -6,18 +6,18 @@ import dev.wavoice.audio.CallAudio;
 import dev.wavoice.audio.CallAudioStats;
 import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.audio.PlaybackObserver;
-import dev.wavoice.audio.Truncation;
 import dev.wavoice.bridge.BridgeMetrics.AudioCounts;
-import dev.wavoice.media.RtpLeg;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.realtime.AudioDelta;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeFailure;
 import dev.wavoice.realtime.RealtimeListener;
 import dev.wavoice.realtime.RealtimeSession;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
 import dev.wavoice.realtime.ResponseSummary;
 import dev.wavoice.realtime.TokenUsage;
+import dev.wavoice.realtime.ToolHandler;
 import dev.wavoice.realtime.ToolResult;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -30,7 +30,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,7 +39,7 @@ import java.util.logging.Logger;
  * {@link RealtimeBridgeFactory}; the call layer drives it through {@link CallBridge}.
  *
  * <ul>
- *   <li>Caller → OpenAI: {@link CallerAudio} batches the audio plane's 20 ms frames into appends, from
+ *   <li>Caller → OpenAI: {@link CallerAudioBatcher} batches the audio plane's 20 ms frames into appends, from
  *       {@link #start()} on.
  *   <li>OpenAI → caller: {@link BotPlayback} queues the deltas for the shared pacer and handles barge-in.
  *   <li>{@link Transcript} keeps the conversation as the caller heard it; usage comes from the session.
@@ -59,6 +58,7 @@ final class RealtimeCallBridge implements CallBridge {
   private static final Duration RECORDER_FINISH = Duration.ofSeconds(5);
 
   private final CallContext context;
+  private final List<ToolHandler> callTools;
   private final BridgeListener listener;
   private final CallAudio audio;
   private final RealtimeClient realtime;
@@ -70,13 +70,12 @@ final class RealtimeCallBridge implements CallBridge {
   private final Executor events;
   private final Consumer<RealtimeCallBridge> onClose;
   private final String label;
-  private final CallerAudio callerAudio;
+  private final CallerAudioBatcher callerAudio;
   private final RecordingSettings recording;
   private final ThreadFactory recorderThreads;
   private final BotPlayback playback;
   private final Transcript transcript = new Transcript();
   private final SessionEvents sessionEvents = new SessionEvents();
-  private final AtomicInteger bargeIns = new AtomicInteger();
   private final AtomicBoolean firstAudio = new AtomicBoolean();
   private final AtomicBoolean ending = new AtomicBoolean();
   private final AtomicBoolean failureReported = new AtomicBoolean();
@@ -94,8 +93,10 @@ final class RealtimeCallBridge implements CallBridge {
 
   RealtimeCallBridge(CallContext context, BridgeListener listener, CallAudio audio, RealtimeClient realtime,
       BridgeSettings settings, BridgeMetrics metrics, BridgeTimings timings, Clock wallClock, MonotonicClock clock,
-      Executor events, Consumer<RealtimeCallBridge> onClose, RecordingSettings recording, ThreadFactory recorderThreads) {
+      Executor events, Consumer<RealtimeCallBridge> onClose, RecordingSettings recording, ThreadFactory recorderThreads,
+      List<ToolHandler> callTools) {
     this.context = context;
+    this.callTools = List.copyOf(callTools);
     this.recording = recording;
     this.recorderThreads = recorderThreads;
     this.listener = listener;
@@ -109,8 +110,9 @@ final class RealtimeCallBridge implements CallBridge {
     this.events = events;
     this.onClose = onClose;
     this.label = "call " + context.callId();
-    this.callerAudio = new CallerAudio(audio, settings.appendBatchMs(), clock, timings);
-    this.playback = new BotPlayback(audio.outbound(), settings.playoutDelayMs(), clock, timings);
+    this.callerAudio = new CallerAudioBatcher(audio, settings.appendBatchMs(), clock, timings);
+    this.playback = new BotPlayback(audio.outbound(), AudioFormats.bridgeBytesPerMs(audio.codec()), settings.playoutDelayMs(), clock,
+        timings);
     audio.outbound().observe(sessionEvents);
     audio.onFirstPacket(nanos -> listener.firstCallerRtp(wallClock.instant().minusNanos(Math.max(0, clock.nanoTime() - nanos))));
   }
@@ -130,7 +132,7 @@ final class RealtimeCallBridge implements CallBridge {
         return CompletableFuture.failedFuture(new IllegalStateException(label + ": the bridge is closed"));
       }
       if (opening == null) {
-        opening = realtime.open(context.callId(), whatsAppId(), format(audio.codec()), sessionEvents);
+        opening = realtime.open(context.callId(), format(audio.codec()), callTools, sessionEvents);
         opening.whenComplete(this::opened);
       }
       open = opening;
@@ -212,7 +214,7 @@ final class RealtimeCallBridge implements CallBridge {
     TokenUsage usage = s == null ? TokenUsage.NONE : s.usage();
     double costUsd = s == null ? 0 : s.estimatedCostUsd();
     BridgeResult done = new BridgeResult(usage.inputText(), usage.inputAudio(), usage.inputCached(), usage.outputText(),
-        usage.outputAudio(), costUsd, bargeIns.get(), transcript.close(), recorded.problem());
+        usage.outputAudio(), costUsd, playback.generation(), transcript.close(), recorded.problem());
     synchronized (lock) {
       if (result == null) {
         result = done;
@@ -220,7 +222,7 @@ final class RealtimeCallBridge implements CallBridge {
       done = result;
     }
     onClose.accept(this);
-    LOG.fine(() -> label + ": bridge closed; " + usage.total() + " tokens, " + bargeIns.get() + " barge-ins");
+    LOG.fine(() -> label + ": bridge closed; " + usage.total() + " tokens, " + playback.generation() + " barge-ins");
     return done;
   }
 
@@ -245,7 +247,7 @@ final class RealtimeCallBridge implements CallBridge {
   }
 
   int bargeIns() {
-    return bargeIns.get();
+    return playback.generation();
   }
 
   /** Bot audio dropped at the door: late audio of responses cut by a barge-in (or sent before the call was accepted). */
@@ -286,12 +288,8 @@ final class RealtimeCallBridge implements CallBridge {
     }
   }
 
-  /** The caller's WhatsApp id, for {@code send_whatsapp_message}; a softphone caller has none. */
-  private String whatsAppId() {
-    return "whatsapp".equals(context.channel()) ? context.callerWaId() : null;
-  }
-
-  private static AudioFormat format(AudioCodec codec) {
+  /** The one place the RTP leg's codec decides OpenAI's format: G.711 passes through, Opus is decoded to 24 kHz PCM. */
+  static AudioFormat format(AudioCodec codec) {
     return codec == AudioCodec.OPUS ? AudioFormat.PCM_24K : AudioFormat.PCMU;
   }
 
@@ -327,8 +325,7 @@ final class RealtimeCallBridge implements CallBridge {
     }
     BotPlayback.BargeIn cut = playback.bargeIn();
     timings.bargeIn(t0, clock.nanoTime()); // flushed: the next tick sends silence
-    if (cut.interruptedBot()) { // counted before OpenAI hears of it: whoever sees the truncate sees the count
-      bargeIns.incrementAndGet();
+    if (cut.interruptedBot()) { // counted by BotPlayback before OpenAI hears of it: whoever sees the truncate sees the count
       metrics.bargeIn();
       LOG.fine(() -> label + ": barge-in" + cut.truncation().map(t -> ", item " + t.itemId() + " truncated at "
           + t.audioEndMs() + " ms").orElse(", nothing was playing"));

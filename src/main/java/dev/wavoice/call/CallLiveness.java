@@ -5,7 +5,7 @@ import static dev.wavoice.ConfigValues.number;
 
 import dev.wavoice.AppExecutors;
 import dev.wavoice.CallId;
-import dev.wavoice.ops.WavoiceMetrics;
+import dev.wavoice.WavoiceMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

@@ -4,7 +4,7 @@ import dev.wavoice.AppExecutors;
 import dev.wavoice.CallId;
 import dev.wavoice.bridge.BridgeFactory;
 import dev.wavoice.media.MediaGateway;
-import dev.wavoice.ops.WavoiceMetrics;
+import dev.wavoice.WavoiceMetrics;
 import dev.wavoice.whatsapp.CallStatusReceived;
 import dev.wavoice.whatsapp.CallWebhookReceived;
 import dev.wavoice.whatsapp.Contact;

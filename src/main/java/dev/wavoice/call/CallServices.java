@@ -2,7 +2,7 @@ package dev.wavoice.call;
 
 import dev.wavoice.bridge.BridgeFactory;
 import dev.wavoice.media.MediaGateway;
-import dev.wavoice.ops.WavoiceMetrics;
+import dev.wavoice.WavoiceMetrics;
 import dev.wavoice.whatsapp.GraphApi;
 import dev.wavoice.whatsapp.PrerequisiteSightings;
 import java.time.Clock;

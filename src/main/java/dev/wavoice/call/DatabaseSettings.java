@@ -1,5 +1,6 @@
 package dev.wavoice.call;
 
+import dev.wavoice.ConfigValues;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +21,7 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
   public static final String PASSWORD = "wavoice.db.password";
 
   public static DatabaseSettings from(Config config) {
-    Optional<String> url = config.getOptionalValue(URL, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    Optional<String> url = ConfigValues.text(config, URL);
     String dataDir = config.getOptionalValue(DATA_DIR, String.class).orElse(DEFAULT_DATA_DIR);
     // WRITE_DELAY=0: a commit reaches the file at once (H2 otherwise holds it up to 500 ms), so a crash of
     // the process keeps every committed write — the transcript so far, the last alive mark

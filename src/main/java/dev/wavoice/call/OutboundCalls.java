@@ -1,6 +1,7 @@
 package dev.wavoice.call;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.ConfigValues;
 import dev.wavoice.whatsapp.CallPermissionReplyReceived;
 import dev.wavoice.whatsapp.GraphApi;
 import jakarta.annotation.PostConstruct;
@@ -16,7 +17,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Business-initiated call requests in the application: {@link CallRequests} with the orchestrator as
+ * Business-initiated call requests in the application: {@link PermissionFirstDialer} with the orchestrator as
  * dialer, fed with the permission replies the webhook dispatches.
  */
 @ApplicationScoped
@@ -31,7 +32,7 @@ public class OutboundCalls {
   private CallOrchestrator calls;
   private Config config;
   private Clock clock;
-  private CallRequests requests;
+  private PermissionFirstDialer requests;
 
   protected OutboundCalls() {}
 
@@ -45,24 +46,23 @@ public class OutboundCalls {
 
   @PostConstruct
   void init() {
-    CallRequests.Settings settings = new CallRequests.Settings(
+    PermissionFirstDialer.Settings settings = new PermissionFirstDialer.Settings(
         Duration.ofSeconds(config.getOptionalValue(REPLY_TIMEOUT_SECONDS, Long.class).orElse(900L)),
-        config.getOptionalValue(REQUEST_TEXT, String.class).map(String::strip).filter(s -> !s.isEmpty())
-            .orElse("May we call you on WhatsApp?"),
+        ConfigValues.text(config, REQUEST_TEXT).orElse("May we call you on WhatsApp?"),
         1000);
-    requests = new CallRequests(graph, calls::dial, clock, scheduler, settings);
+    requests = new PermissionFirstDialer(graph, calls::dial, clock, scheduler, settings);
   }
 
-  /** @see CallRequests#submit */
-  public CallRequest submit(String to, String bizOpaqueCallbackData, String requestText) {
+  /** @see PermissionFirstDialer#submit */
+  public OutboundCallRequest submit(String to, String bizOpaqueCallbackData, String requestText) {
     return requests.submit(to, bizOpaqueCallbackData, requestText);
   }
 
-  public Optional<CallRequest> find(String id) {
+  public Optional<OutboundCallRequest> find(String id) {
     return requests.find(id);
   }
 
-  public List<CallRequest> recent() {
+  public List<OutboundCallRequest> recent() {
     return requests.recent();
   }
 

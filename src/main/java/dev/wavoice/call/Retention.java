@@ -1,7 +1,7 @@
 package dev.wavoice.call;
 
 import dev.wavoice.AppExecutors;
-import dev.wavoice.ops.WavoiceMetrics;
+import dev.wavoice.WavoiceMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

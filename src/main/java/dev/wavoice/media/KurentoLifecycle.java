@@ -2,6 +2,7 @@ package dev.wavoice.media;
 
 import dev.wavoice.AppExecutors;
 import dev.wavoice.RegisteredMetrics;
+import dev.wavoice.audio.RtpLeg;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

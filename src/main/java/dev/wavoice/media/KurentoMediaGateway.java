@@ -1,6 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.CallId;
+import dev.wavoice.audio.RtpLeg;
 import java.util.Objects;
 
 /** The media plane on Kurento: one pipeline per call on the least loaded connected KMS. */

@@ -1,6 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.CallId;
+import dev.wavoice.audio.RtpLeg;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -429,12 +430,6 @@ final class KurentoMediaSession implements MediaSession {
   @Override
   public String kmsUrl() {
     return kms.displayUrl();
-  }
-
-  /** The pipeline's id on Kurento, once created (for logs and tests). */
-  String pipelineId() {
-    MediaPipeline p = pipeline;
-    return p == null ? null : p.getId();
   }
 
   boolean isClosed() {

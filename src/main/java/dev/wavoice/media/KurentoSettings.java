@@ -2,6 +2,7 @@ package dev.wavoice.media;
 
 import static dev.wavoice.ConfigValues.number;
 
+import dev.wavoice.ConfigValues;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -65,7 +66,7 @@ public record KurentoSettings(
 
   /** Reads the settings through {@code lookup} (a MicroProfile Config lookup in the app), with the documented defaults. */
   public static KurentoSettings from(Function<String, Optional<String>> lookup) {
-    Function<String, Optional<String>> text = key -> lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+    Function<String, Optional<String>> text = key -> ConfigValues.text(lookup, key);
     List<URI> urls = new ArrayList<>();
     for (String part : text.apply(URL).orElse(DEFAULT_URL).split(",")) {
       if (!part.isBlank()) {
@@ -126,7 +127,7 @@ public record KurentoSettings(
    * its call records so that only this instance closes them after a crash.
    */
   public static String instanceTag(Function<String, Optional<String>> lookup) {
-    return lookup.apply(INSTANCE_TAG).map(String::strip).filter(s -> !s.isEmpty()).orElseGet(KurentoSettings::hostName);
+    return ConfigValues.text(lookup, INSTANCE_TAG).orElseGet(KurentoSettings::hostName);
   }
 
   private static String hostName() {

@@ -1,6 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.CallId;
+import dev.wavoice.audio.RtpLeg;
 
 /** What the call layer needs from the media plane. The Kurento implementation is the only one. */
 public interface MediaGateway {

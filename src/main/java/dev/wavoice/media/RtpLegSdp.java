@@ -1,6 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.RtpLeg;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;

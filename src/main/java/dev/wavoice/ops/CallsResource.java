@@ -4,8 +4,8 @@ import dev.wavoice.CallId;
 import dev.wavoice.bridge.RecordingSettings;
 import dev.wavoice.call.CallErasure;
 import dev.wavoice.call.CallOrchestrator;
-import dev.wavoice.call.CallRequest;
-import dev.wavoice.call.CallRequestRefused;
+import dev.wavoice.call.OutboundCallRequest;
+import dev.wavoice.call.OutboundCallRefused;
 import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.call.CallView;
 import dev.wavoice.call.OutboundCalls;
@@ -130,13 +130,13 @@ public class CallsResource {
     if (request.permissionRequestText() != null && request.permissionRequestText().length() > 1024) {
       return error(Response.Status.BAD_REQUEST, "bad_request", "'permissionRequestText' must be at most 1024 characters");
     }
-    CallRequest call;
+    OutboundCallRequest call;
     try {
       call = outbound.submit(request.to(), request.bizOpaqueCallbackData(), request.permissionRequestText());
-    } catch (CallRequestRefused refused) {
+    } catch (OutboundCallRefused refused) {
       return error(status(refused.kind()), refused.error(), refused.getMessage());
     }
-    if (call.state() == CallRequest.State.DIALING) {
+    if (call.state() == OutboundCallRequest.State.DIALING) {
       try {
         call.dialed().get(DIAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException stillDialing) {
@@ -147,7 +147,7 @@ public class CallsResource {
         Thread.currentThread().interrupt();
       }
     }
-    CallRequest.View view = call.view();
+    OutboundCallRequest.View view = call.view();
     return switch (call.state()) {
       case PLACED -> Response.created(URI.create("calls/" + view.callId())).entity(view).build();
       case FAILED, DECLINED, EXPIRED -> Response.status(status(call.failure().kind())).type(MediaType.APPLICATION_JSON)
@@ -160,17 +160,17 @@ public class CallsResource {
 
   @GET
   @Path("calls/requests")
-  public List<CallRequest.View> requests() {
-    return outbound.recent().stream().map(CallRequest::view).toList();
+  public List<OutboundCallRequest.View> requests() {
+    return outbound.recent().stream().map(OutboundCallRequest::view).toList();
   }
 
   @GET
   @Path("calls/requests/{id}")
-  public CallRequest.View request(@PathParam("id") String id) {
-    return outbound.find(id).map(CallRequest::view).orElseThrow(() -> new NotFoundException("no call request " + id));
+  public OutboundCallRequest.View request(@PathParam("id") String id) {
+    return outbound.find(id).map(OutboundCallRequest::view).orElseThrow(() -> new NotFoundException("no call request " + id));
   }
 
-  private static Response.Status status(CallRequestRefused.Kind kind) {
+  private static Response.Status status(OutboundCallRefused.Kind kind) {
     return switch (kind) {
       case CONFLICT, NOT_READY -> Response.Status.CONFLICT;
       case LIMIT, RATE_LIMITED -> Response.Status.TOO_MANY_REQUESTS;

@@ -1,5 +1,6 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.RequiredSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;

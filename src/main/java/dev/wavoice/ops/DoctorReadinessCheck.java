@@ -1,5 +1,7 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.doctor.DoctorCheck;
+import dev.wavoice.doctor.DoctorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

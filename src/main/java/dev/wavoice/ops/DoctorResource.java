@@ -1,5 +1,9 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.doctor.Doctor;
+import dev.wavoice.doctor.DoctorFixes;
+import dev.wavoice.doctor.DoctorReport;
+import dev.wavoice.doctor.DoctorService;
 import dev.wavoice.whatsapp.CallingSettingsRules;
 import dev.wavoice.whatsapp.GraphApiException;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,5 +1,6 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.RequiredSettings;
 import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.media.KmsStatus;
 import dev.wavoice.media.KurentoLifecycle;

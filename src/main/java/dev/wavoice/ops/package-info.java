@@ -1,5 +1,5 @@
 /**
- * Operations: MicroProfile Health checks (live, ready), metrics, the admin API and the operator
+ * Operations: MicroProfile Health checks (live, ready), the admin API (the doctor's included) and the operator
  * console. Nothing here is on the call path; it observes and controls.
  */
 package dev.wavoice.ops;

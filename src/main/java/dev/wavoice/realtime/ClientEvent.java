@@ -1,8 +1,8 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.Item;
-import dev.wavoice.realtime.RealtimeTypes.ResponseParams;
-import dev.wavoice.realtime.RealtimeTypes.Session;
+import dev.wavoice.realtime.RealtimeWire.Item;
+import dev.wavoice.realtime.RealtimeWire.ResponseParams;
+import dev.wavoice.realtime.RealtimeWire.Session;
 
 /**
  * The events wavoice sends to OpenAI Realtime (GA), as JSON-B records. Each carries an {@code event_id}

@@ -1,9 +1,10 @@
 package dev.wavoice.realtime;
 
 import dev.wavoice.CallId;
-import dev.wavoice.whatsapp.GraphApi;
 import jakarta.json.bind.Jsonb;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
 import java.net.http.HttpClient;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -21,19 +22,16 @@ public final class RealtimeClient implements AutoCloseable {
 
   private final Supplier<RealtimeSettings> settings;
   private final Jsonb jsonb;
-  private final GraphApi graph;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final ExecutorService toolExecutor;
 
   /**
-   * @param settings read when a session opens (a configuration error fails that open, clearly)
-   * @param graph for {@code send_whatsapp_message}; null leaves that tool out
+   * @param settings read when a session opens (a missing API key fails that open, clearly)
    */
-  public RealtimeClient(Supplier<RealtimeSettings> settings, Jsonb jsonb, GraphApi graph) {
+  public RealtimeClient(Supplier<RealtimeSettings> settings, Jsonb jsonb) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
-    this.graph = graph;
     this.http = HttpClient.newBuilder().build();
     var scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "wavoice-realtime-timer");
@@ -50,29 +48,24 @@ public final class RealtimeClient implements AutoCloseable {
    * OpenAI confirmed the session's audio formats, or fails with a {@link RealtimeException} naming the
    * reason (bad key, beta shape refused, formats not confirmed, timeout, ...).
    *
-   * @param callerWaId the caller's WhatsApp id, for {@code send_whatsapp_message}; null for a softphone
+   * @param format the audio format both ways, the one of the call's RTP leg
+   * @param callTools tools this call adds to the built-in and HTTP ones
    */
-  public CompletableFuture<RealtimeSession> open(CallId callId, String callerWaId, RealtimeListener listener) {
-    return open(callId, callerWaId, null, listener);
-  }
-
-  /**
-   * As {@link #open(CallId, String, RealtimeListener)}, with the audio format of this call's RTP leg
-   * (the bridge passes it so the session always matches the leg; null: the configured format).
-   */
-  public CompletableFuture<RealtimeSession> open(CallId callId, String callerWaId, RealtimeTypes.AudioFormat format,
+  public CompletableFuture<RealtimeSession> open(CallId callId, AudioFormat format, List<ToolHandler> callTools,
       RealtimeListener listener) {
-    RealtimeSettings current;
+    Objects.requireNonNull(format, "format");
+    RealtimeSession session;
     try {
-      current = settings.get();
+      RealtimeSettings current = settings.get();
+      if (current.apiKey() == null) {
+        throw new IllegalArgumentException(RealtimeConfig.API_KEY + " is not set");
+      }
+      session = new RealtimeSession(current, format, callTools, this, callId, listener);
     } catch (RuntimeException misconfigured) {
       return CompletableFuture.failedFuture(new RealtimeException(
           RealtimeFailure.of(RealtimeFailure.Kind.CONFIG_REJECTED, "wavoice configuration: " + misconfigured.getMessage())));
     }
-    if (format != null && !format.equals(current.format())) {
-      current = current.withFormat(format);
-    }
-    return new RealtimeSession(current, this, callId, callerWaId, listener).start();
+    return session.start();
   }
 
   HttpClient http() {
@@ -81,10 +74,6 @@ public final class RealtimeClient implements AutoCloseable {
 
   Jsonb jsonb() {
     return jsonb;
-  }
-
-  GraphApi graph() {
-    return graph;
   }
 
   ScheduledExecutorService timer() {

@@ -1,6 +1,5 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.whatsapp.GraphApi;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -14,16 +13,14 @@ public class RealtimeClientProducer {
 
   private RealtimeConfig config;
   private Jsonb jsonb;
-  private GraphApi graph;
   private volatile RealtimeClient client;
 
   protected RealtimeClientProducer() {}
 
   @Inject
-  public RealtimeClientProducer(RealtimeConfig config, Jsonb jsonb, GraphApi graph) {
+  public RealtimeClientProducer(RealtimeConfig config, Jsonb jsonb) {
     this.config = config;
     this.jsonb = jsonb;
-    this.graph = graph;
   }
 
   @Produces
@@ -33,7 +30,7 @@ public class RealtimeClientProducer {
     if (current == null) {
       synchronized (this) {
         if (client == null) {
-          client = new RealtimeClient(config::settings, jsonb, graph);
+          client = new RealtimeClient(config::settings, jsonb);
         }
         current = client;
       }

@@ -1,10 +1,11 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.audio.AudioCodec;
-import dev.wavoice.ops.RequiredSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.ConfigValues;
+import dev.wavoice.RequiredSettings;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import java.io.IOException;
@@ -56,8 +57,6 @@ public class RealtimeConfig implements RequiredSettings {
   public static final String SPEED = "wavoice.agent.speed";
   public static final String GREETING = "wavoice.agent.greeting";
   public static final String TOOLS_FILE = "wavoice.agent.tools-file";
-  /** Owned by the media plane; the Realtime audio format follows it. */
-  public static final String MEDIA_CODEC = "wavoice.media.codec";
 
   private Config config;
   private Jsonb jsonb;
@@ -77,9 +76,18 @@ public class RealtimeConfig implements RequiredSettings {
   }
 
   /**
-   * The settings, read and checked once (configuration is immutable while the app runs).
+   * Reads and checks the settings at deploy: a bad value fails the deploy naming its key. A missing API
+   * key does not: the app starts unready (see {@link #missingKeys()}) and no session opens.
+   */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    settings();
+  }
+
+  /**
+   * The settings, read and checked once (configuration is immutable while the app runs); the API key is
+   * null when unset.
    *
-   * @throws IllegalArgumentException naming the key of a bad value, or the missing API key
+   * @throws IllegalArgumentException naming the key of a bad value
    */
   public RealtimeSettings settings() {
     RealtimeSettings current = settings;
@@ -132,20 +140,12 @@ public class RealtimeConfig implements RequiredSettings {
   }
 
   private RealtimeSettings read() {
-    String apiKey = text(API_KEY).orElseThrow(() -> new IllegalArgumentException(API_KEY + " is not set"));
+    String apiKey = text(API_KEY).orElse(null);
     URI url = uri(URL, text(URL).orElse("wss://api.openai.com/v1/realtime"));
     String model = text(MODEL).orElse("gpt-realtime");
     Duration connectTimeout = Duration.ofMillis(longIn(CONNECT_TIMEOUT_MS, 10_000, 100, 120_000));
     Duration rolloverAfter = Duration.ofSeconds(longIn(ROLLOVER_AFTER_SECONDS, 3_300, 1, 3_540));
     Duration keepalive = Duration.ofMillis(longIn(KEEPALIVE_MS, 5_000, 100, 300_000));
-
-    AudioCodec codec;
-    try {
-      codec = AudioCodec.fromConfig(text(MEDIA_CODEC).orElse("pcmu"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    AudioFormat format = codec == AudioCodec.OPUS ? AudioFormat.PCM_24K : AudioFormat.PCMU;
 
     String voice = text(VOICE).orElse("marin");
     double speed = doubleIn(SPEED, 1.0, 0.25, 1.5);
@@ -181,7 +181,7 @@ public class RealtimeConfig implements RequiredSettings {
 
     ToolCatalog tools = new ToolCatalog(text(TOOLS_FILE).map(f -> ToolCatalog.load(Path.of(f), jsonb)).orElse(List.of()));
 
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice, speed,
+    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice, speed,
         turnDetection, transcriptionModel, text(TRANSCRIPTION_LANGUAGE).orElse(null), noiseReduction, greeting, prices,
         tools);
   }
@@ -192,9 +192,7 @@ public class RealtimeConfig implements RequiredSettings {
     String type = text(TURN_DETECTION).orElse("server_vad").toLowerCase(Locale.ROOT);
     return switch (type) {
       case "server_vad" -> {
-        Integer idle = config.getOptionalValue(VAD_IDLE_TIMEOUT_MS, String.class)
-            .map(String::strip).filter(s -> !s.isEmpty())
-            .map(s -> (int) parseLong(VAD_IDLE_TIMEOUT_MS, s, 5_000, 30_000)).orElse(null);
+        Integer idle = text(VAD_IDLE_TIMEOUT_MS).map(s -> (int) parseLong(VAD_IDLE_TIMEOUT_MS, s, 5_000, 30_000)).orElse(null);
         yield new TurnDetection("server_vad",
             doubleIn(VAD_THRESHOLD, 0.5, 0, 1),
             (int) longIn(VAD_PREFIX_PADDING_MS, 300, 0, 5_000),
@@ -226,7 +224,7 @@ public class RealtimeConfig implements RequiredSettings {
   }
 
   private Optional<String> text(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    return ConfigValues.text(config, key);
   }
 
   private static URI uri(String key, String value) {

@@ -1,7 +1,7 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
-import dev.wavoice.realtime.RealtimeTypes.Session;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.Session;
 import dev.wavoice.realtime.ServerEvent.ErrorEvent;
 import dev.wavoice.realtime.ServerEvent.SessionCreated;
 import dev.wavoice.realtime.ServerEvent.SessionUpdated;

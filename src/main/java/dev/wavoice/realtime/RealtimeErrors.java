@@ -1,6 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
 import java.util.Set;
 
 /**

@@ -1,11 +1,12 @@
 package dev.wavoice.realtime;
 
 import dev.wavoice.CallId;
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
-import dev.wavoice.realtime.RealtimeTypes.Item;
-import dev.wavoice.realtime.RealtimeTypes.Response;
-import dev.wavoice.realtime.RealtimeTypes.ResponseParams;
-import dev.wavoice.realtime.RealtimeTypes.Session;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.Item;
+import dev.wavoice.realtime.RealtimeWire.Response;
+import dev.wavoice.realtime.RealtimeWire.ResponseParams;
+import dev.wavoice.realtime.RealtimeWire.Session;
 import dev.wavoice.realtime.ServerEvent.ContentPartAdded;
 import dev.wavoice.realtime.ServerEvent.ContentPartDone;
 import dev.wavoice.realtime.ServerEvent.ConversationCreated;
@@ -89,7 +90,7 @@ public final class RealtimeSession implements AutoCloseable {
   private final RealtimeListener listener;
   private final ToolRunner tools;
   private final Session sessionConfig;
-  private final Recap recap = new Recap();
+  private final ConversationTail recap = new ConversationTail();
   private final AtomicBoolean failureReported = new AtomicBoolean();
 
   // guarded by lock
@@ -113,14 +114,15 @@ public final class RealtimeSession implements AutoCloseable {
   private volatile RealtimeConnection current;
   private volatile boolean closed;
 
-  RealtimeSession(RealtimeSettings settings, RealtimeClient client, CallId callId, String callerWaId, RealtimeListener listener) {
+  RealtimeSession(RealtimeSettings settings, AudioFormat format, List<ToolHandler> callTools, RealtimeClient client,
+      CallId callId, RealtimeListener listener) {
     this.settings = settings;
     this.client = client;
     this.callId = callId;
     this.label = "call " + callId;
     this.listener = new GuardedListener(listener, label);
-    this.tools = new ToolRunner(settings.tools(), client.http(), client.graph(), client.toolExecutor(), callId.value(), callerWaId);
-    this.sessionConfig = settings.sessionUpdate(callerWaId != null && client.graph() != null);
+    this.tools = new ToolRunner(settings.tools(), client.http(), callTools, client.toolExecutor(), callId.value());
+    this.sessionConfig = settings.sessionUpdate(format, callTools);
   }
 
   /** Connects the first session; completes when OpenAI confirmed the formats. */

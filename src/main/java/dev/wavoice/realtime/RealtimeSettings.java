@@ -1,14 +1,14 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.Audio;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.AudioInput;
-import dev.wavoice.realtime.RealtimeTypes.AudioOutput;
-import dev.wavoice.realtime.RealtimeTypes.FunctionTool;
-import dev.wavoice.realtime.RealtimeTypes.NoiseReduction;
-import dev.wavoice.realtime.RealtimeTypes.Session;
-import dev.wavoice.realtime.RealtimeTypes.Transcription;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.Audio;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.AudioInput;
+import dev.wavoice.realtime.RealtimeWire.AudioOutput;
+import dev.wavoice.realtime.RealtimeWire.FunctionTool;
+import dev.wavoice.realtime.RealtimeWire.NoiseReduction;
+import dev.wavoice.realtime.RealtimeWire.Session;
+import dev.wavoice.realtime.RealtimeWire.Transcription;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +18,10 @@ import java.util.Objects;
 
 /**
  * Everything a Realtime session is opened and configured with, checked and immutable. Built by
- * {@link RealtimeConfig} from MicroProfile Config; tests build it directly. {@link #toString()} never
+ * {@link RealtimeConfig} from MicroProfile Config; tests build it with {@link #builder()}.
+ * {@link #toString()} never
  * shows the API key.
  *
- * @param format the audio format both ways: {@code audio/pcmu} in PCMU mode, {@code audio/pcm} 24 kHz in Opus mode
  * @param instructions null for OpenAI's default
  * @param transcriptionModel null when input transcription is off
  * @param noiseReduction {@code near_field}, {@code far_field} or null (off)
@@ -36,7 +36,6 @@ public record RealtimeSettings(
     Duration connectTimeout,
     Duration rolloverAfter,
     Duration keepalive,
-    AudioFormat format,
     String instructions,
     String voice,
     double speed,
@@ -57,7 +56,6 @@ public record RealtimeSettings(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(rolloverAfter, "rolloverAfter");
     Objects.requireNonNull(keepalive, "keepalive");
-    Objects.requireNonNull(format, "format");
     Objects.requireNonNull(voice, "voice");
     Objects.requireNonNull(turnDetection, "turnDetection");
     Objects.requireNonNull(prices, "prices");
@@ -73,9 +71,14 @@ public record RealtimeSettings(
     return URI.create(url + separator + "model=" + URLEncoder.encode(model, StandardCharsets.UTF_8));
   }
 
-  /** The {@code session} of the {@code session.update} wavoice sends (GA shape). */
-  public Session sessionUpdate(boolean canMessageCaller) {
-    List<FunctionTool> declared = tools.declarations(canMessageCaller);
+  /**
+   * The {@code session} of the {@code session.update} wavoice sends (GA shape).
+   *
+   * @param format the audio format both ways (the call's RTP leg decides it)
+   * @param callTools the tools the session's opener adds
+   */
+  public Session sessionUpdate(AudioFormat format, List<ToolHandler> callTools) {
+    List<FunctionTool> declared = tools.declarations(callTools);
     var input = new AudioInput(
         format,
         transcriptionModel == null ? null : new Transcription(transcriptionModel, transcriptionLanguage),
@@ -85,45 +88,143 @@ public record RealtimeSettings(
     return Session.update(instructions, new Audio(input, output), declared);
   }
 
-  public RealtimeSettings withUrl(URI newUrl) {
-    return new RealtimeSettings(newUrl, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+  /** Settings built field by field (tests, benchmarks); checked by the constructor on {@link Builder#build()}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public RealtimeSettings withKeepalive(Duration every) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, every, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.url = url;
+    b.apiKey = apiKey;
+    b.model = model;
+    b.connectTimeout = connectTimeout;
+    b.rolloverAfter = rolloverAfter;
+    b.keepalive = keepalive;
+    b.instructions = instructions;
+    b.voice = voice;
+    b.speed = speed;
+    b.turnDetection = turnDetection;
+    b.transcriptionModel = transcriptionModel;
+    b.transcriptionLanguage = transcriptionLanguage;
+    b.noiseReduction = noiseReduction;
+    b.greeting = greeting;
+    b.prices = prices;
+    b.tools = tools;
+    return b;
   }
 
-  public RealtimeSettings withRolloverAfter(Duration after) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, after, keepalive, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
-  }
+  /** Builds {@link RealtimeSettings}; every field starts unset (null, 0) but the tools (none). */
+  public static final class Builder {
+    private URI url;
+    private String apiKey;
+    private String model;
+    private Duration connectTimeout;
+    private Duration rolloverAfter;
+    private Duration keepalive;
+    private String instructions;
+    private String voice;
+    private double speed;
+    private TurnDetection turnDetection;
+    private String transcriptionModel;
+    private String transcriptionLanguage;
+    private String noiseReduction;
+    private String greeting;
+    private Prices prices;
+    private ToolCatalog tools = new ToolCatalog(List.of());
 
-  public RealtimeSettings withFormat(AudioFormat newFormat) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, newFormat, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
-  }
+    private Builder() {}
 
-  public RealtimeSettings withApiKey(String key) {
-    return new RealtimeSettings(url, key, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
-  }
+    public Builder url(URI url) {
+      this.url = url;
+      return this;
+    }
 
-  public RealtimeSettings withGreeting(String text) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, text, prices, tools);
-  }
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
 
-  public RealtimeSettings withTools(ToolCatalog catalog) {
-    return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, format, instructions, voice,
-        speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, catalog);
+    public Builder model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder rolloverAfter(Duration rolloverAfter) {
+      this.rolloverAfter = rolloverAfter;
+      return this;
+    }
+
+    public Builder keepalive(Duration keepalive) {
+      this.keepalive = keepalive;
+      return this;
+    }
+
+    public Builder instructions(String instructions) {
+      this.instructions = instructions;
+      return this;
+    }
+
+    public Builder voice(String voice) {
+      this.voice = voice;
+      return this;
+    }
+
+    public Builder speed(double speed) {
+      this.speed = speed;
+      return this;
+    }
+
+    public Builder turnDetection(TurnDetection turnDetection) {
+      this.turnDetection = turnDetection;
+      return this;
+    }
+
+    public Builder transcriptionModel(String transcriptionModel) {
+      this.transcriptionModel = transcriptionModel;
+      return this;
+    }
+
+    public Builder transcriptionLanguage(String transcriptionLanguage) {
+      this.transcriptionLanguage = transcriptionLanguage;
+      return this;
+    }
+
+    public Builder noiseReduction(String noiseReduction) {
+      this.noiseReduction = noiseReduction;
+      return this;
+    }
+
+    public Builder greeting(String greeting) {
+      this.greeting = greeting;
+      return this;
+    }
+
+    public Builder prices(Prices prices) {
+      this.prices = prices;
+      return this;
+    }
+
+    public Builder tools(ToolCatalog tools) {
+      this.tools = tools;
+      return this;
+    }
+
+    public RealtimeSettings build() {
+      return new RealtimeSettings(url, apiKey, model, connectTimeout, rolloverAfter, keepalive, instructions, voice, speed, turnDetection, transcriptionModel, transcriptionLanguage, noiseReduction, greeting, prices, tools);
+    }
   }
 
   @Override
   public String toString() {
     return "RealtimeSettings[url=" + url + ", apiKey=" + (apiKey == null || apiKey.isEmpty() ? "(unset)" : "(set)")
-        + ", model=" + model + ", format=" + format + ", voice=" + voice + ", turnDetection=" + turnDetection.type()
+        + ", model=" + model + ", voice=" + voice + ", turnDetection=" + turnDetection.type()
         + ", transcriptionModel=" + transcriptionModel + ", noiseReduction=" + noiseReduction
         + ", rolloverAfter=" + rolloverAfter + ", tools=" + tools.httpTools().size() + " HTTP]";
   }

@@ -1,6 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.ResponseParams;
+import dev.wavoice.realtime.RealtimeWire.ResponseParams;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

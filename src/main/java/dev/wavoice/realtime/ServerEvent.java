@@ -1,12 +1,12 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.ContentPart;
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
-import dev.wavoice.realtime.RealtimeTypes.Item;
-import dev.wavoice.realtime.RealtimeTypes.RateLimit;
-import dev.wavoice.realtime.RealtimeTypes.Response;
-import dev.wavoice.realtime.RealtimeTypes.Session;
-import dev.wavoice.realtime.RealtimeTypes.TranscriptionUsage;
+import dev.wavoice.realtime.RealtimeWire.ContentPart;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.Item;
+import dev.wavoice.realtime.RealtimeWire.RateLimit;
+import dev.wavoice.realtime.RealtimeWire.Response;
+import dev.wavoice.realtime.RealtimeWire.Session;
+import dev.wavoice.realtime.RealtimeWire.TranscriptionUsage;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.Usage;
+import dev.wavoice.realtime.RealtimeWire.Usage;
 
 /**
  * Tokens by kind, from {@code response.done} usage. Input text and audio counts include their cached

@@ -1,6 +1,6 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.FunctionTool;
+import dev.wavoice.realtime.RealtimeWire.FunctionTool;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.bind.Jsonb;
@@ -17,14 +17,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The tools the agent may call: the built-in {@code end_call} and {@code send_whatsapp_message}, and
- * the operator's HTTP tools read from a JSON file ({@code {"tools":[{name, description, parameters, url,
- * timeout_ms, headers}]}}).
+ * The tools the agent may call: the built-in {@code end_call}, the tools the session's opener adds
+ * ({@link ToolHandler}), and the operator's HTTP tools read from a JSON file ({@code {"tools":[{name,
+ * description, parameters, url, timeout_ms, headers}]}}).
  */
 public final class ToolCatalog {
 
   public static final String END_CALL = "end_call";
-  public static final String SEND_WHATSAPP_MESSAGE = "send_whatsapp_message";
 
   /** OpenAI's rule for function names. */
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
@@ -46,33 +45,26 @@ public final class ToolCatalog {
     return httpTools.stream().filter(t -> t.name().equals(name)).findFirst();
   }
 
-  /** The declarations for {@code session.update}; {@code send_whatsapp_message} only when the caller has a WhatsApp id. */
-  public List<FunctionTool> declarations(boolean canMessageCaller) {
+  /**
+   * The declarations for {@code session.update}: {@code end_call}, the call's own tools, the HTTP tools.
+   *
+   * @throws IllegalArgumentException when a call's tool takes a name already taken
+   */
+  public List<FunctionTool> declarations(List<ToolHandler> callTools) {
     List<FunctionTool> tools = new ArrayList<>();
-    tools.add(FunctionTool.of(
+    tools.add(FunctionTool.ofText(
         END_CALL,
         "End the phone call. First say a short goodbye in the same turn; the line closes once your goodbye"
             + " has been played to the caller. Use it when the caller is done or asks to hang up.",
-        Json.createObjectBuilder()
-            .add("type", "object")
-            .add("properties", Json.createObjectBuilder()
-                .add("reason", Json.createObjectBuilder()
-                    .add("type", "string")
-                    .add("description", "Why the call ends, in a few words, for the call record.")))
-            .build()));
-    if (canMessageCaller) {
-      tools.add(FunctionTool.of(
-          SEND_WHATSAPP_MESSAGE,
-          "Send a WhatsApp text message to the caller, e.g. a link, an address or a reference number that is"
-              + " hard to remember from speech. Tell the caller you are sending it.",
-          Json.createObjectBuilder()
-              .add("type", "object")
-              .add("properties", Json.createObjectBuilder()
-                  .add("text", Json.createObjectBuilder()
-                      .add("type", "string")
-                      .add("description", "The message text, at most 4096 characters.")))
-              .add("required", Json.createArrayBuilder().add("text"))
-              .build()));
+        "reason", "Why the call ends, in a few words, for the call record.", false));
+    Set<String> names = new HashSet<>(Set.of(END_CALL));
+    httpTools.forEach(t -> names.add(t.name()));
+    for (ToolHandler handler : callTools) {
+      FunctionTool declared = handler.declaration();
+      if (!names.add(declared.name())) {
+        throw new IllegalArgumentException("the tool name " + declared.name() + " is taken twice (built-in, HTTP or the call's own tool)");
+      }
+      tools.add(declared);
     }
     for (HttpToolSpec tool : httpTools) {
       tools.add(FunctionTool.of(tool.name(), tool.description(), tool.parameters()));
@@ -99,7 +91,7 @@ public final class ToolCatalog {
       throw new IllegalArgumentException("wavoice.agent.tools-file " + file + " has no \"tools\" array");
     }
     List<HttpToolSpec> tools = new ArrayList<>();
-    Set<String> names = new HashSet<>(Set.of(END_CALL, SEND_WHATSAPP_MESSAGE));
+    Set<String> names = new HashSet<>(Set.of(END_CALL));
     for (int i = 0; i < parsed.tools().size(); i++) {
       HttpToolSpec tool = parsed.tools().get(i);
       String where = "wavoice.agent.tools-file " + file + ", tools[" + i + "]";

@@ -1,7 +1,5 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.whatsapp.GraphApi;
-import dev.wavoice.whatsapp.GraphApiException;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -16,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -25,8 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs the tools of one call. Every outcome, including a failure, becomes a {@link ToolResult} whose
- * output goes back to the model; nothing here throws at the caller. Blocking work (the Graph API, HTTP
- * tools) runs on the given executor, never on the WebSocket's thread.
+ * output goes back to the model; nothing here throws at the caller. Blocking work (the session's own
+ * tools, HTTP tools) runs on the given executor, never on the WebSocket's thread.
  */
 final class ToolRunner {
 
@@ -41,22 +40,18 @@ final class ToolRunner {
   /** Of a failed tool's reply, this much goes to the model with the status. */
   private static final int MAX_ERROR_BODY_BYTES = 1000;
 
-  private static final int MAX_WHATSAPP_TEXT_CHARS = 4096;
-
   private final ToolCatalog catalog;
   private final HttpClient http;
-  private final GraphApi graph;
+  private final List<ToolHandler> callTools;
   private final Executor executor;
   private final String callId;
-  private final String callerWaId;
 
-  ToolRunner(ToolCatalog catalog, HttpClient http, GraphApi graph, Executor executor, String callId, String callerWaId) {
+  ToolRunner(ToolCatalog catalog, HttpClient http, List<ToolHandler> callTools, Executor executor, String callId) {
     this.catalog = catalog;
     this.http = http;
-    this.graph = graph;
+    this.callTools = List.copyOf(callTools);
     this.executor = executor;
     this.callId = callId;
-    this.callerWaId = callerWaId;
   }
 
   /** The result of a call that is not run because its response did not complete. */
@@ -94,37 +89,18 @@ final class ToolRunner {
     } catch (IllegalArgumentException bad) {
       return CompletableFuture.completedFuture(result(call, startNs, false, error(bad.getMessage()), false));
     }
-    if (ToolCatalog.SEND_WHATSAPP_MESSAGE.equals(call.name())) {
-      return CompletableFuture.supplyAsync(() -> sendWhatsApp(call, args, startNs), executor);
+    for (ToolHandler handler : callTools) {
+      if (handler.declaration().name().equals(call.name())) {
+        return CompletableFuture.supplyAsync(() -> {
+          ToolHandler.Outcome outcome = handler.run(args);
+          return result(call, startNs, outcome.ok(), outcome.output(), false);
+        }, executor);
+      }
     }
     return catalog.http(call.name())
         .map(tool -> callHttp(call, tool, startNs))
         .orElseGet(() -> CompletableFuture.completedFuture(
             result(call, startNs, false, error("unknown tool '" + call.name() + "'"), false)));
-  }
-
-  private ToolResult sendWhatsApp(ToolCall call, JsonObject args, long startNs) {
-    if (graph == null || callerWaId == null) {
-      return result(call, startNs, false, error("this caller cannot be reached on WhatsApp"), false);
-    }
-    JsonValue text = args.get("text");
-    if (!(text instanceof jakarta.json.JsonString s) || s.getString().isBlank()) {
-      return result(call, startNs, false, error("'text' is required and must be a non-empty string"), false);
-    }
-    if (s.getString().length() > MAX_WHATSAPP_TEXT_CHARS) {
-      return result(call, startNs, false, error("'text' is longer than " + MAX_WHATSAPP_TEXT_CHARS + " characters"), false);
-    }
-    try {
-      String messageId = graph.sendText(callerWaId, s.getString());
-      var output = Json.createObjectBuilder().add("status", "sent");
-      if (messageId != null) {
-        output.add("message_id", messageId);
-      }
-      return result(call, startNs, true, output.build().toString(), false);
-    } catch (GraphApiException e) {
-      LOG.info(() -> "send_whatsapp_message of call " + callId + " failed: " + e.getMessage());
-      return result(call, startNs, false, error("WhatsApp did not take the message: " + e.getMessage()), false);
-    }
   }
 
   private CompletableFuture<ToolResult> callHttp(ToolCall call, HttpToolSpec tool, long startNs) {

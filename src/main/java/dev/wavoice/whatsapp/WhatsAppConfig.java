@@ -1,6 +1,7 @@
 package dev.wavoice.whatsapp;
 
-import dev.wavoice.ops.RequiredSettings;
+import dev.wavoice.ConfigValues;
+import dev.wavoice.RequiredSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -120,6 +121,6 @@ public class WhatsAppConfig implements RequiredSettings {
   }
 
   private Optional<String> text(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    return ConfigValues.text(config, key);
   }
 }

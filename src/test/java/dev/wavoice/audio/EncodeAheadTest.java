@@ -57,7 +57,7 @@ class EncodeAheadTest {
 
   final NumberingEncoder encoder = new NumberingEncoder();
   final OutboundFrameQueue queue = new OutboundFrameQueue(100, encoder.maxPayloadBytes());
-  final PlaybackItem item = new PlaybackItem("item_A", 0, AudioFormats.PCM24_BYTES_PER_MS);
+  final PlaybackItem item = new PlaybackItem("item_A");
   final byte[] out = new byte[16];
 
   EncodeAhead ahead(java.util.concurrent.Executor executor) {

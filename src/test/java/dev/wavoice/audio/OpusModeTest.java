@@ -27,11 +27,11 @@ class OpusModeTest {
     byte[] pcm = Signals.toPcm16(tone);
     int at = 0;
     for (int size : new int[] {1, 4799, 10_000, 7, 33_193}) { // odd sizes, even one split sample
-      audio.outbound().enqueue("item_A", 0, pcm, at, size);
+      audio.outbound().enqueue("item_A", pcm, at, size);
       at += size;
     }
     assertThat(at).isEqualTo(pcm.length);
-    audio.outbound().endItem("item_A");
+    audio.outbound().end("item_A");
 
     OpusFrameDecoder decoder = new OpusFrameDecoder();
     short[] decoded = new short[50 * 960];

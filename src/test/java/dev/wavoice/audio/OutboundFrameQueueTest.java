@@ -11,20 +11,20 @@ class OutboundFrameQueueTest {
   final byte[] out = new byte[200];
 
   @Test
-  void theTruncationPointIsClampedToWhatWasReceived() {
-    PlaybackItem item = new PlaybackItem("item_A", 1, AudioFormats.PCMU_BYTES_PER_MS);
-    queue.addReceived(item, 30 * AudioFormats.PCMU_BYTES_PER_MS); // 30 ms received ...
+  void aClearTellsTheFramesSentOfThePartlyPlayedTag() {
+    PlaybackItem item = new PlaybackItem("item_A");
     for (int i = 0; i < 3; i++) {
-      queue.offer(item, frame, 0, 160); // ... but three frames queued (say, padded)
+      queue.offer(item, frame, 0, 160);
     }
     queue.poll(out, 0);
     queue.poll(out, 0);
-    assertThat(queue.clear()).contains(new Truncation("item_A", 1, 30)); // not the 40 ms sent
+    assertThat(queue.clear()).contains(new Playhead("item_A", 2));
+    assertThat(item.flushed).isTrue();
   }
 
   @Test
   void refusesFramesWhenFullAndReusesSlots() {
-    PlaybackItem item = new PlaybackItem("item_A", 0, AudioFormats.PCMU_BYTES_PER_MS);
+    PlaybackItem item = new PlaybackItem("item_A");
     for (int i = 0; i < 4; i++) {
       assertThat(queue.offer(item, frame, 0, 160)).isTrue();
     }
@@ -58,7 +58,7 @@ class OutboundFrameQueueTest {
   void theTapHearsEachTickAsSentAndNothingFlushed() {
     Tap tap = new Tap();
     queue.tap(tap);
-    PlaybackItem item = new PlaybackItem("item_A", 0, AudioFormats.PCMU_BYTES_PER_MS);
+    PlaybackItem item = new PlaybackItem("item_A");
     for (int i = 1; i <= 3; i++) {
       frame[0] = (byte) i;
       queue.offer(item, frame, 0, 160);
@@ -75,7 +75,7 @@ class OutboundFrameQueueTest {
     OutboundFrameQueue opus = new OutboundFrameQueue(4, 400);
     Tap tap = new Tap();
     opus.tap(tap);
-    PlaybackItem item = new PlaybackItem("item_A", 0, AudioFormats.PCM24_BYTES_PER_MS);
+    PlaybackItem item = new PlaybackItem("item_A");
     byte[] pcm = new byte[AudioFormats.PCM24_FRAME_BYTES];
     pcm[0] = 42;
     opus.offerRaw(item, pcm, 0, pcm.length);

@@ -62,7 +62,7 @@ class PacerTest {
   void sendsOneFramePerTickEvenWithTenSecondsQueuedAtOnce() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
     byte[] tenSeconds = pattern(80_000, 7);
-    audio.outbound().enqueue("item_A", 0, tenSeconds);
+    audio.outbound().enqueue("item_A", tenSeconds);
     assertThat(audio.outbound().queuedMs()).isEqualTo(10_000);
 
     RtpPacket previous = null;
@@ -83,7 +83,7 @@ class PacerTest {
   @Test
   void aLateWakeUpSendsOneFrameAndSkipsTheMissedGridPoints() throws Exception {
     CallAudio audio = harness.call(AudioCodec.PCMU);
-    audio.outbound().enqueue("item_A", 0, pattern(16_000, 3));
+    audio.outbound().enqueue("item_A", pattern(16_000, 3));
     harness.pacer.restartGrid();
 
     harness.pacer.runOnce();
@@ -109,7 +109,7 @@ class PacerTest {
   void everyCallGetsExactlyOneFramePerTick() {
     CallAudio a = harness.call(AudioCodec.PCMU);
     CallAudio b = harness.call(AudioCodec.PCMU);
-    a.outbound().enqueue("item_A", 0, pattern(1_600, 1));
+    a.outbound().enqueue("item_A", pattern(1_600, 1));
     for (int i = 0; i < 5; i++) {
       harness.pacer.tick();
       RtpPacket one = harness.kms.receiveRtp();
@@ -131,11 +131,11 @@ class PacerTest {
     byte[] speech = pattern(1_234, 11);
     int at = 0;
     for (int size : new int[] {1, 159, 500, 574}) {
-      audio.outbound().enqueue("item_A", 0, speech, at, size);
+      audio.outbound().enqueue("item_A", speech, at, size);
       at += size;
     }
     assertThat(audio.stats().outbound().framesQueued()).isEqualTo(7); // 1234 = 7 × 160 + 114
-    audio.outbound().endItem("item_A");
+    audio.outbound().end("item_A");
     assertThat(audio.stats().outbound().framesQueued()).isEqualTo(8);
 
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
@@ -151,8 +151,8 @@ class PacerTest {
   @Test
   void aNewItemEndsThePreviousOne() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
-    audio.outbound().enqueue("item_A", 0, pattern(100, 1));
-    audio.outbound().enqueue("item_B", 0, pattern(160, 2));
+    audio.outbound().enqueue("item_A", pattern(100, 1));
+    audio.outbound().enqueue("item_B", pattern(160, 2));
     byte[] first = harness.tick().payload();
     assertThat(Arrays.copyOf(first, 100)).isEqualTo(pattern(100, 1));
     assertThat(Arrays.copyOfRange(first, 100, 160)).containsOnly(MuLaw.SILENCE);
@@ -160,43 +160,39 @@ class PacerTest {
   }
 
   @Test
-  void flushStopsOutputAtOnceAndGivesTheTruncationPoint() {
+  void flushStopsOutputAtOnceAndTellsWhatOfTheCutAudioWasSent() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
-    audio.outbound().enqueue("item_A", 0, pattern(16_000, 5)); // 2 s
+    audio.outbound().enqueue("item_A", pattern(16_000, 5)); // 2 s
     for (int i = 0; i < 10; i++) {
       harness.tick();
     }
     assertThat(audio.outbound().playing()).hasValueSatisfying(p -> {
-      assertThat(p.itemId()).isEqualTo("item_A");
+      assertThat(p.tag()).isEqualTo("item_A");
       assertThat(p.sentMs()).isEqualTo(200);
-      assertThat(p.receivedMs()).isEqualTo(2_000);
       assertThat(p.queuedMs()).isEqualTo(1_800);
     });
 
-    assertThat(audio.outbound().flush()).contains(new Truncation("item_A", 0, 200));
+    assertThat(audio.outbound().flush()).contains(new Playhead("item_A", 10));
 
     assertThat(audio.outbound().queuedMs()).isZero();
     assertThat(harness.tick().payload()).containsOnly(MuLaw.SILENCE);
-    // a late delta of the interrupted item does not play
-    audio.outbound().enqueue("item_A", 0, pattern(1_600, 6));
-    assertThat(harness.tick().payload()).containsOnly(MuLaw.SILENCE);
-    assertThat(audio.stats().outbound().droppedLateMs()).isEqualTo(200);
     assertThat(audio.outbound().playing()).isEmpty();
-    // the next response plays normally
-    audio.outbound().enqueue("item_B", 0, pattern(160, 9));
+    assertThat(audio.stats().outbound().flushes()).isEqualTo(1);
+    // what is queued next plays normally (late audio of a cut response is the bridge's to drop)
+    audio.outbound().enqueue("item_B", pattern(160, 9));
     assertThat(harness.tick().payload()).isEqualTo(pattern(160, 9));
   }
 
   @Test
-  void noTruncationWhenNothingWasPlaying() {
+  void nothingIsCutShortWhenNothingWasPlaying() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
     harness.tick();
     assertThat(audio.outbound().playing()).isEmpty();
     assertThat(audio.outbound().flush()).isEmpty();
 
     // an item sent completely is not playing any more
-    audio.outbound().enqueue("item_A", 0, pattern(480, 1));
-    audio.outbound().endItem("item_A");
+    audio.outbound().enqueue("item_A", pattern(480, 1));
+    audio.outbound().end("item_A");
     for (int i = 0; i < 4; i++) {
       harness.tick();
     }
@@ -204,7 +200,7 @@ class PacerTest {
     assertThat(audio.outbound().flush()).isEmpty();
 
     // an item queued but not started has not been heard: no truncation
-    audio.outbound().enqueue("item_B", 0, pattern(480, 2));
+    audio.outbound().enqueue("item_B", pattern(480, 2));
     assertThat(audio.outbound().flush()).isEmpty();
     assertThat(harness.tick().payload()).containsOnly(MuLaw.SILENCE);
   }
@@ -212,18 +208,18 @@ class PacerTest {
   @Test
   void anItemStillArrivingIsPlayingEvenWhenTheQueueRanDry() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
-    audio.outbound().enqueue("item_A", 0, pattern(400, 1)); // 50 ms: two frames and 10 ms pending
+    audio.outbound().enqueue("item_A", pattern(400, 1)); // 50 ms: two frames and 10 ms pending
     harness.tick();
     harness.tick();
     harness.tick(); // silence: the rest has not arrived yet
-    assertThat(audio.outbound().flush()).contains(new Truncation("item_A", 0, 40));
+    assertThat(audio.outbound().flush()).contains(new Playhead("item_A", 2));
   }
 
   @Test
   void drainedCompletesWhenTheLastFrameIsOnTheWire() throws Exception {
     CallAudio audio = harness.call(AudioCodec.PCMU);
-    audio.outbound().enqueue("item_A", 0, pattern(300, 1));
-    audio.outbound().endItem("item_A");
+    audio.outbound().enqueue("item_A", pattern(300, 1));
+    audio.outbound().end("item_A");
     var drained = audio.outbound().drained();
     harness.tick();
     assertThat(drained).isNotDone();

@@ -35,8 +35,8 @@ class PlaybackObserverTest {
     audio.outbound().observe(observer);
     harness.tick(); // silence: no notice
     assertThat(notices).isEmpty();
-    audio.outbound().enqueue("item_A", 0, PacerTest.pattern(400, 1)); // 2 frames + 80 bytes
-    audio.outbound().endItem("item_A");
+    audio.outbound().enqueue("item_A", PacerTest.pattern(400, 1)); // 2 frames + 80 bytes
+    audio.outbound().end("item_A");
     harness.tick();
     assertThat(notices).containsExactly("started item_A");
     harness.tick();
@@ -51,11 +51,11 @@ class PlaybackObserverTest {
   void anItemAllSentBeforeItEndedIsFinishedWhenItEnds() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
     audio.outbound().observe(observer);
-    audio.outbound().enqueue("item_B", 0, PacerTest.pattern(320, 2)); // exactly two frames, no remainder
+    audio.outbound().enqueue("item_B", PacerTest.pattern(320, 2)); // exactly two frames, no remainder
     harness.tick();
     harness.tick();
     assertThat(notices).containsExactly("started item_B");
-    audio.outbound().endItem("item_B");
+    audio.outbound().end("item_B");
     assertThat(notices).containsExactly("started item_B", "finished item_B");
   }
 
@@ -63,11 +63,11 @@ class PlaybackObserverTest {
   void aFlushedItemNeverFinishes() {
     CallAudio audio = harness.call(AudioCodec.PCMU);
     audio.outbound().observe(observer);
-    audio.outbound().enqueue("item_C", 0, PacerTest.pattern(1600, 3));
-    audio.outbound().endItem("item_C");
+    audio.outbound().enqueue("item_C", PacerTest.pattern(1600, 3));
+    audio.outbound().end("item_C");
     harness.tick();
     harness.tick();
-    assertThat(audio.outbound().flush()).contains(new Truncation("item_C", 0, 40));
+    assertThat(audio.outbound().flush()).contains(new Playhead("item_C", 2));
     harness.tick();
     harness.tick();
     assertThat(notices).containsExactly("started item_C");

@@ -15,13 +15,12 @@ import dev.wavoice.bridge.BridgeTimings;
 import dev.wavoice.bridge.CallBridge;
 import dev.wavoice.bridge.CallContext;
 import dev.wavoice.bridge.RealtimeBridgeFactory;
+import dev.wavoice.bridge.RecordingSettings;
 import dev.wavoice.bridge.TranscriptLine;
 import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
-import dev.wavoice.realtime.ToolCatalog;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -181,15 +180,16 @@ public final class BridgeBenchmark {
       AudioPlane plane = new AudioPlane(new AudioSettings(InetAddress.getLoopbackAddress(), PacerBenchmark.freeRange(callCount + 10),
           defaults.reorderDepthFrames(), defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(),
           defaults.opusComplexity()), pacer, Clock.systemUTC(), clock);
-      RealtimeSettings realtime = new RealtimeSettings(URI.create(wsUrl), KEY, "gpt-realtime", Duration.ofSeconds(20),
-          Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU, "You are the benchmark agent.", "marin", 1.0,
-          new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", null, "near_field",
-          null, Prices.GPT_REALTIME, new ToolCatalog(List.of()));
-      RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create(), null);
+      RealtimeSettings realtime = RealtimeSettings.builder().url(URI.create(wsUrl)).apiKey(KEY).model("gpt-realtime")
+          .connectTimeout(Duration.ofSeconds(20)).rolloverAfter(Duration.ofMinutes(55)).keepalive(Duration.ofSeconds(15))
+          .instructions("You are the benchmark agent.").voice("marin").speed(1.0)
+          .turnDetection(new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true))
+          .transcriptionModel("gpt-4o-mini-transcribe").noiseReduction("near_field").prices(Prices.GPT_REALTIME).build();
+      RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create());
       opened.add(client);
       Timings timings = new Timings();
-      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, BridgeSettings.defaults().withAppendBatchMs(batchMs),
-          BridgeMetrics.NONE, timings, Clock.systemUTC(), clock);
+      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, null, BridgeSettings.defaults().withAppendBatchMs(batchMs),
+          RecordingSettings.disabled(), BridgeMetrics.NONE, timings, Clock.systemUTC(), clock);
       opened.add(factory::close);
       Listener listener = new Listener();
 

@@ -345,9 +345,9 @@ public final class PacerBenchmark {
           String itemId = "item_" + item++;
           try {
             for (int d = 0; d < 8; d++) {
-              calls.get(c).outbound().enqueue(itemId, 0, delta);
+              calls.get(c).outbound().enqueue(itemId, delta);
             }
-            calls.get(c).outbound().endItem(itemId);
+            calls.get(c).outbound().end(itemId);
           } catch (RuntimeException closed) {
             return;
           }

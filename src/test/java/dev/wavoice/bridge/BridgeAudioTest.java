@@ -6,7 +6,7 @@ import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.audio.MuLaw;
 import dev.wavoice.audio.OpusFrameDecoder;
 import dev.wavoice.audio.OpusFrameEncoder;
-import dev.wavoice.media.RtpLeg;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;

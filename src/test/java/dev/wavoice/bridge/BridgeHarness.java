@@ -12,9 +12,7 @@ import dev.wavoice.audio.PortRange;
 import dev.wavoice.realtime.Prices;
 import dev.wavoice.realtime.RealtimeClient;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
-import dev.wavoice.realtime.ToolCatalog;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.whatsapp.GraphApi;
 import java.net.DatagramSocket;
@@ -68,13 +66,14 @@ final class BridgeHarness implements AutoCloseable {
     plane = new AudioPlane(new AudioSettings(InetAddress.getLoopbackAddress(), freeRange(4), defaults.reorderDepthFrames(),
         defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(), defaults.opusComplexity()),
         pacer, Clock.systemUTC(), clock, Runnable::run); // frames encoded in place: the test ticks by hand
-    realtimeSettings = realtime.apply(new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime",
-        Duration.ofSeconds(3), Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU,
-        "You are the wavoice test agent.", "marin", 1.0,
-        new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", "en",
-        "near_field", null, Prices.GPT_REALTIME, new ToolCatalog(List.of())));
-    client = new RealtimeClient(() -> realtimeSettings, WireJson.create(), graph);
-    factory = new RealtimeBridgeFactory(plane, client, bridge, recording, metrics, BridgeTimings.NONE, Clock.systemUTC(),
+    realtimeSettings = realtime.apply(RealtimeSettings.builder().url(URI.create(openai.url())).apiKey(KEY)
+        .model("gpt-realtime").connectTimeout(Duration.ofSeconds(3)).rolloverAfter(Duration.ofMinutes(55))
+        .keepalive(Duration.ofSeconds(15)).instructions("You are the wavoice test agent.").voice("marin").speed(1.0)
+        .turnDetection(new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true))
+        .transcriptionModel("gpt-4o-mini-transcribe").transcriptionLanguage("en").noiseReduction("near_field")
+        .prices(Prices.GPT_REALTIME).build());
+    client = new RealtimeClient(() -> realtimeSettings, WireJson.create());
+    factory = new RealtimeBridgeFactory(plane, client, graph, bridge, recording, metrics, BridgeTimings.NONE, Clock.systemUTC(),
         clock);
   }
 

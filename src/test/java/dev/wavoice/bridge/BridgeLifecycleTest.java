@@ -61,7 +61,7 @@ class BridgeLifecycleTest {
 
   @Test
   void prepareFailsWithTheReasonWhenOpenAiRefusesTheKey() {
-    realtime(s -> s.withApiKey("test-openai-key-wrong"));
+    realtime(s -> s.toBuilder().apiKey("test-openai-key-wrong").build());
     RealtimeCallBridge bridge = h.bridge(AudioCodec.PCMU);
     assertThat(failureOf(bridge.prepare().toCompletableFuture())).hasMessageContaining("AUTH_REJECTED");
   }
@@ -89,7 +89,7 @@ class BridgeLifecycleTest {
   @Test
   void aConnectionCutInTheMiddleOfAnAnswerIsReportedOnce() {
     // the JDK client notices a cut (no close frame) only most of the time; the keepalive catches the rest
-    realtime(s -> s.withKeepalive(Duration.ofMillis(300)));
+    realtime(s -> s.toBuilder().keepalive(Duration.ofMillis(300)).build());
     h.openai.enqueue(Turn.of().audio(200, 440, "Half an ans").drop());
     RealtimeCallBridge bridge = h.started(AudioCodec.PCMU);
     bridge.session().requestResponse();
@@ -152,7 +152,7 @@ class BridgeLifecycleTest {
 
   @Test
   void theGreetingIsRequestedOnlyOnceTheCallIsAcceptedAndPlays() {
-    realtime(s -> s.withGreeting("Welcome to wavoice, how can I help?"));
+    realtime(s -> s.toBuilder().greeting("Welcome to wavoice, how can I help?").build());
     RealtimeCallBridge bridge = h.bridge(AudioCodec.PCMU);
     bridge.prepare().toCompletableFuture().join();
     bridge.connectRtp(h.kurento.rtpTarget());

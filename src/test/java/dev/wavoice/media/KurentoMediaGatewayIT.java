@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.CallId;
 import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.app.Stacks;

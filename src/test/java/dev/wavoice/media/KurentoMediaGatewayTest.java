@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.wavoice.CallId;
 import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.audio.Tones;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.audio.AudioCodec;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.testkit.kurento.SdpFixtures;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;

@@ -3,16 +3,20 @@ package dev.wavoice.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wavoice.CallId;
 import dev.wavoice.WireJson;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.testkit.MapConfig;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +46,6 @@ class RealtimeConfigTest {
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.rolloverAfter()).isEqualTo(Duration.ofMinutes(55));
     assertThat(s.keepalive()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(s.format()).isEqualTo(AudioFormat.PCMU);
     assertThat(s.instructions()).isNull();
     assertThat(s.voice()).isEqualTo("marin");
     assertThat(s.speed()).isEqualTo(1.0);
@@ -71,10 +74,26 @@ class RealtimeConfigTest {
   }
 
   @Test
-  void theKeyIsRequiredNamedByReadinessAndNeverShown() {
+  void theKeyIsRequiredNamedByReadinessAndByAnOpenAndNeverShown() {
     RealtimeConfig none = new RealtimeConfig(MapConfig.of(), WireJson.create());
     assertThat(none.missingKeys()).containsExactly("wavoice.openai.api-key");
-    assertThatThrownBy(none::settings).hasMessageContaining("wavoice.openai.api-key");
+    assertThat(none.settings().apiKey()).as("a missing key keeps the app unready; it does not fail the deploy").isNull();
+    RealtimeListener ignored = new RealtimeListener() {
+      @Override
+      public void audioDelta(AudioDelta delta) {}
+
+      @Override
+      public void failed(RealtimeFailure failure) {}
+    };
+    try (RealtimeClient client = new RealtimeClient(none::settings, WireJson.create())) {
+      assertThat(client.open(new CallId("wacid.nokey"), RealtimeWire.AudioFormat.PCMU, List.of(), ignored))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause().isInstanceOfSatisfying(RealtimeException.class, e -> {
+            assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.CONFIG_REJECTED);
+            assertThat(e.getMessage()).contains("wavoice.openai.api-key is not set");
+          });
+    }
     assertThat(config().missingKeys()).isEmpty();
     assertThat(config().settings().toString()).doesNotContain(KEY).contains("apiKey=(set)");
   }
@@ -88,7 +107,6 @@ class RealtimeConfigTest {
         "wavoice.openai.connect-timeout-ms", "2500",
         "wavoice.openai.rollover-after-seconds", "600",
         "wavoice.openai.keepalive-ms", "9000",
-        "wavoice.media.codec", "opus",
         "wavoice.agent.instructions-file", instructions.toString(),
         "wavoice.agent.voice", "cedar",
         "wavoice.agent.speed", "1.25",
@@ -111,7 +129,6 @@ class RealtimeConfigTest {
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(s.rolloverAfter()).isEqualTo(Duration.ofMinutes(10));
     assertThat(s.keepalive()).isEqualTo(Duration.ofSeconds(9));
-    assertThat(s.format()).isEqualTo(AudioFormat.PCM_24K);
     assertThat(s.instructions()).isEqualTo("You answer for ACME.");
     assertThat(s.voice()).isEqualTo("cedar");
     assertThat(s.speed()).isEqualTo(1.25);
@@ -146,11 +163,10 @@ class RealtimeConfigTest {
         Map.entry("wavoice.openai.price.audio-out", "-1"),
         Map.entry("wavoice.agent.speed", "2"),
         Map.entry("wavoice.agent.instructions-file", "/nonexistent/agent.txt"),
-        Map.entry("wavoice.agent.tools-file", "/nonexistent/tools.json"),
-        Map.entry("wavoice.media.codec", "g722"));
+        Map.entry("wavoice.agent.tools-file", "/nonexistent/tools.json"));
     bad.forEach((key, value) ->
         assertThatThrownBy(() -> config(key, value).settings()).as(key).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining(key.equals("wavoice.media.codec") ? "wavoice.media.codec" : key));
+            .hasMessageContaining(key));
     assertThatThrownBy(() -> config("wavoice.openai.turn-detection", "semantic_vad", "wavoice.openai.vad-eagerness", "max")
         .settings()).hasMessageContaining("wavoice.openai.vad-eagerness");
     assertThatThrownBy(() -> config("wavoice.agent.instructions", "a", "wavoice.agent.instructions-file", "b").settings())
@@ -176,10 +192,27 @@ class RealtimeConfigTest {
     HttpToolSpec hours = tools.http("opening_hours").orElseThrow();
     assertThat(hours.timeout()).isEqualTo(Duration.ofMillis(HttpToolSpec.DEFAULT_TIMEOUT_MS));
     assertThat(hours.parameters().getString("type")).isEqualTo("object");
-    assertThat(tools.declarations(true)).extracting(RealtimeTypes.FunctionTool::name)
-        .containsExactly("end_call", "send_whatsapp_message", "lookup_order", "opening_hours");
-    assertThat(tools.declarations(false)).extracting(RealtimeTypes.FunctionTool::name)
+    assertThat(tools.declarations(List.of(callTool("text_the_caller")))).extracting(RealtimeWire.FunctionTool::name)
+        .containsExactly("end_call", "text_the_caller", "lookup_order", "opening_hours");
+    assertThatThrownBy(() -> tools.declarations(List.of(callTool("opening_hours"))))
+        .as("a call's tool may not take an HTTP tool's name")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("opening_hours");
+    assertThat(tools.declarations(List.of())).extracting(RealtimeWire.FunctionTool::name)
         .containsExactly("end_call", "lookup_order", "opening_hours");
+  }
+
+  private static ToolHandler callTool(String name) {
+    return new ToolHandler() {
+      @Override
+      public RealtimeWire.FunctionTool declaration() {
+        return RealtimeWire.FunctionTool.of(name, "A tool of the call.", JsonValue.EMPTY_JSON_OBJECT);
+      }
+
+      @Override
+      public Outcome run(JsonObject arguments) {
+        return Outcome.done(arguments);
+      }
+    };
   }
 
   @Test

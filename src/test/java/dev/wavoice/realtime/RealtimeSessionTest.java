@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.CallId;
 import dev.wavoice.WireJson;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.openai.Audio;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.tools.ToolServer;
-import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
-import dev.wavoice.whatsapp.GraphApi;
-import dev.wavoice.whatsapp.GraphSettings;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class RealtimeSessionTest {
 
   static final String KEY = "test-openai-key-test-wavoice-5e1f0a2b";
-  static final String CALLER = "13175550000";
   static final Duration WAIT = Duration.ofSeconds(10);
   static final TurnDetection SERVER_VAD = new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true);
 
@@ -55,24 +50,26 @@ class RealtimeSessionTest {
     openai.assertNoViolations();
   }
 
-  RealtimeSettings settings(AudioFormat format) {
-    return new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime", Duration.ofSeconds(5), Duration.ofMinutes(55),
-        Duration.ofSeconds(15), format, "You are the wavoice test agent.", "marin", 1.0, SERVER_VAD, "gpt-4o-mini-transcribe", "en", "near_field",
-        "Hello, you are talking to wavoice.", Prices.GPT_REALTIME, new ToolCatalog(List.of()));
+  RealtimeSettings settings() {
+    return RealtimeSettings.builder().url(URI.create(openai.url())).apiKey(KEY).model("gpt-realtime")
+        .connectTimeout(Duration.ofSeconds(5)).rolloverAfter(Duration.ofMinutes(55)).keepalive(Duration.ofSeconds(15))
+        .instructions("You are the wavoice test agent.").voice("marin").speed(1.0).turnDetection(SERVER_VAD)
+        .transcriptionModel("gpt-4o-mini-transcribe").transcriptionLanguage("en").noiseReduction("near_field")
+        .greeting("Hello, you are talking to wavoice.").prices(Prices.GPT_REALTIME).build();
   }
 
-  RealtimeClient client(RealtimeSettings settings, GraphApi graph) {
-    RealtimeClient client = new RealtimeClient(() -> settings, WireJson.create(), graph);
+  RealtimeClient client(RealtimeSettings settings) {
+    RealtimeClient client = new RealtimeClient(() -> settings, WireJson.create());
     closeables.add(client);
     return client;
   }
 
   RealtimeSession open(RealtimeSettings settings) {
-    return open(client(settings, null), null);
+    return open(client(settings), AudioFormat.PCMU, List.of());
   }
 
-  RealtimeSession open(RealtimeClient client, String callerWaId) {
-    RealtimeSession session = client.open(new CallId("wacid.test-" + System.nanoTime()), callerWaId, listener)
+  RealtimeSession open(RealtimeClient client, AudioFormat format, List<ToolHandler> callTools) {
+    RealtimeSession session = client.open(new CallId("wacid.test-" + System.nanoTime()), format, callTools, listener)
         .orTimeout(10, TimeUnit.SECONDS).join();
     closeables.add(session);
     return session;
@@ -86,7 +83,7 @@ class RealtimeSessionTest {
 
   @Test
   void theHandshakeIsGaWithTheBearerKeyAndNoBetaHeader() {
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     assertThat(remote.handshake().path()).isEqualTo("/v1/realtime");
     assertThat(remote.handshake().query()).isEqualTo(Map.of("model", "gpt-realtime"));
@@ -97,7 +94,7 @@ class RealtimeSessionTest {
 
   @Test
   void theSessionUpdateIsGaShapedAndTheSessionIsReadyOnlyOnceTheFormatsAreConfirmedPcmu() {
-    open(client(settings(AudioFormat.PCMU), null), CALLER);
+    open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     assertThat(remote.receivedTypes()).startsWith("session.update");
     JsonObject session = remote.received("session.update").get(0).getJsonObject("session");
@@ -115,7 +112,7 @@ class RealtimeSessionTest {
     assertThat(input.getJsonObject("transcription").getString("model")).isEqualTo("gpt-4o-mini-transcribe");
     assertThat(input.getJsonObject("noise_reduction").getString("type")).isEqualTo("near_field");
     assertThat(session.getString("tool_choice")).isEqualTo("auto");
-    // no Graph API client: the caller cannot be messaged, so only end_call is declared
+    // no tools of the call's own, no HTTP tools: only end_call is declared
     assertThat(session.getJsonArray("tools").stream().map(t -> t.asJsonObject().getString("name")).toList())
         .containsExactly("end_call");
     // the double's effective configuration now carries the formats
@@ -125,11 +122,11 @@ class RealtimeSessionTest {
 
   @Test
   void opusModeAsksForPcmAt24kHzBothWaysAndSemanticVadHasItsOwnFields() {
-    RealtimeSettings pcm = settings(AudioFormat.PCM_24K);
-    pcm = new RealtimeSettings(pcm.url(), KEY, pcm.model(), pcm.connectTimeout(), pcm.rolloverAfter(), pcm.keepalive(), pcm.format(),
-        null, "cedar", 1.2, new TurnDetection("semantic_vad", null, null, null, null, "low", true, true), null, null, null,
-        null, pcm.prices(), pcm.tools());
-    open(pcm);
+    RealtimeSettings pcm = settings();
+    pcm = pcm.toBuilder().instructions(null).voice("cedar").speed(1.2)
+        .turnDetection(new TurnDetection("semantic_vad", null, null, null, null, "low", true, true))
+        .transcriptionModel(null).transcriptionLanguage(null).noiseReduction(null).greeting(null).build();
+    open(client(pcm), AudioFormat.PCM_24K, List.of());
     JsonObject session = openai.awaitSession(0, WAIT).received("session.update").get(0).getJsonObject("session");
     JsonObject pcm24k = Json.createObjectBuilder().add("type", "audio/pcm").add("rate", 24000).build();
     assertThat(session.getJsonObject("audio").getJsonObject("input").getJsonObject("format")).isEqualTo(pcm24k);
@@ -147,7 +144,7 @@ class RealtimeSessionTest {
   void aSessionUpdatedThatDoesNotEchoTheFormatsIsDetectedAndTheOpenFails() {
     openai.configureNextSession(DoubleSession::mismatchFormats);
     CompletableFuture<RealtimeSession> opening =
-        client(settings(AudioFormat.PCMU), null).open(new CallId("wacid.mismatch"), null, listener);
+        client(settings()).open(new CallId("wacid.mismatch"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class, e -> {
           assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.FORMAT_MISMATCH);
@@ -161,8 +158,8 @@ class RealtimeSessionTest {
   @Test
   void aWrongKeyFailsTheOpenAsRefusedAuthentication() {
     CompletableFuture<RealtimeSession> opening =
-        client(settings(AudioFormat.PCMU).withApiKey("test-openai-key-not-the-right-key-0000"), null)
-            .open(new CallId("wacid.badkey"), null, listener);
+        client(settings().toBuilder().apiKey("test-openai-key-not-the-right-key-0000").build())
+            .open(new CallId("wacid.badkey"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class, e -> {
           assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.AUTH_REJECTED);
@@ -175,11 +172,9 @@ class RealtimeSessionTest {
   @Test
   void anUnconfirmedSessionUpdateTimesOutClearly() {
     openai.configureNextSession(DoubleSession::neverConfirm);
-    RealtimeSettings s = settings(AudioFormat.PCMU);
-    s = new RealtimeSettings(s.url(), KEY, s.model(), Duration.ofMillis(300), s.rolloverAfter(), s.keepalive(), s.format(),
-        s.instructions(), s.voice(), s.speed(), s.turnDetection(), s.transcriptionModel(), s.transcriptionLanguage(),
-        s.noiseReduction(), s.greeting(), s.prices(), s.tools());
-    CompletableFuture<RealtimeSession> opening = client(s, null).open(new CallId("wacid.slow"), null, listener);
+    RealtimeSettings s = settings();
+    s = s.toBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    CompletableFuture<RealtimeSession> opening = client(s).open(new CallId("wacid.slow"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class, e -> {
           assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.CONFIG_REJECTED);
@@ -193,8 +188,8 @@ class RealtimeSessionTest {
     try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    RealtimeSettings s = settings(AudioFormat.PCMU).withUrl(URI.create("ws://127.0.0.1:" + port + "/v1/realtime"));
-    CompletableFuture<RealtimeSession> opening = client(s, null).open(new CallId("wacid.nowhere"), null, listener);
+    RealtimeSettings s = settings().toBuilder().url(URI.create("ws://127.0.0.1:" + port + "/v1/realtime")).build();
+    CompletableFuture<RealtimeSession> opening = client(s).open(new CallId("wacid.nowhere"), AudioFormat.PCMU, List.of(), listener);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(RealtimeException.class,
             e -> assertThat(e.failure().kind()).isEqualTo(RealtimeFailure.Kind.CONNECT_FAILED));
@@ -206,7 +201,7 @@ class RealtimeSessionTest {
   void callerAudioArrivesAsExactlyTheBytesAppendedAndBotAudioComesBackDecoded() {
     openai.configureNextSession(s -> s.autoVad(false));
     openai.enqueue(Turn.of().audio(500, 700, "One moment please."));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     byte[] speech = Audio.tone(Audio.PCMU, 600, 250, 0.4);
     for (int off = 0; off < speech.length; off += 160) {
@@ -230,7 +225,7 @@ class RealtimeSessionTest {
   @Test
   void inOpusModeTheBotAudioIs24kHzPcm() {
     openai.enqueue(Turn.of().audio(300, 500, "Hi."));
-    RealtimeSession session = open(settings(AudioFormat.PCM_24K));
+    RealtimeSession session = open(client(settings()), AudioFormat.PCM_24K, List.of());
     session.requestResponse();
     Await.until(WAIT, "response done", () -> listener.responses.size() == 1);
     assertThat(listener.audioOf(listener.deltas.get(0).itemId())).isEqualTo(Audio.tone(Audio.PCM, 300, 500, 0.3));
@@ -239,7 +234,7 @@ class RealtimeSessionTest {
   @Test
   void speechDetectedByTheServerIsReportedAndItsTurnAnsweredWithTranscripts() {
     openai.enqueue(Turn.of().audio(200, 440, "Your order ships tomorrow."));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     remote.enqueueCallerTranscript("Where is my order?");
     byte[] audio = concat(Audio.silence(Audio.PCMU, 400), Audio.tone(Audio.PCMU, 600, 300, 0.5), Audio.silence(Audio.PCMU, 800));
@@ -260,7 +255,7 @@ class RealtimeSessionTest {
     openai.enqueue(Turn.of().audio(100, 440, "First.").held());
     openai.enqueue(Turn.of().audio(100, 440, "Second."));
     openai.enqueue(Turn.of().audio(100, 440, "Third."));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     session.requestResponse();
     Await.until(WAIT, "first response started", () -> listener.calls.stream().anyMatch(c -> c.startsWith("responseStarted")));
@@ -286,7 +281,7 @@ class RealtimeSessionTest {
     openai.configureNextSession(DoubleSession::startOwnResponseBeforeNextCreate);
     openai.enqueue(Turn.of().audio(100, 440, "The server's own response."));
     openai.enqueue(Turn.of().audio(100, 440, "The one we asked for."));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     session.requestResponse("Tell them the news.");
     Await.until(WAIT, "two responses", () -> listener.responses.size() == 2);
@@ -307,7 +302,7 @@ class RealtimeSessionTest {
   void anInterruptedItemReportsTheTranscriptItsOutputItemCarries() {
     openai.configureNextSession(s -> s.deltaInterval(Duration.ofMillis(40)));
     openai.enqueue(Turn.of().audio(2000, 440, "One two three four five six seven eight nine ten eleven twelve thirteen"));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     session.requestResponse();
     Await.until(WAIT, "a few deltas", () -> listener.deltas.size() >= 3);
@@ -324,7 +319,7 @@ class RealtimeSessionTest {
   @Test
   void aTruncateOfAPlayingItemIsConfirmed() {
     openai.enqueue(Turn.of().audio(800, 440, "A long answer that the caller interrupts.").held());
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     session.requestResponse();
     Await.until(WAIT, "audio", () -> listener.calls.stream().anyMatch(c -> c.startsWith("audioDone")));
     String item = listener.deltas.get(0).itemId();
@@ -349,7 +344,7 @@ class RealtimeSessionTest {
   void endCallIsRunAfterItsResponseCompletedAndReportedWithoutANewResponse() {
     openai.enqueue(Turn.of().audio(300, 440, "Goodbye and have a nice day!")
         .functionCall("end_call", "{\"reason\":\"the caller said goodbye\"}"));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     session.requestResponse();
     Await.until(WAIT, "end requested", () -> listener.endCalls.size() == 1);
@@ -370,7 +365,7 @@ class RealtimeSessionTest {
   @Test
   void endCallWithUnreadableArgumentsStillEndsTheCall() {
     openai.enqueue(Turn.of().audio(100, 440, "Bye!").functionCall("end_call", "{reason: oops"));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     session.requestResponse();
     Await.until(WAIT, "end requested", () -> listener.endCalls.size() == 1);
     assertThat(listener.endCalls).containsExactly("");
@@ -384,7 +379,7 @@ class RealtimeSessionTest {
         Json.createObjectBuilder().add("type", "object").add("properties", Json.createObjectBuilder()
             .add("order_id", Json.createObjectBuilder().add("type", "string"))).build(),
         crm.url("/tools/lookup_order"), 2000L, Map.of("X-Api-Key", "crm-secret"));
-    RealtimeSettings s = settings(AudioFormat.PCMU).withTools(new ToolCatalog(List.of(tool)));
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(tool))).build();
     openai.enqueue(Turn.of().functionCall("lookup_order", "{\"order_id\":\"A-17\"}"));
     openai.enqueue(Turn.of().audio(200, 440, "It ships tomorrow."));
     RealtimeSession session = open(s);
@@ -416,9 +411,9 @@ class RealtimeSessionTest {
     closeables.add(broken);
     closeables.add(slow);
     JsonObject params = Json.createObjectBuilder().add("type", "object").build();
-    RealtimeSettings s = settings(AudioFormat.PCMU).withTools(new ToolCatalog(List.of(
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(
         new HttpToolSpec("broken", "Fails", params, broken.url("/b"), 2000L, null),
-        new HttpToolSpec("slow", "Never answers in time", params, slow.url("/s"), 200L, null))));
+        new HttpToolSpec("slow", "Never answers in time", params, slow.url("/s"), 200L, null)))).build();
     openai.enqueue(Turn.of().functionCall("broken", "{}").functionCall("slow", "{}").functionCall("missing", "{}")
         .functionCall("broken", "not json"));
     openai.enqueue(Turn.of().audio(100, 440, "Sorry, I could not check that."));
@@ -442,8 +437,8 @@ class RealtimeSessionTest {
   void aToolCallFromACancelledResponseIsNotRun() {
     ToolServer crm = new ToolServer();
     closeables.add(crm);
-    RealtimeSettings s = settings(AudioFormat.PCMU).withTools(new ToolCatalog(List.of(new HttpToolSpec("refund",
-        "Refunds an order", Json.createObjectBuilder().add("type", "object").build(), crm.url("/refund"), 2000L, null))));
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(new HttpToolSpec("refund",
+        "Refunds an order", Json.createObjectBuilder().add("type", "object").build(), crm.url("/refund"), 2000L, null)))).build();
     openai.enqueue(Turn.of().functionCall("refund", "{\"order_id\":\"A-17\"}").held());
     RealtimeSession session = open(s);
     DoubleSession remote = openai.awaitSession(0, WAIT);
@@ -460,26 +455,33 @@ class RealtimeSessionTest {
   }
 
   @Test
-  void sendWhatsAppMessageTextsTheCallerThroughTheGraphApi() {
-    try (WhatsAppCloudDouble meta = WhatsAppCloudDouble.start("graph-token", "436666719526789")) {
-      GraphApi graph = new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", "436666719526789", "graph-token",
-          Duration.ofSeconds(2), 0, Duration.ofMillis(50)), HttpClient.newHttpClient(), WireJson.create(), d -> {});
-      openai.enqueue(Turn.of().functionCall("send_whatsapp_message", "{\"text\":\"Your order number is A-17.\"}"));
-      openai.enqueue(Turn.of().audio(100, 440, "I sent it to you."));
-      RealtimeSession session = open(client(settings(AudioFormat.PCMU), graph), CALLER);
-      DoubleSession remote = openai.awaitSession(0, WAIT);
-      assertThat(remote.received("session.update").get(0).getJsonObject("session").getJsonArray("tools").stream()
-          .map(t -> t.asJsonObject().getString("name")).toList()).containsExactly("end_call", "send_whatsapp_message");
-      session.requestResponse();
-      Await.until(WAIT, "the confirmation", () -> listener.responses.size() == 2);
-      assertThat(meta.requests()).singleElement().satisfies(r -> {
-        assertThat(r.path()).isEqualTo("/436666719526789/messages");
-        assertThat(r.body().getString("to")).isEqualTo(CALLER);
-        assertThat(r.body().getJsonObject("text").getString("body")).isEqualTo("Your order number is A-17.");
-      });
-      String output = remote.received("conversation.item.create").get(0).getJsonObject("item").getString("output");
-      assertThat(output).startsWith("{\"status\":\"sent\",\"message_id\":\"wamid.");
-    }
+  void aToolOfTheCallIsDeclaredAndRunWithItsArgumentsAndItsOutputGoesToTheModel() {
+    List<JsonObject> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ToolHandler note = new ToolHandler() {
+      @Override
+      public RealtimeWire.FunctionTool declaration() {
+        return RealtimeWire.FunctionTool.of("take_note", "Notes something for the caller.",
+            Json.createObjectBuilder().add("type", "object").build());
+      }
+
+      @Override
+      public Outcome run(JsonObject arguments) {
+        runs.add(arguments);
+        return Outcome.done(Json.createObjectBuilder().add("status", "noted").build());
+      }
+    };
+    openai.enqueue(Turn.of().functionCall("take_note", "{\"text\":\"Order A-17.\"}"));
+    openai.enqueue(Turn.of().audio(100, 440, "I noted it."));
+    RealtimeSession session = open(client(settings()), AudioFormat.PCMU, List.of(note));
+    DoubleSession remote = openai.awaitSession(0, WAIT);
+    assertThat(remote.received("session.update").get(0).getJsonObject("session").getJsonArray("tools").stream()
+        .map(t -> t.asJsonObject().getString("name")).toList()).containsExactly("end_call", "take_note");
+    session.requestResponse();
+    Await.until(WAIT, "the answer after the tool", () -> listener.responses.size() == 2);
+    assertThat(runs).singleElement().satisfies(args -> assertThat(args.getString("text")).isEqualTo("Order A-17."));
+    assertThat(listener.tools).singleElement().satisfies(t -> assertThat(t.ok()).isTrue());
+    String output = remote.received("conversation.item.create").get(0).getJsonObject("item").getString("output");
+    assertThat(output).isEqualTo("{\"status\":\"noted\"}");
   }
 
   // ---- usage
@@ -488,7 +490,7 @@ class RealtimeSessionTest {
   void usageAccumulatesByKindOverResponsesAndPricesIntoACost() {
     openai.enqueue(Turn.of().audio(100, 440, "One.").usage(new Turn.Tokens(120, 40, 0, 0, 8, 30)));
     openai.enqueue(Turn.of().audio(100, 440, "Two.").usage(new Turn.Tokens(150, 60, 100, 40, 10, 50)));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     session.requestResponse();
     session.requestResponse();
     Await.until(WAIT, "two responses", () -> listener.responses.size() == 2);
@@ -510,13 +512,13 @@ class RealtimeSessionTest {
   @Test
   void benignAndRecoverableErrorsAreReportedAndTheSessionGoesOn() {
     openai.enqueue(Turn.of().audio(100, 440, "Still here.").error("server_error", "The server had an error."));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     session.cancelResponse();
     Await.until(WAIT, "benign error", () -> listener.errors.size() == 1);
     assertThat(listener.errors.get(0).code()).isEqualTo("response_cancel_not_active");
     session.requestResponse();
     Await.until(WAIT, "response", () -> listener.responses.size() == 1);
-    assertThat(listener.errors).extracting(RealtimeTypes.ErrorInfo::code)
+    assertThat(listener.errors).extracting(RealtimeWire.ErrorInfo::code)
         .containsExactly("response_cancel_not_active", "server_error");
     assertThat(listener.responses.get(0).completed()).isTrue();
     assertThat(listener.failures).isEmpty();
@@ -529,7 +531,7 @@ class RealtimeSessionTest {
   void aFatalErrorEndsTheSessionAndIsReportedOnce() {
     openai.enqueue(Turn.of().audio(100, 440, "Hello.").error("session_expired",
         "Your session hit the maximum duration of 60 minutes."));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     session.requestResponse();
     Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
     assertThat(listener.failures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.SESSION_EXPIRED);
@@ -544,7 +546,7 @@ class RealtimeSessionTest {
   @Test
   void anAbruptCloseMidResponseIsReportedWithItsCode() {
     openai.enqueue(Turn.of().audio(200, 440, "I was saying").closeWith(1011, "internal error"));
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     session.requestResponse();
     Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
     assertThat(listener.failures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.CLOSED);
@@ -555,7 +557,7 @@ class RealtimeSessionTest {
   void aCutConnectionIsReported() {
     // the JDK client notices a cut (no close frame) only most of the time; the keepalive catches the rest
     openai.enqueue(Turn.of().audio(200, 440, "I was").drop());
-    RealtimeSession session = open(settings(AudioFormat.PCMU).withKeepalive(Duration.ofMillis(300)));
+    RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(300)).build());
     session.requestResponse();
     Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
     assertThat(listener.failures.get(0).kind()).isIn(RealtimeFailure.Kind.TRANSPORT, RealtimeFailure.Kind.CLOSED);
@@ -564,7 +566,7 @@ class RealtimeSessionTest {
 
   @Test
   void aPeerThatGoesSilentIsFoundByTheKeepalive() {
-    RealtimeSession session = open(settings(AudioFormat.PCMU).withKeepalive(Duration.ofMillis(200)));
+    RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(200)).build());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     // while the peer answers, the connection lives on
     Await.until(WAIT, "three pings answered", () -> remote.pings() >= 3);
@@ -577,7 +579,7 @@ class RealtimeSessionTest {
 
   @Test
   void closeCode4000MidSessionIsTheBetaRefusal() {
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     openai.awaitSession(0, WAIT).closeWith(4000, "beta_api_shape_disabled");
     Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
     assertThat(listener.failures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.BETA_REJECTED);
@@ -587,7 +589,7 @@ class RealtimeSessionTest {
 
   @Test
   void closingTheSessionIsQuietAndIdempotent() {
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     session.close();
     session.close();
@@ -602,7 +604,7 @@ class RealtimeSessionTest {
   void rolloverWaitsForAPauseAndCarriesARecapIntoAFreshSession() {
     openai.enqueue(Turn.of().audio(200, 440, "Your order ships tomorrow."));
     openai.enqueue(Turn.of().audio(200, 440, "Anything else?").held());
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession first = openai.awaitSession(0, WAIT);
     first.enqueueCallerTranscript("Where is my order?");
     first.speechStarted();
@@ -643,7 +645,7 @@ class RealtimeSessionTest {
 
   @Test
   void rolloverStartsByItselfAfterTheConfiguredTime() {
-    RealtimeSession session = open(settings(AudioFormat.PCMU).withRolloverAfter(Duration.ofMillis(300)));
+    RealtimeSession session = open(settings().toBuilder().rolloverAfter(Duration.ofMillis(300)).build());
     DoubleSession second = openai.awaitSession(1, WAIT);
     Await.until(WAIT, "switched", () -> listener.rollovers.size() == 1);
     assertThat(session.sessionId()).isEqualTo(second.id());
@@ -654,7 +656,7 @@ class RealtimeSessionTest {
 
   @Test
   void aFailedRolloverIsReportedAndTheCurrentSessionGoesOn() {
-    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    RealtimeSession session = open(settings());
     DoubleSession first = openai.awaitSession(0, WAIT);
     openai.configureNextSession(DoubleSession::mismatchFormats);
 
@@ -678,10 +680,10 @@ class RealtimeSessionTest {
   void everyKindOfEventTheClientSendsIsValidAgainstOpenAisSchema() {
     ToolServer crm = new ToolServer().answer(200, "{\"ok\":true}");
     closeables.add(crm);
-    RealtimeSettings s = settings(AudioFormat.PCMU).withTools(new ToolCatalog(List.of(new HttpToolSpec("note", "Notes",
+    RealtimeSettings s = settings().toBuilder().tools(new ToolCatalog(List.of(new HttpToolSpec("note", "Notes",
         Json.createObjectBuilder().add("type", "object").add("properties", Json.createObjectBuilder()
             .add("text", Json.createObjectBuilder().add("type", "string"))).add("required", Json.createArrayBuilder().add("text"))
-            .build(), crm.url("/note"), 1000L, null))));
+            .build(), crm.url("/note"), 1000L, null)))).build();
     openai.enqueue(Turn.of().audio(300, 440, "Noted.").functionCall("note", "{\"text\":\"hi\"}"));
     openai.enqueue(Turn.of().audio(300, 440, "Done.").held());
     RealtimeSession session = open(s);
@@ -730,7 +732,7 @@ class RealtimeSessionTest {
     realtime.addHandler(capture);
     try {
       openai.enqueue(Turn.of().audio(200, 440, "Secret reply.").functionCall("end_call", "{\"reason\":\"private reason\"}"));
-      RealtimeSession session = open(settings(AudioFormat.PCMU));
+      RealtimeSession session = open(settings());
       byte[] speech = Audio.tone(Audio.PCMU, 100, 250, 0.05);
       session.appendAudio(speech);
       session.requestResponse();

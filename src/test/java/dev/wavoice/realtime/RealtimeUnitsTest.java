@@ -3,11 +3,11 @@ package dev.wavoice.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.WireJson;
-import dev.wavoice.realtime.RealtimeTypes.CachedTokenDetails;
-import dev.wavoice.realtime.RealtimeTypes.InputTokenDetails;
-import dev.wavoice.realtime.RealtimeTypes.OutputTokenDetails;
-import dev.wavoice.realtime.RealtimeTypes.ResponseParams;
-import dev.wavoice.realtime.RealtimeTypes.Usage;
+import dev.wavoice.realtime.RealtimeWire.CachedTokenDetails;
+import dev.wavoice.realtime.RealtimeWire.InputTokenDetails;
+import dev.wavoice.realtime.RealtimeWire.OutputTokenDetails;
+import dev.wavoice.realtime.RealtimeWire.ResponseParams;
+import dev.wavoice.realtime.RealtimeWire.Usage;
 import org.junit.jupiter.api.Test;
 
 /** The small pieces of the Realtime client, without a network. */
@@ -101,8 +101,8 @@ class RealtimeUnitsTest {
   }
 
   @Test
-  void theRecapKeepsTheLastLinesWithinItsBounds() {
-    Recap recap = new Recap();
+  void theConversationTailKeepsTheLastLinesWithinItsBounds() {
+    ConversationTail recap = new ConversationTail();
     assertThat(recap.isEmpty()).isTrue();
     for (int i = 0; i < 40; i++) {
       recap.caller("line " + i);
@@ -110,10 +110,10 @@ class RealtimeUnitsTest {
     }
     String text = recap.render();
     assertThat(text).contains("Caller: line 39").doesNotContain("Caller: line 15\n").doesNotContain("Agent:");
-    assertThat(text.lines().filter(l -> l.startsWith("Caller:"))).hasSize(Recap.MAX_LINES);
+    assertThat(text.lines().filter(l -> l.startsWith("Caller:"))).hasSize(ConversationTail.MAX_LINES);
   }
 
-  static RealtimeTypes.ErrorInfo error(String code) {
-    return new RealtimeTypes.ErrorInfo("invalid_request_error", code, "m", null, null);
+  static RealtimeWire.ErrorInfo error(String code) {
+    return new RealtimeWire.ErrorInfo("invalid_request_error", code, "m", null, null);
   }
 }

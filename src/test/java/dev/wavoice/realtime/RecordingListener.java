@@ -1,7 +1,7 @@
 package dev.wavoice.realtime;
 
-import dev.wavoice.realtime.RealtimeTypes.ErrorInfo;
-import dev.wavoice.realtime.RealtimeTypes.RateLimit;
+import dev.wavoice.realtime.RealtimeWire.ErrorInfo;
+import dev.wavoice.realtime.RealtimeWire.RateLimit;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -76,7 +76,7 @@ class ToolRunnerTest {
   private ToolResult run() {
     var tool = new HttpToolSpec("endless", "answers without end", Json.createObjectBuilder().add("type", "object").build(),
         "http://127.0.0.1:" + server.getAddress().getPort() + "/tool", 15_000L, Map.of());
-    var runner = new ToolRunner(new ToolCatalog(List.of(tool)), http, null, executor, "wacid.tool-test", null);
+    var runner = new ToolRunner(new ToolCatalog(List.of(tool)), http, List.of(), executor, "wacid.tool-test");
     return runner.run(new ToolCall("resp_1", "item_1", "call_1", "endless", "{}")).join();
   }
 

@@ -57,8 +57,8 @@ public class AudioProbe {
   @Path("calls/{id}/play")
   public void play(@PathParam("id") String id, @QueryParam("item") String item, byte[] audio) {
     CallAudio call = call(id);
-    call.outbound().enqueue(item, 0, audio);
-    call.outbound().endItem(item);
+    call.outbound().enqueue(item, audio);
+    call.outbound().end(item);
   }
 
   @GET

@@ -1,13 +1,17 @@
 package dev.wavoice.testprobe;
 
 import dev.wavoice.CallId;
+import dev.wavoice.bridge.WhatsAppMessageTool;
 import dev.wavoice.realtime.AudioDelta;
 import dev.wavoice.realtime.RealtimeClient;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
 import dev.wavoice.realtime.RealtimeFailure;
 import dev.wavoice.realtime.RealtimeListener;
 import dev.wavoice.realtime.RealtimeSession;
 import dev.wavoice.realtime.ResponseSummary;
+import dev.wavoice.realtime.ToolHandler;
 import dev.wavoice.realtime.ToolResult;
+import dev.wavoice.whatsapp.GraphApi;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -25,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Test-only: {@code POST /test-probe/realtime?caller=&responses=} opens an OpenAI Realtime session the
- * way a call does (through the app's {@link RealtimeClient}), asks for one response, waits for
+ * way a call does (through the app's {@link RealtimeClient}, with {@code send_whatsapp_message} when a caller is given), asks for one response, waits for
  * {@code responses} responses to be done, closes it and tells what happened.
  */
 @Path("realtime")
@@ -33,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RealtimeProbe {
 
   @Inject RealtimeClient client;
+  @Inject GraphApi graph;
 
   @POST
   @Produces(MediaType.APPLICATION_JSON)
@@ -73,7 +78,9 @@ public class RealtimeProbe {
       }
     };
     var out = Json.createObjectBuilder();
-    try (RealtimeSession session = client.open(new CallId("wacid.probe-" + System.nanoTime()), caller, listener)
+    CallId callId = new CallId("wacid.probe-" + System.nanoTime());
+    List<ToolHandler> callTools = caller == null ? List.of() : List.of(new WhatsAppMessageTool(graph, caller, "probe " + callId));
+    try (RealtimeSession session = client.open(callId, AudioFormat.PCMU, callTools, listener)
         .get(20, TimeUnit.SECONDS)) {
       session.requestResponse();
       out.add("all_done", done.await(20, TimeUnit.SECONDS));

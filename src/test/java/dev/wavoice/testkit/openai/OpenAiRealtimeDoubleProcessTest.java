@@ -11,10 +11,9 @@ import dev.wavoice.realtime.RealtimeFailure;
 import dev.wavoice.realtime.RealtimeListener;
 import dev.wavoice.realtime.RealtimeSession;
 import dev.wavoice.realtime.RealtimeSettings;
-import dev.wavoice.realtime.RealtimeTypes.AudioFormat;
-import dev.wavoice.realtime.RealtimeTypes.TurnDetection;
+import dev.wavoice.realtime.RealtimeWire.AudioFormat;
+import dev.wavoice.realtime.RealtimeWire.TurnDetection;
 import dev.wavoice.realtime.ResponseSummary;
-import dev.wavoice.realtime.ToolCatalog;
 import dev.wavoice.testkit.Await;
 import jakarta.json.JsonArray;
 import java.io.BufferedReader;
@@ -51,14 +50,14 @@ class OpenAiRealtimeDoubleProcessTest {
       HttpClient http = HttpClient.newHttpClient();
 
       post(http, control + "/turns", "{\"steps\":[{\"kind\":\"audio\",\"ms\":200,\"frequency_hz\":600,\"transcript\":\"From afar.\"}]}");
-      var settings = new RealtimeSettings(URI.create(ws), KEY, "gpt-realtime", Duration.ofSeconds(10), Duration.ofMinutes(55),
-          Duration.ofSeconds(5), AudioFormat.PCMU, null, "marin", 1.0,
-          new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), null, null, null, null,
-          Prices.GPT_REALTIME, new ToolCatalog(List.of()));
+      var settings = RealtimeSettings.builder().url(URI.create(ws)).apiKey(KEY).model("gpt-realtime")
+          .connectTimeout(Duration.ofSeconds(10)).rolloverAfter(Duration.ofMinutes(55)).keepalive(Duration.ofSeconds(5))
+          .voice("marin").speed(1.0).turnDetection(new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true))
+          .prices(Prices.GPT_REALTIME).build();
       List<ResponseSummary> done = new CopyOnWriteArrayList<>();
       List<byte[]> audio = new CopyOnWriteArrayList<>();
-      try (RealtimeClient client = new RealtimeClient(() -> settings, WireJson.create(), null)) {
-        RealtimeSession session = client.open(new CallId("wacid.process"), null, new RealtimeListener() {
+      try (RealtimeClient client = new RealtimeClient(() -> settings, WireJson.create())) {
+        RealtimeSession session = client.open(new CallId("wacid.process"), AudioFormat.PCMU, List.of(), new RealtimeListener() {
           @Override
           public void audioDelta(AudioDelta delta) {
             audio.add(delta.audio());

@@ -1,7 +1,7 @@
 package dev.wavoice.testkit.rtp;
 
 import dev.wavoice.audio.AudioCodec;
-import dev.wavoice.media.RtpLeg;
+import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.audio.Tones;
 import java.io.ByteArrayOutputStream;

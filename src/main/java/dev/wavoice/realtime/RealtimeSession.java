@@ -104,6 +104,7 @@ public final class RealtimeSession implements AutoCloseable {
   private boolean responseExpected;
   private int toolsRunning;
   private boolean rollingOver;
+  private boolean reconnecting;
   private int connectionCount;
   private TokenUsage usage = TokenUsage.NONE;
   private ScheduledFuture<?> rolloverTimer;
@@ -356,7 +357,11 @@ public final class RealtimeSession implements AutoCloseable {
       if (wasNext) {
         rolloverFailed(new RealtimeException(failure));
       } else if (connection == current) {
-        fail(failure);
+        if (reconnectable(failure)) {
+          reconnect(connection, failure);
+        } else {
+          fail(failure);
+        }
       }
     }
   }
@@ -703,18 +708,7 @@ public final class RealtimeSession implements AutoCloseable {
       fresh = next;
       next = null;
       rollingOver = false;
-      // the recap goes first, ahead of any caller audio on the new session
-      if (!recap.isEmpty()) {
-        fresh.send(id -> new ClientEvent.ConversationItemCreate(id, Item.systemText(recap.render())));
-      }
-      current = fresh;
-      gate.reset();
-      callsByResponse.clear();
-      assistantItems.clear();
-      transcribedItems.clear();
-      callerSpeaking = false;
-      responseExpected = false;
-      scheduleRollover(fresh);
+      moveTo(fresh);
       done = switched;
     }
     old.close();
@@ -722,5 +716,80 @@ public final class RealtimeSession implements AutoCloseable {
     listener.rolledOver(fresh.sessionId());
     done.complete(fresh.sessionId());
     pump();
+  }
+
+  /** Makes {@code fresh} the session in use, the recap first (guarded by lock). */
+  private void moveTo(RealtimeConnection fresh) {
+    // the recap goes first, ahead of any caller audio on the new session
+    if (!recap.isEmpty()) {
+      fresh.send(id -> new ClientEvent.ConversationItemCreate(id, Item.systemText(recap.render())));
+    }
+    current = fresh;
+    gate.reset();
+    callsByResponse.clear();
+    assistantItems.clear();
+    transcribedItems.clear();
+    callerSpeaking = false;
+    responseExpected = false;
+    scheduleRollover(fresh);
+  }
+
+  // ---- a lost connection
+
+  /**
+   * A connection that broke (I/O error, no pong, a cut, a close by the server) may be a network fault
+   * that a fresh session gets past; an error OpenAI calls fatal (a key refused, the session expired, no
+   * quota) would only be refused again.
+   */
+  private static boolean reconnectable(RealtimeFailure failure) {
+    return failure.kind() == RealtimeFailure.Kind.TRANSPORT || failure.kind() == RealtimeFailure.Kind.CLOSED;
+  }
+
+  /**
+   * Replaces a lost connection once, at once: a fresh session (the one a rollover prepared, if any) with
+   * the recap. The opening is bounded like any (twice the connect timeout); if it fails too (OpenAI
+   * refuses the upgrade: 401, 429, 5xx; or does not answer), the session fails with both reasons. A
+   * second loss before the fresh session is in use is not retried.
+   */
+  private void reconnect(RealtimeConnection lost, RealtimeFailure why) {
+    RealtimeConnection prepared;
+    synchronized (lock) {
+      if (closed || reconnecting || lost != current) {
+        return;
+      }
+      reconnecting = true;
+      prepared = next;
+      next = null;
+      rollingOver = false;
+      cancelTimers();
+    }
+    LOG.warning(() -> label + ": lost OpenAI session " + lost.sessionId() + " (" + why + "); opening a fresh one");
+    CompletableFuture<RealtimeConnection> fresh = prepared != null ? CompletableFuture.completedFuture(prepared) : connect();
+    fresh.whenComplete((connection, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        String refused = cause instanceof RealtimeException e ? e.failure().toString() : cause.toString();
+        fail(new RealtimeFailure(why.kind(), why.detail() + "; reconnecting failed: " + refused, why.closeCode(),
+            why.errorCode()));
+        return;
+      }
+      CompletableFuture<String> done;
+      synchronized (lock) {
+        if (closed) {
+          connection.close();
+          return;
+        }
+        reconnecting = false;
+        moveTo(connection);
+        done = switched;
+      }
+      LOG.info(() -> label + ": the conversation goes on on OpenAI session " + connection.sessionId());
+      listener.reconnected(connection.sessionId(), why);
+      if (prepared != null) {
+        done.complete(connection.sessionId());
+      }
+      pump();
+    });
   }
 }

@@ -182,7 +182,8 @@ public final class BridgeBenchmark {
           defaults.reorderDepthFrames(), defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(),
           defaults.opusComplexity()), pacer, Clock.systemUTC(), clock);
       RealtimeSettings realtime = new RealtimeSettings(URI.create(wsUrl), KEY, "gpt-realtime", Duration.ofSeconds(20),
-          Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU, "You are the benchmark agent.", "marin", 1.0,
+          Duration.ofMinutes(55),
+          new RealtimeSettings.Keepalive(Duration.ofSeconds(15), Duration.ofSeconds(15)), AudioFormat.PCMU, "You are the benchmark agent.", "marin", 1.0,
           new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", null, "near_field",
           null, Prices.GPT_REALTIME, new ToolCatalog(List.of()));
       RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create(), null);

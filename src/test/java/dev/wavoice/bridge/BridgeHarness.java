@@ -69,7 +69,8 @@ final class BridgeHarness implements AutoCloseable {
         defaults.rtcpInterval(), defaults.outboundQueueFrames(), defaults.opusBitrateBps(), defaults.opusComplexity()),
         pacer, Clock.systemUTC(), clock, Runnable::run); // frames encoded in place: the test ticks by hand
     realtimeSettings = realtime.apply(new RealtimeSettings(URI.create(openai.url()), KEY, "gpt-realtime",
-        Duration.ofSeconds(3), Duration.ofMinutes(55), Duration.ofSeconds(15), AudioFormat.PCMU,
+        Duration.ofSeconds(3), Duration.ofMinutes(55),
+        new RealtimeSettings.Keepalive(Duration.ofSeconds(15), Duration.ofSeconds(15)), AudioFormat.PCMU,
         "You are the wavoice test agent.", "marin", 1.0,
         new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), "gpt-4o-mini-transcribe", "en",
         "near_field", null, Prices.GPT_REALTIME, new ToolCatalog(List.of())));

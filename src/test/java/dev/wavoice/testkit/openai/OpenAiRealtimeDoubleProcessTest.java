@@ -52,7 +52,7 @@ class OpenAiRealtimeDoubleProcessTest {
 
       post(http, control + "/turns", "{\"steps\":[{\"kind\":\"audio\",\"ms\":200,\"frequency_hz\":600,\"transcript\":\"From afar.\"}]}");
       var settings = new RealtimeSettings(URI.create(ws), KEY, "gpt-realtime", Duration.ofSeconds(10), Duration.ofMinutes(55),
-          Duration.ofSeconds(5), AudioFormat.PCMU, null, "marin", 1.0,
+          new RealtimeSettings.Keepalive(Duration.ofSeconds(5), Duration.ofSeconds(5)), AudioFormat.PCMU, null, "marin", 1.0,
           new TurnDetection("server_vad", 0.5, 300, 500, null, null, true, true), null, null, null, null,
           Prices.GPT_REALTIME, new ToolCatalog(List.of()));
       List<ResponseSummary> done = new CopyOnWriteArrayList<>();

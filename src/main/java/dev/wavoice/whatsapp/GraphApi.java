@@ -97,12 +97,14 @@ public final class GraphApi {
             WHATSAPP, callId, null, "accept", CallSession.answer(sdpAnswer), bizOpaqueCallbackData), budget);
   }
 
+  /** Within {@link GraphSettings#endBudget()}, retries and their waits included. */
   public void reject(String callId) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "reject", null, null), null);
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "reject", null, null), settings.endBudget());
   }
 
+  /** Within {@link GraphSettings#endBudget()}, retries and their waits included. */
   public void terminate(String callId) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "terminate", null, null), null);
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "terminate", null, null), settings.endBudget());
   }
 
   /**

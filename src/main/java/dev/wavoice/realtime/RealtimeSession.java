@@ -69,8 +69,8 @@ import java.util.logging.Logger;
  * caller did not hear ({@link #truncate}), asks for responses ({@link #requestResponse}; one at a
  * time, the rest wait) and closes it. Tools the model calls run once their response has completed,
  * their outputs go back with a new response. Before OpenAI's 60-minute limit the conversation moves to
- * a fresh, pre-warmed session at a pause, carrying a recap of the last lines. Usage is summed over all
- * of it.
+ * a fresh, pre-warmed session at a pause, carrying a recap of the last lines; a connection lost mid-call
+ * is replaced the same way at once. Usage is summed over all of it.
  */
 public final class RealtimeSession implements AutoCloseable {
 
@@ -78,6 +78,9 @@ public final class RealtimeSession implements AutoCloseable {
 
   /** A switch that never found a pause happens anyway this long before OpenAI's limit. */
   static final long FORCED_SWITCH_MARGIN_MS = 45_000;
+
+  /** Lost connections one call replaces at most: a service that keeps dropping it is not a call. */
+  static final int MAX_RECONNECTS = 3;
 
   /** A failed rollover is tried again after this long, while there is time. */
   static final long ROLLOVER_RETRY_MS = 30_000;
@@ -105,6 +108,7 @@ public final class RealtimeSession implements AutoCloseable {
   private int toolsRunning;
   private boolean rollingOver;
   private boolean reconnecting;
+  private int reconnects;
   private int connectionCount;
   private TokenUsage usage = TokenUsage.NONE;
   private ScheduledFuture<?> rolloverTimer;
@@ -746,25 +750,35 @@ public final class RealtimeSession implements AutoCloseable {
   }
 
   /**
-   * Replaces a lost connection once, at once: a fresh session (the one a rollover prepared, if any) with
-   * the recap. The opening is bounded like any (twice the connect timeout); if it fails too (OpenAI
-   * refuses the upgrade: 401, 429, 5xx; or does not answer), the session fails with both reasons. A
-   * second loss before the fresh session is in use is not retried.
+   * Makes one attempt, at once, to replace a lost connection: a fresh session (the one a rollover
+   * prepared, if any) with the recap. A later loss gets its own attempt. The opening is bounded like any (twice the connect timeout); if it fails too (OpenAI
+   * refuses the upgrade: 401, 429, 5xx; or does not answer), the session fails with both reasons.
    */
   private void reconnect(RealtimeConnection lost, RealtimeFailure why) {
-    RealtimeConnection prepared;
+    RealtimeConnection prepared = null;
+    boolean givenUp;
     synchronized (lock) {
       if (closed || reconnecting || lost != current) {
         return;
       }
-      reconnecting = true;
-      prepared = next;
-      next = null;
-      rollingOver = false;
-      cancelTimers();
+      givenUp = reconnects >= MAX_RECONNECTS;
+      if (!givenUp) {
+        reconnecting = true;
+        reconnects++;
+        prepared = next;
+        next = null;
+        rollingOver = false;
+        cancelTimers();
+      }
+    }
+    if (givenUp) {
+      fail(new RealtimeFailure(why.kind(), why.detail() + "; not reconnecting: the connection to OpenAI was lost "
+          + MAX_RECONNECTS + " times already in this call", why.closeCode(), why.errorCode()));
+      return;
     }
     LOG.warning(() -> label + ": lost OpenAI session " + lost.sessionId() + " (" + why + "); opening a fresh one");
-    CompletableFuture<RealtimeConnection> fresh = prepared != null ? CompletableFuture.completedFuture(prepared) : connect();
+    RealtimeConnection ready = prepared;
+    CompletableFuture<RealtimeConnection> fresh = ready != null ? CompletableFuture.completedFuture(ready) : connect();
     fresh.whenComplete((connection, error) -> {
       if (error != null) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -786,7 +800,7 @@ public final class RealtimeSession implements AutoCloseable {
       }
       LOG.info(() -> label + ": the conversation goes on on OpenAI session " + connection.sessionId());
       listener.reconnected(connection.sessionId(), why);
-      if (prepared != null) {
+      if (ready != null) {
         done.complete(connection.sessionId());
       }
       pump();

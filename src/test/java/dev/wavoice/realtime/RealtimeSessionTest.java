@@ -605,6 +605,21 @@ class RealtimeSessionTest {
   }
 
   @Test
+  void aConnectionThatKeepsBeingLostIsReplacedOnlyAFewTimes() {
+    RealtimeSession session = open(settings(AudioFormat.PCMU));
+    for (int lost = 0; lost < RealtimeSession.MAX_RECONNECTS; lost++) {
+      openai.awaitSession(lost, WAIT).closeWith(1011, "internal error");
+      int replaced = lost + 1;
+      Await.until(WAIT, "reconnect " + replaced, () -> listener.reconnects.size() == replaced);
+      assertThat(session.sessionId()).isEqualTo(openai.awaitSession(replaced, WAIT).id());
+    }
+    openai.awaitSession(RealtimeSession.MAX_RECONNECTS, WAIT).closeWith(1011, "internal error");
+    Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
+    assertThat(listener.failures.get(0).detail()).contains("not reconnecting: the connection to OpenAI was lost 3 times");
+    assertThat(openai.sessions()).hasSize(RealtimeSession.MAX_RECONNECTS + 1);
+  }
+
+  @Test
   void aReconnectRefusedForTheKeyIsAnAuthFailure() {
     openai.enqueue(Turn.of().audio(100, 440, "I was").closeWith(1011, "internal error"));
     RealtimeSession session = open(settings(AudioFormat.PCMU));

@@ -120,6 +120,34 @@ class GraphFaultsIT {
   }
 
   @Test
+  void aHangUpWhileWaitingOutMetasRetryAfterMeansNoRetry() {
+    String callId = newCallId();
+    long givenUpBefore = appLogCount("the answer is no longer needed; not retried");
+    stack.whatsapp.failNext(PRE_ACCEPT, 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null),
+        Map.of("Retry-After", "3"));
+
+    send("webhook-connect-user-initiated.json", callId);
+    Await.until(WAIT, "Meta's 503 to the pre_accept", () -> !actions(callId).isEmpty());
+    send("webhook-terminate-completed.json", callId);
+
+    JsonObject record = endedRecord(callId);
+    assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    Await.until(WAIT, "pipeline released", () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
+    // after Meta's wait the retry is dropped: it would reach Meta on a call the app knows has ended
+    Await.until(WAIT, "the retry given up", () -> appLogCount("the answer is no longer needed; not retried") > givenUpBefore);
+    assertThat(actions(callId)).extracting(r -> r.action() + " " + r.status()).containsExactly("pre_accept 503");
+  }
+
+  private static long appLogCount(String text) {
+    try {
+      String log = java.nio.file.Files.readString(stack.app.log());
+      return log.split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aThrottleLongerThanTheCallCanWaitEndsItAtOnceReleasedBeforeMetaIsToldReject() {
     String callId = newCallId();
     stack.whatsapp.failNext(PRE_ACCEPT, 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null),

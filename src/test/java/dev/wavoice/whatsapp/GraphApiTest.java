@@ -187,6 +187,17 @@ class GraphApiTest {
   }
 
   @Test
+  void aCallActionIsNotRetriedOnceTheCallNoLongerNeedsTheAnswer() {
+    meta.failNext("calls/pre_accept", 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null),
+        Map.of("Retry-After", "2"));
+    // the call ends (e.g. the user hung up) while the client waits out Meta's Retry-After
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER, Duration.ofSeconds(10), pauses::isEmpty))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e).hasMessageContaining("not retried"));
+    assertThat(pauses).containsExactly(Duration.ofSeconds(2));
+    assertThat(meta.callActions(CALL_ID)).extracting(GraphRequest::status).containsExactly(503);
+  }
+
+  @Test
   void theEndOfACallIsRetriedWithinTheEndBudgetAndNoLonger() {
     // terminate is idempotent: a throttled one is sent again when Meta's Retry-After fits the end budget
     meta.failNext("calls/terminate", 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null), Map.of("Retry-After", "1"));

@@ -484,8 +484,9 @@ final class RealtimeCallBridge implements CallBridge {
     public void errorReported(ErrorInfo error) {
       metrics.openAiError(error.code());
       // an error the session survives (e.g. a failed response) costs the caller an answer: the record says so
-      if (!error.expected() && errorsRecorded.incrementAndGet() <= MAX_RECORDED_ERRORS) {
-        events.execute(() -> listener.problem("OpenAI Realtime: error " + error.describe()));
+      if (!error.expected() && errorsRecorded.incrementAndGet() <= MAX_RECORDED_ERRORS && !isClosed()) {
+        // straight on (the call layer hands off): in OpenAI's order, ahead of an end that follows
+        listener.problem("OpenAI Realtime: error " + error.describe());
       }
     }
 
@@ -493,8 +494,9 @@ final class RealtimeCallBridge implements CallBridge {
     public void reconnected(String newSessionId, RealtimeFailure lost) {
       LOG.warning(() -> label + ": the OpenAI connection was lost (" + lost + "); the call goes on on session " + newSessionId);
       metrics.failure(lost.kind().name());
-      events.execute(() -> listener.problem("OpenAI Realtime: the connection was lost (" + lost
-          + "); the call went on on a fresh session"));
+      if (!isClosed()) {
+        listener.problem("OpenAI Realtime: the connection was lost (" + lost + "); the call went on on a fresh session");
+      }
     }
 
     @Override

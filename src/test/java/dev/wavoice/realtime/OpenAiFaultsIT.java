@@ -97,6 +97,12 @@ class OpenAiFaultsIT {
     return record.getJsonArray("errors").getValuesAs(JsonString::getString);
   }
 
+  private static List<String> liveErrors(String callId) {
+    HttpResponse<String> response = admin.get("/api/calls/" + callId);
+    JsonObject record = response.statusCode() != 200 ? null : Fixtures.parse(response.body());
+    return record == null || !record.containsKey("errors") ? List.of() : errors(record);
+  }
+
   private static void hangUpAsTheCaller(String callId) {
     assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
   }
@@ -214,6 +220,9 @@ class OpenAiFaultsIT {
         .anyMatch(e -> e.getJsonObject("response").getString("status").equals("completed")));
     assertThat(session.isClosed()).isFalse();
     assertThat(stack.openai.sessions()).last().isSameAs(session);
+    // the live call's record already names the error
+    Await.until(WAIT, "the error in the live call's record", () -> liveErrors(callId).stream()
+        .anyMatch(e -> e.startsWith("OpenAI Realtime: error server_error")));
 
     hangUpAsTheCaller(callId);
     JsonObject record = endedRecord(callId);

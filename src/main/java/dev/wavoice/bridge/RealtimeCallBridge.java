@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,6 +58,9 @@ final class RealtimeCallBridge implements CallBridge {
   /** Longest wait at the end of a call for its recording to be completed (normally milliseconds). */
   private static final Duration RECORDER_FINISH = Duration.ofSeconds(5);
 
+  /** OpenAI errors a call's record keeps at most (a misbehaving session must not grow it without end). */
+  static final int MAX_RECORDED_ERRORS = 10;
+
   private final CallContext context;
   private final List<ToolHandler> callTools;
   private final BridgeListener listener;
@@ -79,6 +83,7 @@ final class RealtimeCallBridge implements CallBridge {
   private final AtomicBoolean firstAudio = new AtomicBoolean();
   private final AtomicBoolean ending = new AtomicBoolean();
   private final AtomicBoolean failureReported = new AtomicBoolean();
+  private final AtomicInteger errorsRecorded = new AtomicInteger();
 
   private final Object lock = new Object();
   // guarded by lock
@@ -476,6 +481,20 @@ final class RealtimeCallBridge implements CallBridge {
     @Override
     public void errorReported(ErrorInfo error) {
       metrics.openAiError(error.code());
+      // an error the session survives (e.g. a failed response) costs the caller an answer: the record says so
+      if (!error.expected() && errorsRecorded.incrementAndGet() <= MAX_RECORDED_ERRORS && !isClosed()) {
+        // straight on (the call layer hands off): in OpenAI's order, ahead of an end that follows
+        listener.problem("OpenAI Realtime: error " + error.describe());
+      }
+    }
+
+    @Override
+    public void reconnected(String newSessionId, RealtimeFailure lost) {
+      LOG.warning(() -> label + ": the OpenAI connection was lost (" + lost + "); the call goes on on session " + newSessionId);
+      metrics.failure(lost.kind().name());
+      if (!isClosed()) {
+        listener.problem("OpenAI Realtime: the connection was lost (" + lost + "); the call went on on a fresh session");
+      }
     }
 
     @Override

@@ -157,7 +157,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         }
         localSdp = media.localSdp();
         Duration budget = metaBudget();
-        askMeta(() -> services.graph().preAccept(id.value(), localSdp, budget), this::preAccepted);
+        askMeta(() -> services.graph().preAccept(id.value(), localSdp, budget, this::wantsMeta), this::preAccepted);
       } catch (RuntimeException e) {
         if (!endIfTerminated()) { // a step that failed after Meta's terminate failed because of it
           fail(e);
@@ -185,6 +185,11 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private Duration metaBudget() {
     long leftMs = deadline == null ? services.settings().mediaTimeout().toMillis() : deadline.getDelay(TimeUnit.MILLISECONDS);
     return Duration.ofMillis(Math.max(1, leftMs));
+  }
+
+  /** Whether Meta's answer still matters (any thread): a retry after the end would reach an ended call. */
+  private boolean wantsMeta() {
+    return state != State.ENDED && terminate == null;
   }
 
   /**
@@ -249,7 +254,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     try {
       acceptSent = true;
       Duration budget = metaBudget();
-      askMeta(() -> services.graph().accept(id.value(), localSdp, null, budget), this::accepted);
+      askMeta(() -> services.graph().accept(id.value(), localSdp, null, budget, this::wantsMeta), this::accepted);
     } catch (RuntimeException e) {
       fail(e);
     }

@@ -103,6 +103,11 @@ final class GuardedListener implements RealtimeListener {
   }
 
   @Override
+  public void reconnected(String newSessionId, RealtimeFailure lost) {
+    guard("reconnected", () -> delegate.reconnected(newSessionId, lost));
+  }
+
+  @Override
   public void rolloverFailed(RealtimeFailure failure) {
     guard("rolloverFailed", () -> delegate.rolloverFailed(failure));
   }

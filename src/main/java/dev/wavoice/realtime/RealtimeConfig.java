@@ -35,6 +35,7 @@ public class RealtimeConfig implements RequiredSettings {
   public static final String CONNECT_TIMEOUT_MS = "wavoice.openai.connect-timeout-ms";
   public static final String ROLLOVER_AFTER_SECONDS = "wavoice.openai.rollover-after-seconds";
   public static final String KEEPALIVE_MS = "wavoice.openai.keepalive-ms";
+  public static final String KEEPALIVE_TIMEOUT_MS = "wavoice.openai.keepalive-timeout-ms";
   public static final String TURN_DETECTION = "wavoice.openai.turn-detection";
   public static final String VAD_THRESHOLD = "wavoice.openai.vad-threshold";
   public static final String VAD_PREFIX_PADDING_MS = "wavoice.openai.vad-prefix-padding-ms";
@@ -145,7 +146,9 @@ public class RealtimeConfig implements RequiredSettings {
     String model = text(MODEL).orElse("gpt-realtime");
     Duration connectTimeout = Duration.ofMillis(longIn(CONNECT_TIMEOUT_MS, 10_000, 100, 120_000));
     Duration rolloverAfter = Duration.ofSeconds(longIn(ROLLOVER_AFTER_SECONDS, 3_300, 1, 3_540));
-    Duration keepalive = Duration.ofMillis(longIn(KEEPALIVE_MS, 5_000, 100, 300_000));
+    RealtimeSettings.Keepalive keepalive = new RealtimeSettings.Keepalive(
+        Duration.ofMillis(longIn(KEEPALIVE_MS, 2_000, 100, 300_000)),
+        Duration.ofMillis(longIn(KEEPALIVE_TIMEOUT_MS, 3_000, 100, 300_000)));
 
     String voice = text(VOICE).orElse("marin");
     double speed = doubleIn(SPEED, 1.0, 0.25, 1.5);

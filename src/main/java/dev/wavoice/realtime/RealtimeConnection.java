@@ -66,7 +66,9 @@ final class RealtimeConnection implements WebSocket.Listener {
   private volatile String sessionId;
   private volatile String sessionUpdateEventId;
   private volatile long readyAtNanos;
-  private volatile boolean pingUnanswered;
+  /** The keepalive ping awaiting its pong (0: none); pings are numbered by the timer thread only. */
+  private volatile long pingOutstanding;
+  private long pingSeq;
   private volatile ScheduledFuture<?> keepalive;
 
   private RealtimeConnection(
@@ -239,14 +241,15 @@ final class RealtimeConnection implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
-    pingUnanswered = false;
+    pingOutstanding = 0;
     webSocket.request(1);
     return null;
   }
 
   /**
-   * A peer that went away without a FIN (a dead route, a crashed host) would leave the call hanging:
-   * a ping goes out every {@code keepalive}; one still unanswered at the next tick ends the connection.
+   * A peer that went away without a FIN (a dead route, a crashed host, a frozen server) sends nothing,
+   * and the JDK client does not always report a cut: a ping goes out every {@code interval}, and a pong
+   * not back within {@code timeout} of it ends the connection. One ping at a time.
    */
   private void keepalive() {
     WebSocket ws = socket;
@@ -254,18 +257,25 @@ final class RealtimeConnection implements WebSocket.Listener {
       stopKeepalive();
       return;
     }
-    if (pingUnanswered) {
-      fail(RealtimeFailure.of(RealtimeFailure.Kind.TRANSPORT,
-          "OpenAI did not answer a WebSocket ping within " + settings.keepalive().toMillis() + " ms"));
-      return;
+    if (pingOutstanding != 0) {
+      return; // its deadline is armed
     }
-    pingUnanswered = true;
+    long ping = ++pingSeq;
+    pingOutstanding = ping;
     try {
       ws.sendPing(java.nio.ByteBuffer.wrap(PING));
     } catch (IllegalStateException busy) {
-      // the previous control frame is still going out: count this tick as answered
-      pingUnanswered = false;
+      // the previous control frame is still going out: this tick sends nothing
+      pingOutstanding = 0;
+      return;
     }
+    long timeoutMs = settings.keepalive().timeout().toMillis();
+    timer.schedule(() -> {
+      if (pingOutstanding == ping) {
+        fail(RealtimeFailure.of(RealtimeFailure.Kind.TRANSPORT,
+            "OpenAI did not answer a WebSocket ping within " + timeoutMs + " ms"));
+      }
+    }, timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private static final byte[] PING = {'w', 'v'};
@@ -335,7 +345,7 @@ final class RealtimeConnection implements WebSocket.Listener {
             abort();
             return;
           }
-          long everyMs = settings.keepalive().toMillis();
+          long everyMs = settings.keepalive().interval().toMillis();
           keepalive = timer.scheduleAtFixedRate(this::keepalive, everyMs, everyMs, TimeUnit.MILLISECONDS);
           LOG.info(() -> label() + ": session ready, " + requested.inputFormat() + " both ways, model " + settings.model());
         } else if (event instanceof ErrorEvent error) {

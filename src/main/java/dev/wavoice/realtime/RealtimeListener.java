@@ -54,12 +54,19 @@ public interface RealtimeListener {
   /** The conversation moved to a fresh OpenAI session (before the 60-minute limit). */
   default void rolledOver(String newSessionId) {}
 
+  /**
+   * The connection broke ({@code lost} says how) and the conversation goes on on a fresh session, with a
+   * recap; what the agent was saying when it broke is not finished.
+   */
+  default void reconnected(String newSessionId, RealtimeFailure lost) {}
+
   /** A fresh session could not be prepared; the current one goes on (and the move is tried again while there is time). */
   default void rolloverFailed(RealtimeFailure failure) {}
 
   /**
    * The session ended other than by {@link RealtimeSession#close()}: an error OpenAI reported as
-   * fatal, a close by the server, or a broken connection. Called at most once; nothing follows it.
+   * fatal, or a close by the server or a broken connection that a fresh session could not replace.
+   * Called at most once; nothing follows it.
    */
   void failed(RealtimeFailure failure);
 }

@@ -70,8 +70,8 @@ import java.util.logging.Logger;
  * caller did not hear ({@link #truncate}), asks for responses ({@link #requestResponse}; one at a
  * time, the rest wait) and closes it. Tools the model calls run once their response has completed,
  * their outputs go back with a new response. Before OpenAI's 60-minute limit the conversation moves to
- * a fresh, pre-warmed session at a pause, carrying a recap of the last lines. Usage is summed over all
- * of it.
+ * a fresh, pre-warmed session at a pause, carrying a recap of the last lines; a connection lost mid-call
+ * is replaced the same way at once. Usage is summed over all of it.
  */
 public final class RealtimeSession implements AutoCloseable {
 
@@ -79,6 +79,9 @@ public final class RealtimeSession implements AutoCloseable {
 
   /** A switch that never found a pause happens anyway this long before OpenAI's limit. */
   static final long FORCED_SWITCH_MARGIN_MS = 45_000;
+
+  /** Lost connections one call replaces at most: a service that keeps dropping it is not a call. */
+  static final int MAX_RECONNECTS = 3;
 
   /** A failed rollover is tried again after this long, while there is time. */
   static final long ROLLOVER_RETRY_MS = 30_000;
@@ -105,6 +108,8 @@ public final class RealtimeSession implements AutoCloseable {
   private boolean responseExpected;
   private int toolsRunning;
   private boolean rollingOver;
+  private boolean reconnecting;
+  private int reconnects;
   private int connectionCount;
   private TokenUsage usage = TokenUsage.NONE;
   private ScheduledFuture<?> rolloverTimer;
@@ -358,7 +363,11 @@ public final class RealtimeSession implements AutoCloseable {
       if (wasNext) {
         rolloverFailed(new RealtimeException(failure));
       } else if (connection == current) {
-        fail(failure);
+        if (reconnectable(failure)) {
+          reconnect(connection, failure);
+        } else {
+          fail(failure);
+        }
       }
     }
   }
@@ -705,18 +714,7 @@ public final class RealtimeSession implements AutoCloseable {
       fresh = next;
       next = null;
       rollingOver = false;
-      // the recap goes first, ahead of any caller audio on the new session
-      if (!recap.isEmpty()) {
-        fresh.send(id -> new ClientEvent.ConversationItemCreate(id, Item.systemText(recap.render())));
-      }
-      current = fresh;
-      gate.reset();
-      callsByResponse.clear();
-      assistantItems.clear();
-      transcribedItems.clear();
-      callerSpeaking = false;
-      responseExpected = false;
-      scheduleRollover(fresh);
+      moveTo(fresh);
       done = switched;
     }
     old.close();
@@ -724,5 +722,90 @@ public final class RealtimeSession implements AutoCloseable {
     listener.rolledOver(fresh.sessionId());
     done.complete(fresh.sessionId());
     pump();
+  }
+
+  /** Makes {@code fresh} the session in use, the recap first (guarded by lock). */
+  private void moveTo(RealtimeConnection fresh) {
+    // the recap goes first, ahead of any caller audio on the new session
+    if (!recap.isEmpty()) {
+      fresh.send(id -> new ClientEvent.ConversationItemCreate(id, Item.systemText(recap.render())));
+    }
+    current = fresh;
+    gate.reset();
+    callsByResponse.clear();
+    assistantItems.clear();
+    transcribedItems.clear();
+    callerSpeaking = false;
+    responseExpected = false;
+    scheduleRollover(fresh);
+  }
+
+  // ---- a lost connection
+
+  /**
+   * A connection that broke (I/O error, no pong, a cut, a close by the server) may be a network fault
+   * that a fresh session gets past; an error OpenAI calls fatal (a key refused, the session expired, no
+   * quota) would only be refused again.
+   */
+  private static boolean reconnectable(RealtimeFailure failure) {
+    return failure.kind() == RealtimeFailure.Kind.TRANSPORT || failure.kind() == RealtimeFailure.Kind.CLOSED;
+  }
+
+  /**
+   * Makes one attempt, at once, to replace a lost connection: a fresh session (the one a rollover
+   * prepared, if any) with the recap. A later loss gets its own attempt. The opening is bounded like any (twice the connect timeout); if it fails too (OpenAI
+   * refuses the upgrade: 401, 429, 5xx; or does not answer), the session fails with both reasons.
+   */
+  private void reconnect(RealtimeConnection lost, RealtimeFailure why) {
+    RealtimeConnection prepared = null;
+    boolean givenUp;
+    synchronized (lock) {
+      if (closed || reconnecting || lost != current) {
+        return;
+      }
+      givenUp = reconnects >= MAX_RECONNECTS;
+      if (!givenUp) {
+        reconnecting = true;
+        reconnects++;
+        prepared = next;
+        next = null;
+        rollingOver = false;
+        cancelTimers();
+      }
+    }
+    if (givenUp) {
+      fail(new RealtimeFailure(why.kind(), why.detail() + "; not reconnecting: the connection to OpenAI was lost "
+          + MAX_RECONNECTS + " times already in this call", why.closeCode(), why.errorCode()));
+      return;
+    }
+    LOG.warning(() -> label + ": lost OpenAI session " + lost.sessionId() + " (" + why + "); opening a fresh one");
+    RealtimeConnection ready = prepared;
+    CompletableFuture<RealtimeConnection> fresh = ready != null ? CompletableFuture.completedFuture(ready) : connect();
+    fresh.whenComplete((connection, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        String refused = cause instanceof RealtimeException e ? e.failure().toString() : cause.toString();
+        fail(new RealtimeFailure(why.kind(), why.detail() + "; reconnecting failed: " + refused, why.closeCode(),
+            why.errorCode()));
+        return;
+      }
+      CompletableFuture<String> done;
+      synchronized (lock) {
+        if (closed) {
+          connection.close();
+          return;
+        }
+        reconnecting = false;
+        moveTo(connection);
+        done = switched;
+      }
+      LOG.info(() -> label + ": the conversation goes on on OpenAI session " + connection.sessionId());
+      listener.reconnected(connection.sessionId(), why);
+      if (ready != null) {
+        done.complete(connection.sessionId());
+      }
+      pump();
+    });
   }
 }

@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param noiseReduction {@code near_field}, {@code far_field} or null (off)
  * @param greeting what the agent says first, or null for no greeting
  * @param rolloverAfter when a new session is prepared to replace the current one (OpenAI ends sessions at 60 minutes)
- * @param keepalive a WebSocket ping goes out this often; no pong by the next one means the connection is dead
+ * @param keepalive how often a WebSocket ping goes out and how long its pong may take before the connection counts as dead
  */
 public record RealtimeSettings(
     URI url,
@@ -35,7 +35,7 @@ public record RealtimeSettings(
     String model,
     Duration connectTimeout,
     Duration rolloverAfter,
-    Duration keepalive,
+    Keepalive keepalive,
     String instructions,
     String voice,
     double speed,
@@ -46,6 +46,26 @@ public record RealtimeSettings(
     String greeting,
     Prices prices,
     ToolCatalog tools) {
+
+  /**
+   * A connection cut without a close frame (a dead route, a crashed host) sends nothing: a ping goes out
+   * every {@code interval}, and no pong within {@code timeout} of it ends the connection. A silent drop is
+   * therefore noticed within {@code interval + timeout}.
+   */
+  public record Keepalive(Duration interval, Duration timeout) {
+    public Keepalive {
+      Objects.requireNonNull(interval, "interval");
+      Objects.requireNonNull(timeout, "timeout");
+      if (interval.isNegative() || interval.isZero() || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the keepalive interval and timeout must be positive, were " + interval + " and " + timeout);
+      }
+    }
+
+    /** The longest a connection that went silent can go unnoticed. */
+    public Duration noticedWithin() {
+      return interval.plus(timeout);
+    }
+  }
 
   /** OpenAI's hard limit on one Realtime session. */
   public static final Duration MAX_SESSION = Duration.ofMinutes(60);
@@ -122,7 +142,7 @@ public record RealtimeSettings(
     private String model;
     private Duration connectTimeout;
     private Duration rolloverAfter;
-    private Duration keepalive;
+    private Keepalive keepalive;
     private String instructions;
     private String voice;
     private double speed;
@@ -161,9 +181,14 @@ public record RealtimeSettings(
       return this;
     }
 
-    public Builder keepalive(Duration keepalive) {
+    public Builder keepalive(Keepalive keepalive) {
       this.keepalive = keepalive;
       return this;
+    }
+
+    /** A ping this often, its pong due within the same time. */
+    public Builder keepalive(Duration every) {
+      return keepalive(new Keepalive(every, every));
     }
 
     public Builder instructions(String instructions) {

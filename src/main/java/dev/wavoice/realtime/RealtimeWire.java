@@ -170,7 +170,18 @@ public final class RealtimeWire {
   public record TranscriptionUsage(String type, Integer inputTokens, Integer outputTokens, Integer totalTokens, Double seconds) {}
 
   /** The body of an {@code error} event (and of failed transcriptions and responses). */
-  public record ErrorInfo(String type, String code, String message, String param, String eventId) {}
+  public record ErrorInfo(String type, String code, String message, String param, String eventId) {
+
+    /** One of the errors normal operation draws (a cancel that found nothing, a request that lost a race). */
+    public boolean expected() {
+      return RealtimeErrors.severity(this) == RealtimeErrors.Severity.BENIGN;
+    }
+
+    /** The code (or type) and message, for logs and records; never the client's own data. */
+    public String describe() {
+      return RealtimeErrors.describe(this);
+    }
+  }
 
   public record RateLimit(String name, Integer limit, Integer remaining, Double resetSeconds) {}
 

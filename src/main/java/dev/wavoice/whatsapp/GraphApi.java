@@ -27,6 +27,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
@@ -53,6 +55,8 @@ public final class GraphApi {
   private final HttpClient http;
   private final Jsonb jsonb;
   private final Pause pause;
+
+  private static final BooleanSupplier ALWAYS = () -> true;
 
   public GraphApi(GraphSettings settings, HttpClient http, Jsonb jsonb, Pause pause) {
     this.settings = settings;
@@ -82,7 +86,16 @@ public final class GraphApi {
 
   /** {@link #preAccept(String, String)} within {@code budget}, retries and their waits included. */
   public void preAccept(String callId, String sdpAnswer, Duration budget) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "pre_accept", CallSession.answer(sdpAnswer), null), budget);
+    preAccept(callId, sdpAnswer, budget, ALWAYS);
+  }
+
+  /**
+   * {@link #preAccept(String, String, Duration)}, retried only while {@code wanted} says the call still
+   * needs the answer (a retry after the call ended would reach Meta on an ended call).
+   */
+  public void preAccept(String callId, String sdpAnswer, Duration budget, BooleanSupplier wanted) {
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "pre_accept", CallSession.answer(sdpAnswer), null), budget,
+        wanted);
   }
 
   /** Accepts with the same SDP answer as pre_accept (Meta refuses a different one). */
@@ -92,17 +105,24 @@ public final class GraphApi {
 
   /** {@link #accept(String, String, String)} within {@code budget}, retries and their waits included. */
   public void accept(String callId, String sdpAnswer, String bizOpaqueCallbackData, Duration budget) {
+    accept(callId, sdpAnswer, bizOpaqueCallbackData, budget, ALWAYS);
+  }
+
+  /** {@link #accept(String, String, String, Duration)}, retried only while {@code wanted} (see preAccept). */
+  public void accept(String callId, String sdpAnswer, String bizOpaqueCallbackData, Duration budget, BooleanSupplier wanted) {
     callAction(
         new CallActionRequest(
-            WHATSAPP, callId, null, "accept", CallSession.answer(sdpAnswer), bizOpaqueCallbackData), budget);
+            WHATSAPP, callId, null, "accept", CallSession.answer(sdpAnswer), bizOpaqueCallbackData), budget, wanted);
   }
 
+  /** Within {@link GraphSettings#endBudget()}, retries and their waits included. */
   public void reject(String callId) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "reject", null, null), null);
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "reject", null, null), settings.endBudget(), ALWAYS);
   }
 
+  /** Within {@link GraphSettings#endBudget()}, retries and their waits included. */
   public void terminate(String callId) {
-    callAction(new CallActionRequest(WHATSAPP, callId, null, "terminate", null, null), null);
+    callAction(new CallActionRequest(WHATSAPP, callId, null, "terminate", null, null), settings.endBudget(), ALWAYS);
   }
 
   /**
@@ -119,10 +139,10 @@ public final class GraphApi {
     return reply.calls().get(0).id();
   }
 
-  private void callAction(CallActionRequest request, Duration budget) {
+  private void callAction(CallActionRequest request, Duration budget, BooleanSupplier wanted) {
     String operation = "calls/" + request.action();
-    CallActionResponse reply =
-        send(operation, "POST", phonePath("calls"), request, CallActionResponse.class, true, settings.accessToken(), budget);
+    CallActionResponse reply = send(operation, "POST", phonePath("calls"), request, CallActionResponse.class, true,
+        settings.accessToken(), budget, wanted);
     if (reply == null || !Boolean.TRUE.equals(reply.success())) {
       throw new GraphApiException(operation, 200, null, true, new IOException("reply without success:true"));
     }
@@ -234,19 +254,25 @@ public final class GraphApi {
 
   private <T> T send(String operation, String method, String pathAndQuery, Object body, Class<T> type, boolean repeatable,
       String bearer) {
-    return send(operation, method, pathAndQuery, body, type, repeatable, bearer, null);
+    return send(operation, method, pathAndQuery, body, type, repeatable, bearer, null, ALWAYS);
   }
 
   /**
    * One request with its retries; with a {@code budget} (null: none), each attempt's timeout is cut to
-   * the time left and a retry whose wait does not fit is not made: the last failure is thrown instead.
+   * the time left and a retry whose wait does not fit is not made: the last failure is thrown instead. A
+   * retry is made only while {@code wanted} still holds after its wait.
    */
   private <T> T send(String operation, String method, String pathAndQuery, Object body, Class<T> type, boolean repeatable,
-      String bearer, Duration budget) {
+      String bearer, Duration budget, BooleanSupplier wanted) {
     URI uri = URI.create(settings.baseUrl() + "/" + settings.version() + "/" + pathAndQuery);
     String json = body == null ? null : jsonb.toJson(body);
     long end = budget == null ? 0 : System.nanoTime() + budget.toNanos();
     for (int attempt = 0; ; attempt++) {
+      if (attempt > 0 && !wanted.getAsBoolean()) {
+        LOG.info(() -> "Graph API " + operation + ": the answer is no longer needed; not retried");
+        throw new GraphApiException(operation, 0, null, false,
+            new CancellationException("no longer needed: not retried"));
+      }
       Duration timeout = settings.timeout();
       if (budget != null) {
         Duration left = Duration.ofNanos(end - System.nanoTime());

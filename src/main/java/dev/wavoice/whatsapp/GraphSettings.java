@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * How to reach Meta's Graph API: base URL and version, the business phone number, the access token,
  * and the timeout and retry policy for each request.
+ *
+ * @param endBudget the most a call's {@code reject} or {@code terminate} takes, retries and their waits
+ *     included: the call is released already, so only the end path (its record, a shutdown) waits on it
  */
 public record GraphSettings(
     String baseUrl,
@@ -14,7 +17,17 @@ public record GraphSettings(
     String accessToken,
     Duration timeout,
     int maxRetries,
-    Duration retryBase) {
+    Duration retryBase,
+    Duration endBudget) {
+
+  /** The default {@link #endBudget}: well inside the default shutdown grace. */
+  public static final Duration DEFAULT_END_BUDGET = Duration.ofSeconds(5);
+
+  /** With the default end budget. */
+  public GraphSettings(String baseUrl, String version, String phoneNumberId, String accessToken, Duration timeout,
+      int maxRetries, Duration retryBase) {
+    this(baseUrl, version, phoneNumberId, accessToken, timeout, maxRetries, retryBase, DEFAULT_END_BUDGET);
+  }
 
   public GraphSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");
@@ -23,6 +36,10 @@ public record GraphSettings(
     Objects.requireNonNull(accessToken, "accessToken");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(retryBase, "retryBase");
+    Objects.requireNonNull(endBudget, "endBudget");
+    if (endBudget.isNegative() || endBudget.isZero()) {
+      throw new IllegalArgumentException("endBudget must be positive, was " + endBudget);
+    }
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
     }
@@ -31,13 +48,13 @@ public record GraphSettings(
 
   /** The same Graph API with another timeout and retry count (the doctor reads once, with a short deadline). */
   public GraphSettings with(Duration newTimeout, int newMaxRetries) {
-    return new GraphSettings(baseUrl, version, phoneNumberId, accessToken, newTimeout, newMaxRetries, retryBase);
+    return new GraphSettings(baseUrl, version, phoneNumberId, accessToken, newTimeout, newMaxRetries, retryBase, endBudget);
   }
 
   @Override
   public String toString() {
     // the access token stays out of logs and exception messages
     return "GraphSettings[" + baseUrl + "/" + version + ", phoneNumberId=" + phoneNumberId
-        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + "]";
+        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", endBudget=" + endBudget + "]";
   }
 }

@@ -25,6 +25,7 @@ public class WhatsAppConfig implements RequiredSettings {
   public static final String GRAPH_VERSION = "wavoice.whatsapp.graph-version";
   public static final String TIMEOUT_MS = "wavoice.whatsapp.timeout-ms";
   public static final String MAX_RETRIES = "wavoice.whatsapp.max-retries";
+  public static final String END_BUDGET_MS = "wavoice.whatsapp.end-budget-ms";
   public static final String RETRY_BASE_MS = "wavoice.whatsapp.retry-base-ms";
   public static final String WABA_ID = "wavoice.whatsapp.waba-id";
   public static final String APP_ID = "wavoice.whatsapp.app-id";
@@ -100,7 +101,8 @@ public class WhatsAppConfig implements RequiredSettings {
         text(ACCESS_TOKEN).orElse(""),
         Duration.ofMillis(config.getOptionalValue(TIMEOUT_MS, Long.class).orElse(5000L)),
         config.getOptionalValue(MAX_RETRIES, Integer.class).orElse(3),
-        Duration.ofMillis(config.getOptionalValue(RETRY_BASE_MS, Long.class).orElse(250L)));
+        Duration.ofMillis(config.getOptionalValue(RETRY_BASE_MS, Long.class).orElse(250L)),
+        Duration.ofMillis(config.getOptionalValue(END_BUDGET_MS, Long.class).orElse(GraphSettings.DEFAULT_END_BUDGET.toMillis())));
   }
 
   public WebhookSettings webhook() {

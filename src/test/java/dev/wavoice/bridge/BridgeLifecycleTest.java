@@ -7,6 +7,7 @@ import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
+import dev.wavoice.testkit.openai.UpgradeRefusal;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -73,12 +74,28 @@ class BridgeLifecycleTest {
   }
 
   @Test
-  void openAiClosingMidCallIsReportedOnce() {
+  void openAiClosingMidCallGoesOnOnAFreshSessionAndTheRecordSaysSo() {
     RealtimeCallBridge bridge = h.started(AudioCodec.PCMU);
     DoubleSession remote = h.openai.awaitSession(0, BridgeHarness.WAIT);
     remote.closeWith(1011, "the server is going away");
+    Await.until(BridgeHarness.WAIT, "the problem for the record", () -> !h.listener.problems.isEmpty());
+    assertThat(h.listener.problems).singleElement().satisfies(p -> assertThat(p).contains("connection was lost")
+        .contains("CLOSED").contains("1011"));
+    assertThat(bridge.session().sessionId()).isEqualTo(h.openai.awaitSession(1, BridgeHarness.WAIT).id());
+    assertThat(metrics.events).containsExactly("failure CLOSED");
+    assertThat(h.listener.failures).isEmpty();
+    bridge.close();
+    assertThat(h.listener.endRequests).isEmpty();
+  }
+
+  @Test
+  void openAiClosingMidCallAndRefusingTheReconnectIsReportedOnce() {
+    RealtimeCallBridge bridge = h.started(AudioCodec.PCMU);
+    h.openai.refuseNextUpgrades(1, UpgradeRefusal.serverError());
+    h.openai.awaitSession(0, BridgeHarness.WAIT).closeWith(1011, "the server is going away");
     Await.until(BridgeHarness.WAIT, "the failure report", () -> !h.listener.failures.isEmpty());
-    assertThat(h.listener.failures).singleElement().satisfies(f -> assertThat(f).contains("CLOSED").contains("1011"));
+    assertThat(h.listener.failures).singleElement().satisfies(f -> assertThat(f).contains("CLOSED").contains("1011")
+        .contains("HTTP 500"));
     assertThat(metrics.events).containsExactly("failure CLOSED");
     h.tick(); // the call's RTP goes on (silence) until the call layer ends it
     bridge.close();
@@ -87,14 +104,16 @@ class BridgeLifecycleTest {
   }
 
   @Test
-  void aConnectionCutInTheMiddleOfAnAnswerIsReportedOnce() {
+  void aConnectionCutInTheMiddleOfAnAnswerIsReportedOnceWhenTheReconnectIsRefused() {
     // the JDK client notices a cut (no close frame) only most of the time; the keepalive catches the rest
     realtime(s -> s.toBuilder().keepalive(Duration.ofMillis(300)).build());
     h.openai.enqueue(Turn.of().audio(200, 440, "Half an ans").drop());
     RealtimeCallBridge bridge = h.started(AudioCodec.PCMU);
+    h.openai.refuseNextUpgrades(1, UpgradeRefusal.rateLimited());
     bridge.session().requestResponse();
     Await.until(BridgeHarness.WAIT, "the failure report", () -> !h.listener.failures.isEmpty());
-    assertThat(h.listener.failures).singleElement().satisfies(f -> assertThat(f).contains("OpenAI Realtime"));
+    assertThat(h.listener.failures).singleElement().satisfies(f -> assertThat(f).contains("OpenAI Realtime")
+        .contains("HTTP 429"));
     bridge.close();
     assertThat(h.listener.failures).hasSize(1);
   }

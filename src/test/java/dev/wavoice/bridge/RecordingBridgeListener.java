@@ -10,6 +10,7 @@ final class RecordingBridgeListener implements BridgeListener {
 
   final List<String> endRequests = new CopyOnWriteArrayList<>();
   final List<String> failures = new CopyOnWriteArrayList<>();
+  final List<String> problems = new CopyOnWriteArrayList<>();
   final List<Instant> firstBotAudio = new CopyOnWriteArrayList<>();
   final List<TranscriptLine> lines = new CopyOnWriteArrayList<>();
   final List<Object> atEndRequest = new CopyOnWriteArrayList<>();
@@ -24,6 +25,11 @@ final class RecordingBridgeListener implements BridgeListener {
   @Override
   public void failed(String detail) {
     failures.add(detail);
+  }
+
+  @Override
+  public void problem(String detail) {
+    problems.add(detail);
   }
 
   @Override

@@ -53,6 +53,46 @@ class ShutdownAndRestartIT {
     Await.until(WAIT, "no pipeline left on Kurento", () -> stack.kms.pipelineTagged("wavoice.call-id", live).isEmpty());
   }
 
+  @Test
+  void aShutdownWhileMetaAnswersNothingStillEndsEveryCallThroughTheEndPath(DoublesStack stack) {
+    WebhookSender meta = stack.webhooks();
+    AdminClient admin = stack.admin();
+    String live = "wacid.SH" + UUID.randomUUID().toString().replace("-", "");
+    String settingUp = "wacid.SH" + UUID.randomUUID().toString().replace("-", "");
+    try {
+      assertThat(meta.send(Fixtures.withCallId("webhook-connect-user-initiated.json", live)).statusCode()).isEqualTo(200);
+      Await.until(WAIT, "the live call answered", () -> stack.whatsapp.acceptedActions(live).contains("accept"));
+      // the second call's pre_accept is held by Meta: it is still being set up
+      stack.whatsapp.stall("calls/pre_accept");
+      assertThat(meta.send(Fixtures.withCallId("webhook-connect-user-initiated.json", settingUp)).statusCode()).isEqualTo(200);
+      Await.until(WAIT, "the pre_accept held", () -> stack.whatsapp.stalled("calls/pre_accept") == 1);
+      assertThat(stack.kms.pipelineTagged("wavoice.call-id", settingUp)).isPresent();
+      // and from now on Meta answers nothing at all
+      stack.whatsapp.stall("calls/terminate");
+      stack.whatsapp.stall("calls/reject");
+
+      stack.app.restart();
+
+      // each call went through the whole end path before the app stopped: released, Meta told (held), record
+      // closed SHUTDOWN (a record left open would have been closed INTERRUPTED by the start's recovery)
+      assertThat(stack.whatsapp.stalled("calls/terminate")).as("terminates Meta holds (a timed-out one is sent again)").isPositive();
+      assertThat(stack.whatsapp.stalled("calls/reject")).as("rejects Meta holds").isPositive();
+      for (String callId : new String[] {live, settingUp}) {
+        JsonObject record = record(admin, callId);
+        assertThat(record.getString("endReason")).as(callId).isEqualTo("SHUTDOWN");
+        assertThat(record.getString("outcome")).as(callId).isEqualTo("COMPLETED");
+        Await.until(WAIT, "no pipeline of " + callId + " left on Kurento",
+            () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
+      }
+      assertThat(record(admin, live).getJsonArray("errors").toString()).contains("graph calls/terminate");
+      assertThat(record(admin, settingUp).getJsonArray("errors").toString()).contains("graph calls/reject");
+    } finally {
+      stack.whatsapp.release("calls/pre_accept");
+      stack.whatsapp.release("calls/terminate");
+      stack.whatsapp.release("calls/reject");
+    }
+  }
+
   private static JsonObject record(AdminClient admin, String callId) {
     HttpResponse<String> response = admin.get("/api/calls/" + callId);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -45,7 +45,7 @@ class RealtimeConfigTest {
     assertThat(s.model()).isEqualTo("gpt-realtime");
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.rolloverAfter()).isEqualTo(Duration.ofMinutes(55));
-    assertThat(s.keepalive()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.keepalive()).isEqualTo(new RealtimeSettings.Keepalive(Duration.ofSeconds(2), Duration.ofSeconds(3)));
     assertThat(s.instructions()).isNull();
     assertThat(s.voice()).isEqualTo("marin");
     assertThat(s.speed()).isEqualTo(1.0);
@@ -107,6 +107,7 @@ class RealtimeConfigTest {
         "wavoice.openai.connect-timeout-ms", "2500",
         "wavoice.openai.rollover-after-seconds", "600",
         "wavoice.openai.keepalive-ms", "9000",
+        "wavoice.openai.keepalive-timeout-ms", "1500",
         "wavoice.agent.instructions-file", instructions.toString(),
         "wavoice.agent.voice", "cedar",
         "wavoice.agent.speed", "1.25",
@@ -128,7 +129,7 @@ class RealtimeConfigTest {
     assertThat(s.endpoint()).hasToString("wss://eu.example.test/v1/realtime?model=gpt-realtime-mini");
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(s.rolloverAfter()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(s.keepalive()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(s.keepalive()).isEqualTo(new RealtimeSettings.Keepalive(Duration.ofSeconds(9), Duration.ofMillis(1500)));
     assertThat(s.instructions()).isEqualTo("You answer for ACME.");
     assertThat(s.voice()).isEqualTo("cedar");
     assertThat(s.speed()).isEqualTo(1.25);
@@ -155,6 +156,7 @@ class RealtimeConfigTest {
         Map.entry("wavoice.openai.connect-timeout-ms", "soon"),
         Map.entry("wavoice.openai.rollover-after-seconds", "3600"),
         Map.entry("wavoice.openai.keepalive-ms", "0"),
+        Map.entry("wavoice.openai.keepalive-timeout-ms", "50"),
         Map.entry("wavoice.openai.turn-detection", "none"),
         Map.entry("wavoice.openai.vad-threshold", "1.5"),
         Map.entry("wavoice.openai.vad-idle-timeout-ms", "1000"),

@@ -12,6 +12,7 @@ import dev.wavoice.testkit.openai.Audio;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.openai.Turn;
+import dev.wavoice.testkit.openai.UpgradeRefusal;
 import dev.wavoice.testkit.tools.ToolServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -544,37 +545,92 @@ class RealtimeSessionTest {
   }
 
   @Test
-  void anAbruptCloseMidResponseIsReportedWithItsCode() {
+  void anAbruptCloseMidResponseIsReplacedByAFreshSessionWithTheRecap() {
     openai.enqueue(Turn.of().audio(200, 440, "I was saying").closeWith(1011, "internal error"));
     RealtimeSession session = open(settings());
     session.requestResponse();
-    Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
-    assertThat(listener.failures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.CLOSED);
-    assertThat(listener.failures.get(0).closeCode()).isEqualTo(1011);
+    Await.until(WAIT, "the reconnect", () -> listener.reconnects.size() == 1);
+    assertThat(listener.reconnects.get(0).kind()).isEqualTo(RealtimeFailure.Kind.CLOSED);
+    assertThat(listener.reconnects.get(0).closeCode()).isEqualTo(1011);
+    DoubleSession fresh = openai.awaitSession(1, WAIT);
+    assertThat(session.sessionId()).isEqualTo(fresh.id());
+    // the conversation goes on there: a request now is answered by the fresh session
+    session.requestResponse();
+    Await.until(WAIT, "an answer from the fresh session", () -> listener.responses.stream().anyMatch(r -> r.completed()));
+    assertThat(fresh.receivedTypes()).contains("session.update", "response.create");
+    assertThat(listener.failures).isEmpty();
   }
 
   @Test
-  void aCutConnectionIsReported() {
+  void aCutConnectionIsReplacedByAFreshSession() {
     // the JDK client notices a cut (no close frame) only most of the time; the keepalive catches the rest
     openai.enqueue(Turn.of().audio(200, 440, "I was").drop());
     RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(300)).build());
     session.requestResponse();
-    Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
-    assertThat(listener.failures.get(0).kind()).isIn(RealtimeFailure.Kind.TRANSPORT, RealtimeFailure.Kind.CLOSED);
+    Await.until(WAIT, "the reconnect", () -> listener.reconnects.size() == 1);
+    assertThat(listener.reconnects.get(0).kind()).isIn(RealtimeFailure.Kind.TRANSPORT, RealtimeFailure.Kind.CLOSED);
     assertThat(openai.awaitSession(0, WAIT).closeCode()).isEqualTo(1006);
+    assertThat(session.sessionId()).isEqualTo(openai.awaitSession(1, WAIT).id());
+    assertThat(listener.failures).isEmpty();
   }
 
   @Test
-  void aPeerThatGoesSilentIsFoundByTheKeepalive() {
-    RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(200)).build());
+  void aPeerThatGoesSilentIsFoundByTheKeepaliveAndReplaced() {
+    RealtimeSession session = open(settings().toBuilder()
+        .keepalive(new RealtimeSettings.Keepalive(Duration.ofMillis(200), Duration.ofMillis(300))).build());
     DoubleSession remote = openai.awaitSession(0, WAIT);
     // while the peer answers, the connection lives on
     Await.until(WAIT, "three pings answered", () -> remote.pings() >= 3);
-    assertThat(listener.failures).isEmpty();
+    assertThat(listener.reconnects).isEmpty();
     remote.freeze();
+    Await.until(WAIT, "the reconnect", () -> listener.reconnects.size() == 1);
+    assertThat(listener.reconnects.get(0).kind()).isEqualTo(RealtimeFailure.Kind.TRANSPORT);
+    assertThat(listener.reconnects.get(0).detail()).contains("did not answer a WebSocket ping within 300 ms");
+    assertThat(session.sessionId()).isEqualTo(openai.awaitSession(1, WAIT).id());
+    assertThat(listener.failures).isEmpty();
+  }
+
+  @Test
+  void aRefusedReconnectFailsTheSessionWithBothReasons() {
+    RealtimeSession session = open(settings().toBuilder().keepalive(Duration.ofMillis(200)).build());
+    openai.refuseNextUpgrades(1, UpgradeRefusal.rateLimited());
+    openai.awaitSession(0, WAIT).freeze();
     Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
-    assertThat(listener.failures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.TRANSPORT);
-    assertThat(listener.failures.get(0).detail()).contains("did not answer a WebSocket ping within 200 ms");
+    RealtimeFailure failure = listener.failures.get(0);
+    assertThat(failure.kind()).isEqualTo(RealtimeFailure.Kind.TRANSPORT);
+    assertThat(failure.detail()).contains("did not answer a WebSocket ping within 200 ms")
+        .contains("reconnecting failed: CONNECT_FAILED: OpenAI refused the WebSocket upgrade with HTTP 429");
+    assertThat(openai.refusedUpgrades()).extracting(UpgradeRefusal::status).containsExactly(429);
+    assertThat(listener.reconnects).isEmpty();
+    session.requestResponse();
+    assertThat(listener.failures).hasSize(1);
+  }
+
+  @Test
+  void aConnectionThatKeepsBeingLostIsReplacedOnlyAFewTimes() {
+    RealtimeSession session = open(settings());
+    for (int lost = 0; lost < RealtimeSession.MAX_RECONNECTS; lost++) {
+      openai.awaitSession(lost, WAIT).closeWith(1011, "internal error");
+      int replaced = lost + 1;
+      Await.until(WAIT, "reconnect " + replaced, () -> listener.reconnects.size() == replaced);
+      assertThat(session.sessionId()).isEqualTo(openai.awaitSession(replaced, WAIT).id());
+    }
+    openai.awaitSession(RealtimeSession.MAX_RECONNECTS, WAIT).closeWith(1011, "internal error");
+    Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
+    assertThat(listener.failures.get(0).detail()).contains("not reconnecting: the connection to OpenAI was lost 3 times");
+    assertThat(openai.sessions()).hasSize(RealtimeSession.MAX_RECONNECTS + 1);
+  }
+
+  @Test
+  void aReconnectRefusedForTheKeyIsAnAuthFailure() {
+    openai.enqueue(Turn.of().audio(100, 440, "I was").closeWith(1011, "internal error"));
+    RealtimeSession session = open(settings());
+    openai.refuseNextUpgrades(1, UpgradeRefusal.unauthorized(KEY));
+    session.requestResponse();
+    Await.until(WAIT, "failure", () -> listener.failures.size() == 1);
+    assertThat(listener.failures.get(0).kind()).isEqualTo(RealtimeFailure.Kind.CLOSED);
+    assertThat(listener.failures.get(0).detail())
+        .contains("reconnecting failed: AUTH_REJECTED: OpenAI refused the WebSocket upgrade with HTTP 401");
   }
 
   @Test

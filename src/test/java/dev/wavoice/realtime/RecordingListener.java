@@ -20,6 +20,7 @@ final class RecordingListener implements RealtimeListener {
   final List<String> botLines = new CopyOnWriteArrayList<>();
   final List<String> rollovers = new CopyOnWriteArrayList<>();
   final List<RealtimeFailure> rolloverFailures = new CopyOnWriteArrayList<>();
+  final List<RealtimeFailure> reconnects = new CopyOnWriteArrayList<>();
   final List<List<RateLimit>> rateLimits = new CopyOnWriteArrayList<>();
   final List<String> truncations = new CopyOnWriteArrayList<>();
 
@@ -92,6 +93,11 @@ final class RecordingListener implements RealtimeListener {
   @Override
   public void rolledOver(String newSessionId) {
     rollovers.add(newSessionId);
+  }
+
+  @Override
+  public void reconnected(String newSessionId, RealtimeFailure lost) {
+    reconnects.add(lost);
   }
 
   @Override

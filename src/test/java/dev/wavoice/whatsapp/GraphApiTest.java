@@ -187,6 +187,47 @@ class GraphApiTest {
   }
 
   @Test
+  void aCallActionIsNotRetriedOnceTheCallNoLongerNeedsTheAnswer() {
+    meta.failNext("calls/pre_accept", 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null),
+        Map.of("Retry-After", "2"));
+    // the call ends (e.g. the user hung up) while the client waits out Meta's Retry-After
+    assertThatThrownBy(() -> api.preAccept(CALL_ID, ANSWER, Duration.ofSeconds(10), pauses::isEmpty))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e).hasMessageContaining("not retried"));
+    assertThat(pauses).containsExactly(Duration.ofSeconds(2));
+    assertThat(meta.callActions(CALL_ID)).extracting(GraphRequest::status).containsExactly(503);
+  }
+
+  @Test
+  void theEndOfACallIsRetriedWithinTheEndBudgetAndNoLonger() {
+    // terminate is idempotent: a throttled one is sent again when Meta's Retry-After fits the end budget
+    meta.failNext("calls/terminate", 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null), Map.of("Retry-After", "1"));
+    meta.failNext("calls/terminate", 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null), Map.of("Retry-After", "30"));
+    GraphApi ending = endBudget(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> ending.terminate(CALL_ID))
+        .isInstanceOfSatisfying(GraphApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(429));
+    // the first wait (1 s) fitted, the second (30 s) did not: Meta's error is thrown instead of waiting
+    assertThat(meta.callActions(CALL_ID)).extracting(GraphRequest::status).containsExactly(429, 429);
+    assertThat(pauses).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aRejectMetaHoldsEndsWithinTheEndBudget() {
+    meta.stall("calls/reject");
+    try {
+      // the client's own timeout is 2 s; the end budget is less
+      assertThatThrownBy(() -> endBudget(Duration.ofMillis(300)).reject(CALL_ID)).isInstanceOf(GraphApiException.class);
+      assertThat(pauses).isEmpty();
+    } finally {
+      meta.release("calls/reject");
+    }
+  }
+
+  private GraphApi endBudget(Duration budget) {
+    var settings = new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, Duration.ofSeconds(2), 3, Duration.ofMillis(200), budget);
+    return new GraphApi(settings, HttpClient.newHttpClient(), WireJson.create(), pauses::add);
+  }
+
+  @Test
   void rateLimitCodesAndServerErrorsAreRetriedWithBackoff() {
     meta.failNext("call_permissions", 400, Fixtures.whatsappJson("graph-error-rate-limit-613.response.json"));
     meta.failNext("call_permissions", 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null));

@@ -80,6 +80,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
   public void beforeAll(ExtensionContext context) {
     for (Object started : started(context)) {
       openai(started).forEach(OpenAiRealtimeDouble::clearViolations);
+      openai(started).forEach(OpenAiRealtimeDouble::clearRefusals);
       graph(started).forEach(WhatsAppCloudDouble::clearViolations);
     }
   }

@@ -898,7 +898,7 @@ public final class DoubleSession {
       case "audio" -> streamAudio(run, step);
       case "function_call" -> functionCall(run, step);
       case "error" -> {
-        emitError(OpenAiErrors.error("server_error", step.code() == null ? "server_error" : step.code(),
+        emitError(OpenAiErrors.error(OpenAiErrors.typeOf(step.code()), step.code() == null ? "server_error" : step.code(),
             step.message() == null ? "The server had an error while processing your request." : step.message(), null, null));
         thread.execute(() -> nextStep(run));
       }

@@ -38,6 +38,15 @@ public final class OpenAiErrors {
     return error.build();
   }
 
+  /** The {@code type} OpenAI gives an error of this code (a scripted error step takes it from here). */
+  public static String typeOf(String code) {
+    return switch (code == null ? "" : code) {
+      case "insufficient_quota" -> "insufficient_quota";
+      case "invalid_api_key", "model_not_found", "session_expired", "invalid_value", "unknown_parameter" -> INVALID_REQUEST;
+      default -> "server_error";
+    };
+  }
+
   public static JsonObject invalid(String code, String message, String param, String clientEventId) {
     return error(INVALID_REQUEST, code, message, param, clientEventId);
   }

@@ -58,6 +58,8 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
   private final Deque<Turn> turns = new ConcurrentLinkedDeque<>();
   private final Deque<Consumer<DoubleSession>> nextSessionSetups = new ConcurrentLinkedDeque<>();
   private final AtomicInteger sessionCount = new AtomicInteger();
+  private final Deque<UpgradeRefusal> refusals = new ConcurrentLinkedDeque<>();
+  private final List<UpgradeRefusal> refused = new CopyOnWriteArrayList<>();
   private volatile Consumer<DoubleSession> everySessionSetup = s -> {};
   private final ModelsEndpoint models;
 
@@ -130,6 +132,27 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
   public OpenAiRealtimeDouble configureNextSession(Consumer<DoubleSession> setup) {
     nextSessionSetups.add(setup);
     return this;
+  }
+
+  /**
+   * The next {@code count} WebSocket upgrades are answered with {@code refusal} (an HTTP error, no
+   * session) instead of 101, as OpenAI answers a revoked key, a rate limit or an outage.
+   */
+  public OpenAiRealtimeDouble refuseNextUpgrades(int count, UpgradeRefusal refusal) {
+    for (int i = 0; i < count; i++) {
+      refusals.add(refusal);
+    }
+    return this;
+  }
+
+  /** The upgrades refused so far, in order. */
+  public List<UpgradeRefusal> refusedUpgrades() {
+    return List.copyOf(refused);
+  }
+
+  /** Drops refusals not yet used (a test class leaves none behind for the next). */
+  public void clearRefusals() {
+    refusals.clear();
   }
 
   /** Applied to every new session first. */
@@ -207,7 +230,13 @@ public final class OpenAiRealtimeDouble implements AutoCloseable {
 
     Server(InetSocketAddress address) {
       super(address);
-      setWebSocketFactory(new OrderedEndOfStream(this, this::queue));
+      setWebSocketFactory(new OrderedEndOfStream(this, this::queue, () -> {
+        UpgradeRefusal refusal = refusals.poll();
+        if (refusal != null) {
+          refused.add(refusal);
+        }
+        return refusal;
+      }));
     }
 
     @Override

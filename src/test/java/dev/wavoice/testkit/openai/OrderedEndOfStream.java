@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
+import org.java_websocket.enums.ReadyState;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
@@ -26,12 +28,19 @@ final class OrderedEndOfStream extends DefaultWebSocketServerFactory {
     void queue(WebSocketImpl connection) throws InterruptedException;
   }
 
+  /** The answer to give a connection instead of the upgrade, or null to go on with it. */
+  interface Refusals {
+    UpgradeRefusal next();
+  }
+
   private final WebSocketServer server;
   private final WorkerQueue workers;
+  private final Refusals refusals;
 
-  OrderedEndOfStream(WebSocketServer server, WorkerQueue workers) {
+  OrderedEndOfStream(WebSocketServer server, WorkerQueue workers, Refusals refusals) {
     this.server = server;
     this.workers = workers;
+    this.refusals = refusals;
   }
 
   @Override
@@ -48,6 +57,9 @@ final class OrderedEndOfStream extends DefaultWebSocketServerFactory {
 
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile ByteBuffer endMarker;
+    /** Worker thread only: whether the upgrade was looked at, and refused. */
+    private boolean upgradeSeen;
+    private boolean refused;
 
     Connection(WebSocketAdapter listener, List<Draft> drafts) {
       super(listener, drafts);
@@ -88,9 +100,24 @@ final class OrderedEndOfStream extends DefaultWebSocketServerFactory {
     public void decode(ByteBuffer socketBuffer) {
       if (socketBuffer == endMarker) {
         super.eot();
-      } else {
-        super.decode(socketBuffer);
+        return;
       }
+      if (!upgradeSeen && getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+        upgradeSeen = true;
+        UpgradeRefusal refusal = refusals.next();
+        if (refusal != null) {
+          // an HTTP answer instead of 101 (the library itself only answers 404 or 500), then the close
+          refused = true;
+          outQueue.add(ByteBuffer.wrap(refusal.httpResponse()));
+          flushAndClose(CloseFrame.NEVER_CONNECTED, "upgrade refused with HTTP " + refusal.status(), false);
+          server.onWriteDemand(this);
+        }
+      }
+      if (refused) {
+        socketBuffer.position(socketBuffer.limit()); // the rest of the request is not read
+        return;
+      }
+      super.decode(socketBuffer);
     }
   }
 }

@@ -61,7 +61,7 @@ class OrderedEndOfStreamTest {
       super(new InetSocketAddress("127.0.0.1", 0));
       this.codes = codes;
       this.started = started;
-      setWebSocketFactory(new OrderedEndOfStream(this, this::queue));
+      setWebSocketFactory(new OrderedEndOfStream(this, this::queue, () -> null));
     }
 
     @Override

@@ -40,11 +40,13 @@ public final class WebhookSender {
   /** Signs with the app secret and sends. */
   public HttpResponse<String> send(String body) {
     byte[] raw = body.getBytes(StandardCharsets.UTF_8);
-    registerCalls(body);
-    // Not yet WhatsAppCloudDouble.endDelivered: the app still sends an action it had under way when it took
-    // a terminate (a refused call's reject after the user's terminate, WebhookIT's duplicate delivery), so
-    // such actions are refused as Meta does but not yet counted as violations.
-    return post(raw, signature(appSecret, raw));
+    java.util.List<String> ended = registerCalls(body);
+    HttpResponse<String> response = post(raw, signature(appSecret, raw));
+    if (response.statusCode() == 200) {
+      // the app has the news from here on: an action on these calls arriving at Meta later is its fault
+      ended.forEach(graph::endDelivered);
+    }
+    return response;
   }
 
   /** Sends with the given header value (null: no header), for forged deliveries. */

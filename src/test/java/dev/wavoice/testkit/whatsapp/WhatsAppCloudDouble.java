@@ -402,6 +402,12 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     call.state = CallState.ENDED;
   }
 
+  /** Whether the call ended and the app has had the news (a webhook it took, or its own reject or terminate). */
+  private synchronized boolean endKnown(String callId) {
+    CallTrack call = callId == null ? null : calls.get(callId);
+    return call != null && call.state == CallState.ENDED && call.endDelivered;
+  }
+
   /** The app took the webhook that ended this call (answered 200). */
   public synchronized void endDelivered(String callId) {
     CallTrack call = calls.get(callId);
@@ -516,6 +522,8 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
         }
       }
       String operation = operation(method, node, edge, body);
+      // a call action is judged by what the app could know when it arrived, not when it is answered (it may be held)
+      boolean endKnown = body != null && endKnown(body.getString("call_id", null));
       CountDownLatch stall = operation == null ? null : stalls.get(operation);
       if (stall != null) {
         held.merge(operation, 1, Integer::sum);
@@ -529,7 +537,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
         }
       }
       Reply reply = route(method, node, edge, operation, query, auth, body, raw.length,
-          exchange.getRequestHeaders().getFirst("Content-Type"));
+          exchange.getRequestHeaders().getFirst("Content-Type"), endKnown);
       record(method, version, path, query, auth, body, reply.status, operation);
       reply.send(exchange);
     } catch (RuntimeException bug) {
@@ -570,7 +578,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
   }
 
   private Reply route(String method, String node, String edge, String operation, String query, String auth, JsonObject body,
-      int bodyBytes, String contentType) {
+      int bodyBytes, String contentType, boolean endKnown) {
     boolean appToken = appSecret != null && auth != null && auth.equals("Bearer " + appId + "|" + appSecret);
     boolean userToken = auth != null && auth.equals("Bearer " + accessToken);
     if (!appToken && !userToken) {
@@ -626,7 +634,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
       return bad("missing body");
     }
     return switch (method + " " + edge) {
-      case "POST calls" -> calls(body);
+      case "POST calls" -> calls(body, endKnown);
       case "GET settings" -> new Reply(200, settings, Map.of());
       case "POST settings" -> updateSettings(body);
       case "GET call_permissions" -> callPermissions(query);
@@ -704,7 +712,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   // ---- calls
 
-  private Reply calls(JsonObject body) {
+  private Reply calls(JsonObject body, boolean endKnown) {
     if (!"whatsapp".equals(body.getString("messaging_product", null))) return bad("messaging_product must be 'whatsapp'");
     String action = body.getString("action", null);
     if (action == null || !ACTIONS.contains(action)) return bad("action must be one of " + ACTIONS);
@@ -751,7 +759,7 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     String callId = body.getString("call_id", null);
     if (callId == null || !callId.startsWith("wacid.")) return bad("call_id is required");
     if (!calls.containsKey(callId)) return bad("Invalid call_id: no such call");
-    Reply refused = outOfOrder(callId, action);
+    Reply refused = outOfOrder(callId, action, endKnown);
     if (refused != null) return refused;
     if (action.equals("pre_accept") || action.equals("accept")) {
       String problem = session(body, "answer");
@@ -773,15 +781,16 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
 
   /**
    * Meta's answer when {@code action} does not fit the call's state, recorded as a violation; null when it
-   * fits. An action on a call Meta's side ended before the app could know (its webhook not yet taken) is
-   * refused all the same but is a race, not the app's fault.
+   * fits. An action on a call Meta's side ended before the app could know ({@code endKnown}: when the
+   * request arrived, the app had not yet taken the webhook that ended it) is refused all the same but is a
+   * race, not the app's fault.
    */
-  private synchronized Reply outOfOrder(String callId, String action) {
+  private synchronized Reply outOfOrder(String callId, String action, boolean endKnown) {
     CallTrack call = calls.get(callId);
     String problem;
     if (call.state == CallState.ENDED) {
       problem = "the call has already ended";
-      if (!call.endDelivered) {
+      if (!endKnown) {
         return callStateError(callId, action, problem);
       }
     } else if (!call.userInitiated) {

@@ -2,6 +2,8 @@ package dev.wavoice.audio;
 
 import dev.wavoice.RegisteredMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.Map;
@@ -31,6 +33,9 @@ public class ForeignPacketMetrics implements ForeignPackets {
       counters.put(reason, registry.counter(metadata, new Tag("reason", reason.tag())));
     }
   }
+
+  /** Made at start rather than at the first drop, so that the counters are exported from the start. */
+  void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {}
 
   @Override
   public void dropped(Reason reason) {

@@ -82,15 +82,19 @@ public final class WhatsAppPeer extends PeerProcess {
 
   /** Waits for the peer to finish and reads its report and recording. */
   public Report awaitReport(Duration deadline) {
-    JsonObject json = awaitReportLine(deadline);
-    PeerAudio.Heard heard = PeerAudio.read(dir.resolve("heard.rtp"), json.getInt("opus_payload_type", 111));
+    return report(awaitReportLine(deadline), dir.resolve("heard.rtp"), process.exitValue());
+  }
+
+  /** A report line of the program, with what it recorded in {@code heardFile} decoded. */
+  static Report report(JsonObject json, Path heardFile, int exitCode) {
+    PeerAudio.Heard heard = PeerAudio.read(heardFile, json.getInt("opus_payload_type", 111));
     return new Report(json.getString("ice_state"), json.getBoolean("ice_connected"), json.getBoolean("remote_nominated"),
         json.getBoolean("remote_controlling"), json.getInt("binding_requests"), json.getInt("controlled_requests"),
         json.getInt("role_conflict_responses"),
         json.getInt("binding_requests_sent"), json.getBoolean("dtls_connected"), json.getString("dtls_role", null),
         json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
         json.getJsonNumber("received_audio_ms").longValue(), heard.audioMs(), heard.rmsDbfs(), heard.dominantHz(),
-        heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), process.exitValue(), json.toString());
+        heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), exitCode, json.toString());
   }
 
   private static WhatsAppPeer start(Path dir, List<String> args, int seconds, ControlledChecks controlledChecks) {

@@ -85,18 +85,23 @@ class WhatsAppPeersIT {
         byte[] heard = sessions.get(i).inputAudio(); // audio/pcmu
         int loud = 0;
         int quiet = 0;
+        double callerTone = 0;
+        double otherPitches = 0;
         for (int at = 0; at + 800 <= heard.length; at += 800) { // 100 ms windows
           short[] window = Tones.fromMulaw(heard, at, 800);
           double dbfs = Tones.rmsDbfs(window);
-          if (dbfs > -35) { // talk: the caller's tone, 20 dB over any agent's pitch (a window may hold an edge of a pause)
+          if (dbfs > -35) { // talk (a window at a turn's edge holds an onset too: judged over all of them)
             loud++;
+            callerTone += Tones.power(window, CALLER_TONE_HZ, 8_000);
+            double strongest = 0;
             for (int agentHz : AGENT_TONE_HZ) {
-              assertThat(Tones.power(window, CALLER_TONE_HZ, 8_000)).as("call %d at %d ms: the caller's tone", i, at / 8)
-                  .isGreaterThan(100 * Tones.power(window, agentHz, 8_000));
+              strongest = Math.max(strongest, Tones.power(window, agentHz, 8_000));
             }
+            otherPitches += strongest;
           }
           quiet += dbfs < -50 ? 1 : 0;
         }
+        assertThat(callerTone).as("call %d: the caller's tone, 20 dB over any agent's pitch", i).isGreaterThan(100 * otherPitches);
         assertThat(loud).as("call %d: the caller's talk reached OpenAI", i).isGreaterThanOrEqualTo(5);
         assertThat(quiet).as("call %d: and its pauses", i).isGreaterThanOrEqualTo(5);
       }

@@ -14,7 +14,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -24,6 +26,7 @@ func logf(format string, args ...interface{}) {
 }
 
 type report struct {
+	Peer              *int   `json:"peer,omitempty"` // multi mode: which peer
 	Mode              string `json:"mode"`
 	IceState          string `json:"ice_state"`
 	IceConnected      bool   `json:"ice_connected"`
@@ -42,9 +45,17 @@ type report struct {
 	iceStats
 }
 
+// options is one peer's run.
+type options struct {
+	mode, out, answerFile, offerFile, send, silence, record string
+	seconds, wait, talkMs, pauseMs                          int
+	ipv6, answerControlled                                  bool
+}
+
 func main() {
-	if len(os.Args) < 2 || (os.Args[1] != "offer" && os.Args[1] != "answer") {
-		fmt.Fprintln(os.Stderr, "usage: whatsapp-peer offer|answer --out FILE [--answer-file F | --offer-file F] --send FRAMES [--record FILE] [--seconds N] [--wait N] [--no-ipv6] [--on-controlled-check 487|success]")
+	if len(os.Args) < 2 || (os.Args[1] != "offer" && os.Args[1] != "answer" && os.Args[1] != "multi") {
+		fmt.Fprintln(os.Stderr, "usage: whatsapp-peer offer|answer --out FILE [--answer-file F | --offer-file F] --send FRAMES [--record FILE] [--seconds N] [--wait N] [--no-ipv6] [--on-controlled-check 487|success] [--talk-ms N --pause-ms N --silence FRAMES]")
+		fmt.Fprintln(os.Stderr, "       whatsapp-peer multi --peers N --dir DIR --send FRAMES [...]: N offering peers in one process, peer i in DIR/i (offer.sdp, answer.sdp, heard.rtp)")
 		os.Exit(64)
 	}
 	mode := os.Args[1]
@@ -53,36 +64,102 @@ func main() {
 	answerFile := flags.String("answer-file", "", "offer mode: the file the answer appears in")
 	offerFile := flags.String("offer-file", "", "answer mode: the file holding the offer")
 	send := flags.String("send", "", "Opus packets to send (16-bit big-endian length + bytes, 20 ms each, looped)")
+	silence := flags.String("silence", "", "Opus packets to send while pausing (same format)")
+	talkMs := flags.Int("talk-ms", 0, "speak in turns: this long from --send ...")
+	pauseMs := flags.Int("pause-ms", 0, "... then this long from --silence; 0: no pauses")
 	record := flags.String("record", "", "where to write received RTP (see README.md)")
 	seconds := flags.Int("seconds", 10, "media duration, counted from the moment the peer has both SDPs")
 	wait := flags.Int("wait", 60, "max seconds to wait for the other side's SDP")
 	noIPv6 := flags.Bool("no-ipv6", false, "offer only the IPv4 candidate")
 	onControlled := flags.String("on-controlled-check", "487", "answer to a check carrying ICE-CONTROLLED: 487 (role conflict, as WhatsApp) or success")
+	peers := flags.Int("peers", 1, "multi mode: how many peers")
+	dir := flags.String("dir", "", "multi mode: the folder of the peers' folders")
 	flags.Parse(os.Args[2:])
 	if *onControlled != "487" && *onControlled != "success" {
 		flags.Usage()
 		os.Exit(64)
 	}
-	if *out == "" || *send == "" || (mode == "offer" && *answerFile == "") || (mode == "answer" && *offerFile == "") {
+	if *send == "" || (*talkMs > 0 && *pauseMs > 0 && *silence == "") || (mode == "multi" && (*dir == "" || *peers < 1)) ||
+		(mode != "multi" && *out == "") || (mode == "offer" && *answerFile == "") || (mode == "answer" && *offerFile == "") {
 		flags.Usage()
 		os.Exit(64)
 	}
-	r := run(mode, *out, *answerFile, *offerFile, *send, *record, *seconds, *wait, !*noIPv6, *onControlled == "success")
-	line, _ := json.Marshal(r)
-	fmt.Println(string(line))
-	if r.IceConnected && r.DtlsConnected && r.ReceivedPackets > 0 && r.ReceivedAudioMs > 0 {
-		os.Exit(0)
+	o := options{mode: mode, out: *out, answerFile: *answerFile, offerFile: *offerFile, send: *send, silence: *silence,
+		record: *record, seconds: *seconds, wait: *wait, talkMs: *talkMs, pauseMs: *pauseMs, ipv6: !*noIPv6,
+		answerControlled: *onControlled == "success"}
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-signals
+		cancel()
+	}()
+	if mode != "multi" {
+		r := run(ctx, o)
+		line, _ := json.Marshal(r)
+		fmt.Println(string(line))
+		if !r.ok() {
+			os.Exit(2)
+		}
+		return
 	}
-	os.Exit(2)
+	if !runMany(ctx, o, *peers, *dir) {
+		os.Exit(2)
+	}
 }
 
-func run(mode, out, answerFile, offerFile, send, record string, seconds, wait int, ipv6, answerControlled bool) (r report) {
+func (r report) ok() bool {
+	return r.IceConnected && r.DtlsConnected && r.ReceivedPackets > 0 && r.ReceivedAudioMs > 0
+}
+
+// runMany runs n offering peers at once, each a whole call of its own in dir/<i>, and prints each one's
+// report line (with its number) as it ends. True when every peer's call worked.
+func runMany(ctx context.Context, o options, n int, dir string) bool {
+	var mu sync.Mutex
+	all := true
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		peerDir := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.MkdirAll(peerDir, 0o755); err != nil {
+			logf("peer %d: %v", i, err)
+			return false
+		}
+		p := o
+		p.mode = "offer"
+		p.out, p.answerFile, p.record = filepath.Join(peerDir, "offer.sdp"), filepath.Join(peerDir, "answer.sdp"), filepath.Join(peerDir, "heard.rtp")
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := run(ctx, p)
+			r.Peer = &i
+			line, _ := json.Marshal(r)
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Println(string(line))
+			all = all && r.ok()
+		}(i)
+	}
+	wg.Wait()
+	return all
+}
+
+func run(ctx context.Context, o options) (r report) {
+	mode, out, answerFile, offerFile, record, seconds, wait, ipv6 := o.mode, o.out, o.answerFile, o.offerFile, o.record, o.seconds, o.wait, o.ipv6
 	r.Mode = mode
 	start := time.Now()
-	frames, err := readFrames(send)
+	frames, err := readFrames(o.send)
 	if err != nil {
 		r.Error = err.Error()
 		return r
+	}
+	var silence [][]byte
+	if o.talkMs > 0 && o.pauseMs > 0 {
+		if silence, err = readFrames(o.silence); err != nil {
+			r.Error = err.Error()
+			return r
+		}
 	}
 	cert, err := newCertificate()
 	if err != nil {
@@ -94,10 +171,11 @@ func run(mode, out, answerFile, offerFile, send, record string, seconds, wait in
 		r.Error = err.Error()
 		return r
 	}
-	t := &transport{sockets: sockets, ufrag: iceUfrag(), pwd: icePwd(), answerControlled: answerControlled, nominated: make(chan struct{}),
+	t := &transport{sockets: sockets, ufrag: iceUfrag(), pwd: icePwd(), answerControlled: o.answerControlled, nominated: make(chan struct{}),
 		dtls: make(chan []byte, 256)}
 	defer t.close()
-	m := &media{start: start, frames: frames, ssrc: uint32(1 + randInt(1<<31)), opusPT: 111}
+	m := &media{start: start, frames: frames, silence: silence, talk: o.talkMs / 20, pause: o.pauseMs / 20,
+		ssrc: uint32(1 + randInt(1<<31)), opusPT: 111}
 	if record != "" {
 		f, err := os.Create(record)
 		if err != nil {
@@ -137,21 +215,9 @@ func run(mode, out, answerFile, offerFile, send, record string, seconds, wait in
 	}()
 	t.serve()
 
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	interrupted := make(chan struct{})
-	go func() {
-		<-signals
-		close(interrupted)
-		cancel()
-	}()
 	defer func() {
-		select {
-		case <-interrupted:
+		if ctx.Err() != nil {
 			r.Error = "signal"
-		default:
 		}
 	}()
 

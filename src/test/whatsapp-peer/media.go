@@ -15,9 +15,13 @@ import (
 )
 
 // media sends pre-encoded Opus at a 20 ms pace with one SSRC and records every RTP packet it gets.
+// With talk and pause set it speaks in turns: talk ms of frames, then pause ms of silence frames.
 type media struct {
 	start    time.Time
 	frames   [][]byte
+	silence  [][]byte
+	talk     int // frames of talk per turn; 0: talk all the time
+	pause    int // frames of silence after each talk
 	ssrc     uint32
 	opusPT   uint8
 	recordTo *bufio.Writer
@@ -121,7 +125,7 @@ func (m *media) send(t *transport, done <-chan struct{}) {
 			return
 		case <-ticker.C:
 		}
-		frame := m.frames[i%len(m.frames)]
+		frame := m.frame(i)
 		p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: m.opusPT, SequenceNumber: seq, Timestamp: ts,
 			SSRC: m.ssrc, Marker: i == 0}, Payload: frame}
 		raw, err := p.Marshal()
@@ -145,6 +149,18 @@ func (m *media) send(t *transport, done <-chan struct{}) {
 			m.senderReport(t)
 		}
 	}
+}
+
+// frame is what the i-th tick sends: the tone looped, or in turns of talk and silence.
+func (m *media) frame(i int) []byte {
+	if m.talk == 0 || m.pause == 0 {
+		return m.frames[i%len(m.frames)]
+	}
+	turn, at := i/(m.talk+m.pause), i%(m.talk+m.pause)
+	if at < m.talk {
+		return m.frames[(turn*m.talk+at)%len(m.frames)]
+	}
+	return m.silence[(at-m.talk)%len(m.silence)]
 }
 
 func (m *media) senderReport(t *transport) {

@@ -30,14 +30,16 @@ public class AudioPlane {
   /** Where Opus-mode bot frames are encoded ahead of the pacer. */
   private Executor encoders;
   private FrameEncoders ownEncoders;
+  private ForeignPackets foreign;
   private final Set<CallAudio> open = ConcurrentHashMap.newKeySet();
 
   /** For the CDI proxy only. */
   protected AudioPlane() {}
 
   @Inject
-  public AudioPlane(AudioConfig config, Pacer pacer, Clock wallClock, MonotonicClock clock) {
+  public AudioPlane(AudioConfig config, Pacer pacer, Clock wallClock, MonotonicClock clock, ForeignPacketMetrics foreign) {
     this(config.settings(), pacer, wallClock, clock);
+    this.foreign = foreign;
   }
 
   /** With its own encoder threads, one per core. */
@@ -49,6 +51,13 @@ public class AudioPlane {
 
   /** Encoding bot frames on {@code encoders} (tests that tick the pacer by hand encode in place: {@code Runnable::run}). */
   public AudioPlane(AudioSettings settings, Pacer pacer, Clock wallClock, MonotonicClock clock, Executor encoders) {
+    this(settings, pacer, wallClock, clock, encoders, ForeignPackets.NONE);
+  }
+
+  /** As above, telling {@code foreign} of every datagram dropped for not coming from a call's RtpEndpoint. */
+  public AudioPlane(AudioSettings settings, Pacer pacer, Clock wallClock, MonotonicClock clock, Executor encoders,
+      ForeignPackets foreign) {
+    this.foreign = foreign;
     this.encoders = encoders;
     this.settings = settings;
     this.pacer = pacer;
@@ -84,8 +93,8 @@ public class AudioPlane {
       RtpSender sender = new RtpSender(codec, ssrc, random.nextInt(1 << 16), random.nextLong(), queue,
           encoder.silencePayload(), sockets.rtp(), rtcpOut, tag);
       RtcpReceiver rtcpIn = new RtcpReceiver(ssrc, codec.clockRate(), reception, clock);
-      CallAudio audio = new CallAudio(callId, codec, sockets, cname, inbound, outbound, queue, sender, rtcpOut, rtcpIn,
-          pacer, clock, open::remove);
+      CallAudio audio = new CallAudio(callId, codec, sockets, settings.advertiseAddress(), cname, inbound, outbound, queue,
+          sender, rtcpOut, rtcpIn, foreign, pacer, clock, open::remove);
       open.add(audio);
       return audio;
     } catch (RuntimeException e) {

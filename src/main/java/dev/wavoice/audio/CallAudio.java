@@ -1,6 +1,7 @@
 package dev.wavoice.audio;
 
 import dev.wavoice.CallId;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,11 +10,12 @@ import java.util.function.Consumer;
 
 /**
  * One call's audio plane: its bound RTP/RTCP sockets, the receive path (running from the moment the
- * sockets are bound, dropping audio until a sink is attached), and the send path, paced by the shared
- * {@link Pacer} once {@link #start} has pointed it at Kurento.
+ * sockets are bound, admitting only what comes from Kurento's end once {@link #start} named it, and
+ * dropping audio until a sink is attached), and the send path, paced by the shared {@link Pacer} once
+ * {@link #start} has pointed it at Kurento.
  *
- * <p>Life cycle, as the call layer drives it: {@link AudioPlane#open} binds the sockets (their address,
- * codec and SSRC go into the RtpEndpoint's SDP offer); {@link #start} points the sockets at the
+ * <p>Life cycle, as the call layer drives it: {@link AudioPlane#open} binds the sockets (their advertised
+ * address, codec and SSRC go into the RtpEndpoint's SDP offer); {@link #start} points the sockets at the
  * RtpEndpoint's answer and starts sending (silence until the bridge queues audio); the bridge
  * {@link #attach}es its sink and plays through {@link #outbound()}; {@link #close()} ends it all and
  * returns the ports. {@code close()} is idempotent and safe at any point.
@@ -33,6 +35,9 @@ public final class CallAudio implements AutoCloseable {
   private final RtpSender sender;
   private final RtcpReporter rtcpOut;
   private final RtcpReceiver rtcpIn;
+  private final SourceGate rtpGate;
+  private final SourceGate rtcpGate;
+  private final InetSocketAddress advertised;
   private final DatagramReceiver rtpReceiver;
   private final DatagramReceiver rtcpReceiver;
   private final Pacer pacer;
@@ -41,9 +46,9 @@ public final class CallAudio implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CallAudio(CallId callId, AudioCodec codec, RtpSocketPair sockets, String cname, InboundStream inbound,
-      OutboundAudio outbound, OutboundFrameQueue queue, RtpSender sender, RtcpReporter rtcpOut, RtcpReceiver rtcpIn,
-      Pacer pacer, MonotonicClock clock, Consumer<CallAudio> onClose) {
+  CallAudio(CallId callId, AudioCodec codec, RtpSocketPair sockets, InetAddress advertisedAddress, String cname,
+      InboundStream inbound, OutboundAudio outbound, OutboundFrameQueue queue, RtpSender sender, RtcpReporter rtcpOut,
+      RtcpReceiver rtcpIn, ForeignPackets foreign, Pacer pacer, MonotonicClock clock, Consumer<CallAudio> onClose) {
     this.callId = callId;
     this.codec = codec;
     this.sockets = sockets;
@@ -57,9 +62,12 @@ public final class CallAudio implements AutoCloseable {
     this.pacer = pacer;
     this.clock = clock;
     this.onClose = onClose;
-    this.rtpReceiver = new DatagramReceiver(sockets.rtp(), inbound, Thread.ofPlatform().daemon(true),
+    this.advertised = new InetSocketAddress(advertisedAddress, sockets.rtpAddress().getPort());
+    this.rtpGate = SourceGate.forRtp(foreign, "wavoice-rtp-" + callId.value());
+    this.rtcpGate = SourceGate.forRtcp(foreign, "wavoice-rtcp-" + callId.value());
+    this.rtpReceiver = new DatagramReceiver(sockets.rtp(), rtpGate, inbound, Thread.ofPlatform().daemon(true),
         "wavoice-rtp-" + callId.value());
-    this.rtcpReceiver = new DatagramReceiver(sockets.rtcp(), rtcpIn, Thread.ofVirtual(), "wavoice-rtcp-" + callId.value());
+    this.rtcpReceiver = new DatagramReceiver(sockets.rtcp(), rtcpGate, rtcpIn, Thread.ofVirtual(), "wavoice-rtcp-" + callId.value());
     rtpReceiver.start();
     rtcpReceiver.start();
   }
@@ -72,9 +80,17 @@ public final class CallAudio implements AutoCloseable {
     return codec;
   }
 
-  /** Where Kurento must send RTP (RTCP goes to the port above). */
+  /** The address the RTP socket is bound to (RTCP on the port above). */
   public InetSocketAddress localAddress() {
     return sockets.rtpAddress();
+  }
+
+  /**
+   * Where Kurento must send RTP (RTCP goes to the port above), for the RtpEndpoint's SDP offer: the
+   * bound port at {@code wavoice.media.rtp-advertise-address} (by default the bind address).
+   */
+  public InetSocketAddress advertisedAddress() {
+    return advertised;
   }
 
   /** Our RTP SSRC, unsigned 32 bits (for the SDP's {@code a=ssrc}). */
@@ -87,27 +103,27 @@ public final class CallAudio implements AutoCloseable {
     return cname;
   }
 
-  /**
-   * Points RTP at Kurento's RtpEndpoint ({@code MediaSession.rtpTarget()}), RTCP at its port + 1, and
-   * starts sending one frame per pacer tick. Once only.
-   */
+  /** As {@link #start(RtpRemote)} with {@link RtpRemote#at}: RTCP on the port above, accepted only from that address. */
   public void start(InetSocketAddress rtpTarget) {
-    Objects.requireNonNull(rtpTarget, "rtpTarget");
-    start(rtpTarget, new InetSocketAddress(rtpTarget.getAddress(), rtpTarget.getPort() + 1));
+    start(RtpRemote.at(rtpTarget));
   }
 
-  /** As {@link #start(InetSocketAddress)}, with RTCP sent where the SDP answer's {@code a=rtcp} says. */
-  public void start(InetSocketAddress rtpTarget, InetSocketAddress rtcpTarget) {
-    requireResolved(rtpTarget, "RTP");
-    requireResolved(rtcpTarget, "RTCP");
+  /**
+   * Points RTP and RTCP at Kurento's RtpEndpoint ({@code MediaSession.rtpTarget()}), admits from now on
+   * only what comes from it (until then nothing is), and starts sending one frame per pacer tick. Once only.
+   */
+  public void start(RtpRemote remote) {
+    Objects.requireNonNull(remote, "remote");
     if (closed.get()) {
       throw new IllegalStateException(callId + ": audio already closed");
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException(callId + ": audio already started");
     }
-    sender.pointAt(rtpTarget);
-    rtcpOut.pointAt(rtcpTarget);
+    rtpGate.expect(remote);
+    rtcpGate.expect(remote);
+    sender.pointAt(remote.rtp());
+    rtcpOut.pointAt(remote.rtcp());
     pacer.register(sender);
   }
 
@@ -132,7 +148,12 @@ public final class CallAudio implements AutoCloseable {
     inbound.onFirstPacket(Objects.requireNonNull(observer, "observer"));
   }
 
-  /** Datagrams received on the RTP socket so far; cheap to read (no snapshot of the other counters). */
+  /** Datagrams dropped on both sockets so far because they did not come from the RtpEndpoint. */
+  public long foreignPacketsDropped() {
+    return rtpGate.dropped() + rtcpGate.dropped();
+  }
+
+  /** Datagrams admitted on the RTP socket so far; cheap to read (no snapshot of the other counters). */
   public long packetsReceived() {
     return inbound.packets();
   }
@@ -167,13 +188,6 @@ public final class CallAudio implements AutoCloseable {
       rtcpReceiver.awaitEnd(RECEIVER_END);
       queue.close();
       onClose.accept(this);
-    }
-  }
-
-  private static void requireResolved(InetSocketAddress target, String what) {
-    Objects.requireNonNull(target, what + " target");
-    if (target.isUnresolved()) {
-      throw new IllegalArgumentException(what + " target " + target + " is not resolved");
     }
   }
 

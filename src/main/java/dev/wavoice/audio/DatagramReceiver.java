@@ -1,6 +1,7 @@
 package dev.wavoice.audio;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -9,7 +10,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads one UDP socket on its own thread and hands each datagram to a handler, reusing one buffer: it
+ * Reads one UDP socket on its own thread and hands each datagram its {@link SourceGate} admits to a
+ * handler, reusing one buffer (the JDK reuses the sender's address while it does not change): it
  * blocks only on its own socket and allocates nothing per packet. It ends when the socket is closed. A
  * handler failure is counted and logged (the first one), never fatal to the loop.
  *
@@ -27,14 +29,16 @@ final class DatagramReceiver {
   }
 
   private final DatagramChannel channel;
+  private final SourceGate gate;
   private final Handler handler;
   private final String name;
   private final Thread.Builder threads;
   private volatile long handlerFailures;
   private Thread thread;
 
-  DatagramReceiver(DatagramChannel channel, Handler handler, Thread.Builder threads, String name) {
+  DatagramReceiver(DatagramChannel channel, SourceGate gate, Handler handler, Thread.Builder threads, String name) {
     this.channel = channel;
+    this.gate = gate;
     this.handler = handler;
     this.threads = threads;
     this.name = name;
@@ -76,13 +80,16 @@ final class DatagramReceiver {
     while (channel.isOpen()) {
       try {
         direct.clear();
-        if (channel.receive(direct) == null) {
+        SocketAddress from = channel.receive(direct);
+        if (from == null) {
           continue;
         }
         direct.flip();
         int len = direct.remaining();
         direct.get(packet, 0, len);
-        handle(packet, len);
+        if (gate.admits(from, packet, len)) {
+          handle(packet, len);
+        }
       } catch (ClosedChannelException e) {
         return; // the call ended
       } catch (IOException e) {

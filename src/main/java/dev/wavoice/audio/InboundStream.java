@@ -36,8 +36,6 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
   private volatile long firstPacketNanos;
   private boolean firstPacketSeen;
 
-  private boolean haveSource;
-  private long sourceSsrc;
   private boolean haveExpected;
   private long expectedTimestamp;
   /** When the packet being processed arrived; read by the sink on this thread. */
@@ -101,13 +99,7 @@ final class InboundStream implements DatagramReceiver.Handler, ReorderBuffer.Out
       foreignPackets++; // e.g. comfort noise or DTMF: not negotiated on this leg
       return;
     }
-    long ssrc = RtpHeader.ssrc(buf, 0);
-    if (haveSource && ssrc != sourceSsrc) {
-      reorder.reset(); // a new source: deliver what is held, then follow the new stream
-      haveExpected = false;
-    }
-    haveSource = true;
-    sourceSsrc = ssrc;
+    long ssrc = RtpHeader.ssrc(buf, 0); // one SSRC: the SourceGate in front admits no other
     int seq = RtpHeader.sequenceNumber(buf, 0);
     long timestamp = RtpHeader.timestamp(buf, 0);
     arrivalNanos = clock.nanoTime();

@@ -29,11 +29,7 @@ public final class RtpPortAllocator {
   public RtpPortAllocator(InetAddress bindAddress, PortRange range) {
     this.bindAddress = bindAddress;
     this.range = range;
-    if (bindAddress.isAnyLocalAddress()) {
-      throw new IllegalArgumentException("wavoice.media.rtp-bind-address must be one address of this host, not the wildcard "
-          + bindAddress.getHostAddress() + ": it is written into the RtpEndpoint's SDP offer, where Kurento sends the audio");
-    }
-    if (!isLocal(bindAddress)) {
+    if (!bindAddress.isAnyLocalAddress() && !isLocal(bindAddress)) {
       throw new IllegalArgumentException("wavoice.media.rtp-bind-address " + bindAddress.getHostAddress()
           + " is not an address of this host");
     }

@@ -1,6 +1,7 @@
 package dev.wavoice.bridge;
 
 import dev.wavoice.audio.RtpLeg;
+import dev.wavoice.audio.RtpRemote;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  *       plane's RtpEndpoint offer.
  *   <li>{@link #prepare()}: the OpenAI session is opened and configured while media is being set up
  *       (pre-warm); it completes when OpenAI confirmed the audio formats, or fails with the reason.
- *   <li>{@link #connectRtp(InetSocketAddress)}: where Kurento's RtpEndpoint listens.
+ *   <li>{@link #connectRtp(RtpRemote)}: where Kurento's RtpEndpoint listens, and whom to accept RTP from.
  *   <li>{@link #start()}: once the call is accepted and its media connected: audio both ways, silence
  *       frames when the bot is quiet, the greeting if configured.
  *   <li>{@link #close()}: idempotent; stops streaming, closes the OpenAI session and the RTP socket,
@@ -25,7 +26,7 @@ public interface CallBridge {
 
   CompletionStage<Void> prepare();
 
-  void connectRtp(InetSocketAddress kmsRtpTarget);
+  void connectRtp(RtpRemote kurento);
 
   void start();
 

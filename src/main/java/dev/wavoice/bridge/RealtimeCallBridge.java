@@ -6,6 +6,7 @@ import dev.wavoice.audio.CallAudio;
 import dev.wavoice.audio.CallAudioStats;
 import dev.wavoice.audio.MonotonicClock;
 import dev.wavoice.audio.PlaybackObserver;
+import dev.wavoice.audio.RtpRemote;
 import dev.wavoice.bridge.BridgeMetrics.AudioCounts;
 import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.realtime.AudioDelta;
@@ -19,7 +20,6 @@ import dev.wavoice.realtime.ResponseSummary;
 import dev.wavoice.realtime.TokenUsage;
 import dev.wavoice.realtime.ToolHandler;
 import dev.wavoice.realtime.ToolResult;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,7 +126,7 @@ final class RealtimeCallBridge implements CallBridge {
 
   @Override
   public RtpLeg rtpLeg() {
-    return new RtpLeg(audio.localAddress(), audio.codec(), audio.ssrc());
+    return new RtpLeg(audio.advertisedAddress(), audio.codec(), audio.ssrc());
   }
 
   @Override
@@ -146,8 +146,8 @@ final class RealtimeCallBridge implements CallBridge {
   }
 
   @Override
-  public void connectRtp(InetSocketAddress kmsRtpTarget) {
-    audio.start(kmsRtpTarget); // from now on a frame leaves every 20 ms: silence until the bot speaks
+  public void connectRtp(RtpRemote kurento) {
+    audio.start(kurento); // from now on a frame leaves every 20 ms (silence until the bot speaks), and only Kurento is heard
   }
 
   @Override

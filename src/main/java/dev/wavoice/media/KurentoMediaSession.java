@@ -2,7 +2,9 @@ package dev.wavoice.media;
 
 import dev.wavoice.CallId;
 import dev.wavoice.audio.RtpLeg;
+import dev.wavoice.audio.RtpRemote;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +74,7 @@ final class KurentoMediaSession implements MediaSession {
   private volatile String localSdp;
   private volatile String kmsOffer;
   private volatile boolean answerApplied;
-  private volatile InetSocketAddress rtpTarget;
+  private volatile RtpRemote rtpTarget;
   private volatile boolean iceConnected;
   private volatile boolean dtlsConnected;
 
@@ -162,8 +164,15 @@ final class KurentoMediaSession implements MediaSession {
     rtp = client.getById(newRtp.getId(), RtpEndpoint.class);
     subscribeToEvents();
 
-    int kmsRtpPort = RtpLegSdp.answeredPort(rtp.processOffer(RtpLegSdp.offer(rtpLeg)), rtpLeg.codec());
-    rtpTarget = new InetSocketAddress(settings.rtpHostFor(kms.url()), kmsRtpPort);
+    RtpLegSdp.Answer answer = RtpLegSdp.answered(rtp.processOffer(RtpLegSdp.offer(rtpLeg)), rtpLeg.codec());
+    InetSocketAddress target = new InetSocketAddress(settings.rtpHostFor(kms.url()), answer.port());
+    if (target.isUnresolved()) {
+      throw new MediaException(MediaException.Reason.KMS_ERROR, "the RTP host " + target.getHostString() + " of "
+          + kms.displayUrl() + " does not resolve (" + KurentoSettings.RTP_HOST + ")");
+    }
+    // Kurento sends from the ports it receives on (RTCP: port + 1, as its answer's a=rtcp says)
+    rtpTarget = new RtpRemote(target, new InetSocketAddress(target.getAddress(), answer.port() + 1),
+        answer.address().map(Set::of).orElse(Set.of()));
   }
 
   /**
@@ -423,7 +432,7 @@ final class KurentoMediaSession implements MediaSession {
   }
 
   @Override
-  public InetSocketAddress rtpTarget() {
+  public RtpRemote rtpTarget() {
     return rtpTarget;
   }
 

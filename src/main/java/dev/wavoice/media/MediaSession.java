@@ -1,7 +1,7 @@
 package dev.wavoice.media;
 
 import dev.wavoice.CallId;
-import java.net.InetSocketAddress;
+import dev.wavoice.audio.RtpRemote;
 
 /**
  * One call's media on Kurento: its pipeline (tagged with the call id), the WebRTC endpoint facing
@@ -28,8 +28,11 @@ public interface MediaSession extends AutoCloseable {
    */
   void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex);
 
-  /** Where wavoice sends its RTP: Kurento's RtpEndpoint (RTCP at port + 1). */
-  InetSocketAddress rtpTarget();
+  /**
+   * Kurento's RtpEndpoint as its answer names it: where wavoice sends its RTP (RTCP at port + 1), and the
+   * source addresses its packets are accepted from.
+   */
+  RtpRemote rtpTarget();
 
   /** The Kurento Media Server this call lives on. */
   String kmsUrl();

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,8 @@ final class AudioHarness implements AutoCloseable {
   final TestClock clock = new TestClock();
   final Pacer pacer = new Pacer(clock);
   final FakeKms kms = new FakeKms();
+  /** Every datagram the plane dropped for not coming from the (fake) RtpEndpoint, in order. */
+  final List<ForeignPackets.Reason> foreignDrops = new CopyOnWriteArrayList<>();
   final AudioPlane plane;
   private final List<CallAudio> calls = new ArrayList<>();
 
@@ -30,7 +33,8 @@ final class AudioHarness implements AutoCloseable {
     AudioSettings settings = new AudioSettings(LoopbackPorts.LOOPBACK, LoopbackPorts.freeRange(4),
         defaults.reorderDepthFrames(), rtcpInterval, defaults.outboundQueueFrames(), defaults.opusBitrateBps(),
         defaults.opusComplexity());
-    plane = new AudioPlane(settings, pacer, Clock.systemUTC(), clock, Runnable::run); // encoded in place: the test ticks by hand
+    // encoded in place: the test ticks by hand
+    plane = new AudioPlane(settings, pacer, Clock.systemUTC(), clock, Runnable::run, foreignDrops::add);
   }
 
   /** Opens a call's audio, started towards the fake Kurento. */

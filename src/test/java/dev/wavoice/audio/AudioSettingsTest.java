@@ -19,6 +19,7 @@ class AudioSettingsTest {
   void defaultsAreTheDocumentedOnes() throws Exception {
     AudioSettings settings = AudioSettings.defaults();
     assertThat(settings.bindAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+    assertThat(settings.advertiseAddress()).as("Kurento sends where the sockets are bound").isEqualTo(settings.bindAddress());
     assertThat(settings.portRange()).isEqualTo(new PortRange(31000, 31999));
     assertThat(settings.reorderDepthFrames()).isEqualTo(3);
     assertThat(settings.rtcpInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -60,5 +61,24 @@ class AudioSettingsTest {
         .hasMessageStartingWith("wavoice.audio.outbound-queue-ms");
     assertThatThrownBy(() -> of(Map.of("wavoice.media.rtp-bind-address", "no such host.invalid")))
         .hasMessageStartingWith("wavoice.media.rtp-bind-address");
+    assertThatThrownBy(() -> of(Map.of("wavoice.media.rtp-advertise-address", "no such host.invalid")))
+        .hasMessageStartingWith("wavoice.media.rtp-advertise-address");
+  }
+
+  @Test
+  void kurentoOnAnotherHostIsToldTheAdvertisedAddress() throws Exception {
+    AudioSettings settings = of(Map.of("wavoice.media.rtp-bind-address", "0.0.0.0",
+        "wavoice.media.rtp-advertise-address", "10.20.0.7"));
+    assertThat(settings.bindAddress()).isEqualTo(InetAddress.getByName("0.0.0.0"));
+    assertThat(settings.advertiseAddress()).isEqualTo(InetAddress.getByName("10.20.0.7"));
+  }
+
+  @Test
+  void aWildcardCannotBeAdvertised() {
+    // the wildcard goes into no SDP offer: binding it needs an address Kurento can send to
+    assertThatThrownBy(() -> of(Map.of("wavoice.media.rtp-bind-address", "0.0.0.0")))
+        .hasMessageContaining("wavoice.media.rtp-bind-address is the wildcard 0.0.0.0: set wavoice.media.rtp-advertise-address");
+    assertThatThrownBy(() -> of(Map.of("wavoice.media.rtp-advertise-address", "0.0.0.0")))
+        .hasMessageContaining("wavoice.media.rtp-advertise-address must be the address Kurento sends");
   }
 }

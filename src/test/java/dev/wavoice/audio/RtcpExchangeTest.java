@@ -123,7 +123,7 @@ class RtcpExchangeTest {
       CallAudio audio = harness.plane.open(new dev.wavoice.CallId("wacid.rtcp-port"), AudioCodec.PCMU);
       try {
         InetSocketAddress otherRtcp = new InetSocketAddress(other.rtpTarget().getAddress(), other.rtpTarget().getPort() + 1);
-        audio.start(harness.kms.rtpTarget(), otherRtcp);
+        audio.start(new RtpRemote(harness.kms.rtpTarget(), otherRtcp, java.util.Set.of()));
         harness.tick();
         audio.close();
         List<Packet> packets = parse(other.receiveRtcp());

@@ -86,8 +86,11 @@ class RtpPortAllocatorTest {
   }
 
   @Test
-  void refusesTheWildcardAddressWhichCannotGoIntoAnSdpOffer() throws Exception {
-    assertThatThrownBy(() -> new RtpPortAllocator(InetAddress.getByName("0.0.0.0"), range))
-        .hasMessageContaining("not the wildcard");
+  void bindsTheWildcardAddress() throws Exception {
+    // allowed once an advertise address says where Kurento sends (AudioSettings checks that)
+    try (RtpSocketPair pair = new RtpPortAllocator(InetAddress.getByName("0.0.0.0"), range).allocate()) {
+      assertThat(pair.rtpAddress().getAddress().isAnyLocalAddress()).isTrue();
+      assertThat(pair.rtcpAddress().getPort()).isEqualTo(pair.rtpAddress().getPort() + 1);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.wavoice.bench;
 
+import dev.wavoice.audio.RtpRemote;
 import com.sun.management.OperatingSystemMXBean;
 import dev.wavoice.CallId;
 import dev.wavoice.WireJson;
@@ -203,14 +204,14 @@ public final class BridgeBenchmark {
             listener);
         bridges.add(bridge);
         wave.add(bridge.prepare().toCompletableFuture());
-        ports.append(' ').append(bridge.rtpLeg().local().getPort());
+        ports.append(' ').append(bridge.rtpLeg().address().getPort());
         if (wave.size() == PREPARE_WAVE || i == callCount - 1) { // calls arrive over time, not all in one instant
           CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
           wave.clear();
         }
       }
       for (CallBridge bridge : bridges) {
-        bridge.connectRtp(peer);
+        bridge.connectRtp(RtpRemote.at(peer));
         bridge.start();
       }
       peerJvm.send("START " + codec.name().toLowerCase() + ports);

@@ -1,5 +1,6 @@
 package dev.wavoice.bridge;
 
+import dev.wavoice.audio.RtpRemote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.audio.AudioCodec;
@@ -52,8 +53,8 @@ class BridgeAudioTest {
     RealtimeCallBridge bridge = h.bridge(AudioCodec.PCMU);
     RtpLeg leg = bridge.rtpLeg();
     assertThat(leg.codec()).isEqualTo(AudioCodec.PCMU);
-    assertThat(leg.local()).isEqualTo(bridge.audio().localAddress());
-    assertThat(leg.local().getPort() % 2).isZero();
+    assertThat(leg.address()).isEqualTo(bridge.audio().localAddress());
+    assertThat(leg.address().getPort() % 2).isZero();
     assertThat(leg.ssrc()).isEqualTo(bridge.audio().ssrc());
   }
 
@@ -61,7 +62,7 @@ class BridgeAudioTest {
   void callerPcmuFramesReachOpenAiAsExactlyTheseBytesInFortyMsAppendsAndOnlyOnceTheCallIsAccepted() {
     RealtimeCallBridge bridge = h.bridge(AudioCodec.PCMU);
     bridge.prepare().toCompletableFuture().join();
-    bridge.connectRtp(h.kurento.rtpTarget());
+    bridge.connectRtp(RtpRemote.at(h.kurento.rtpTarget()));
     DoubleSession remote = h.openai.awaitSession(0, BridgeHarness.WAIT);
 
     // before WhatsApp's accept the caller cannot be heard: received, then dropped

@@ -1,5 +1,6 @@
 package dev.wavoice.bridge;
 
+import dev.wavoice.audio.RtpRemote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.CallId;
@@ -92,14 +93,14 @@ final class BridgeHarness implements AutoCloseable {
   RealtimeCallBridge started(AudioCodec codec) {
     RealtimeCallBridge bridge = bridge(codec);
     bridge.prepare().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
-    bridge.connectRtp(kurento.rtpTarget());
+    bridge.connectRtp(RtpRemote.at(kurento.rtpTarget()));
     bridge.start();
     return bridge;
   }
 
   /** Where the caller's RTP goes: the bridge's leg. */
   static InetSocketAddress leg(CallBridge bridge) {
-    return bridge.rtpLeg().local();
+    return bridge.rtpLeg().address();
   }
 
   /** One pacer tick: exactly one packet reaches Kurento (for the one call), and nothing else. */

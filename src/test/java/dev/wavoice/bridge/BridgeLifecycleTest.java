@@ -1,5 +1,6 @@
 package dev.wavoice.bridge;
 
+import dev.wavoice.audio.RtpRemote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,7 +124,7 @@ class BridgeLifecycleTest {
     RealtimeCallBridge bridge = h.started(AudioCodec.PCMU);
     DoubleSession remote = h.openai.awaitSession(0, BridgeHarness.WAIT);
     h.tick();
-    InetSocketAddress leg = bridge.rtpLeg().local();
+    InetSocketAddress leg = bridge.rtpLeg().address();
     assertThat(h.factory.openBridges()).isEqualTo(1);
 
     BridgeResult first = bridge.close();
@@ -174,7 +175,7 @@ class BridgeLifecycleTest {
     realtime(s -> s.toBuilder().greeting("Welcome to wavoice, how can I help?").build());
     RealtimeCallBridge bridge = h.bridge(AudioCodec.PCMU);
     bridge.prepare().toCompletableFuture().join();
-    bridge.connectRtp(h.kurento.rtpTarget());
+    bridge.connectRtp(RtpRemote.at(h.kurento.rtpTarget()));
     DoubleSession remote = h.openai.awaitSession(0, BridgeHarness.WAIT);
     h.tick();
     assertThat(remote.received("response.create")).isEmpty();

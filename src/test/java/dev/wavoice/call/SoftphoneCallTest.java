@@ -1,5 +1,6 @@
 package dev.wavoice.call;
 
+import dev.wavoice.audio.RtpRemote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.whatsapp.PrerequisiteSightings;
@@ -292,8 +293,8 @@ class SoftphoneCallTest {
     }
 
     @Override
-    public InetSocketAddress rtpTarget() {
-      return new InetSocketAddress("127.0.0.1", 40000);
+    public RtpRemote rtpTarget() {
+      return RtpRemote.at(new InetSocketAddress("127.0.0.1", 40000));
     }
 
     @Override
@@ -334,7 +335,7 @@ class SoftphoneCallTest {
     }
 
     @Override
-    public void connectRtp(InetSocketAddress kmsRtpTarget) {}
+    public void connectRtp(RtpRemote kurento) {}
 
     @Override
     public void start() {

@@ -66,7 +66,7 @@ class CallerMediaIT {
         Caller caller = Caller.answering(session.localSdp(), MEDIA_SECONDS, CALLER_HZ)) {
       session.applyRemoteAnswer(caller.awaitAnswer());
       listener.awaitConnected(Duration.ofSeconds(15));
-      peer.sendPcmuTone(session.rtpTarget(), OUR_HZ, 8000);
+      peer.sendPcmuTone(session.rtpTarget().rtp(), OUR_HZ, 8000);
       peer.awaitPackets(100, Duration.ofSeconds(10));
       short[] heard = peer.receivedPcmu();
       assertThat(Tones.dominantHz(Arrays.copyOfRange(heard, Math.max(0, heard.length - 8000), heard.length), 8000)).isCloseTo(CALLER_HZ, within(30.0));
@@ -93,7 +93,7 @@ class CallerMediaIT {
         caller.answer(answer);
 
         listener.awaitConnected(Duration.ofSeconds(15));
-        peer.sendPcmuTone(session.rtpTarget(), OUR_HZ, 8000);
+        peer.sendPcmuTone(session.rtpTarget().rtp(), OUR_HZ, 8000);
 
         // two seconds of the caller's tone, transcoded by Kurento from Opus to PCMU
         peer.awaitPackets(100, Duration.ofSeconds(10));

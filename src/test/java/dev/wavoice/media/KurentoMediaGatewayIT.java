@@ -126,7 +126,7 @@ class KurentoMediaGatewayIT {
   }
 
   @Test
-  void theRtpLegNegotiatesTheConfiguredCodecAndRtpTargetIsKurentosPortOnLoopback() {
+  void theRtpLegNegotiatesTheConfiguredCodecAndRtpTargetIsKurentosPortOnLoopback() throws Exception {
     for (AudioCodec codec : AudioCodec.values()) {
       CallId callId = newCallId();
       try (RtpPeer peer = RtpPeer.open();
@@ -134,10 +134,16 @@ class KurentoMediaGatewayIT {
         RtpEndpoint rtp = child(pipelineOf(callId).orElseThrow(), RtpEndpoint.class);
         String kmsAnswer = rtp.getLocalSessionDescriptor();
         List<String> lines = kmsAnswer.lines().toList();
-        assertThat(lines).contains("m=audio " + session.rtpTarget().getPort() + " RTP/AVP " + codec.payloadType(),
-            "a=rtpmap:" + codec.payloadType() + " " + codec.rtpmap(), "a=rtcp:" + (session.rtpTarget().getPort() + 1));
-        assertThat(session.rtpTarget()).isEqualTo(new InetSocketAddress("127.0.0.1", session.rtpTarget().getPort()));
-        assertThat(session.rtpTarget().getPort()).isBetween(kms.minPort(), kms.maxPort());
+        int port = session.rtpTarget().rtp().getPort();
+        assertThat(lines).contains("m=audio " + port + " RTP/AVP " + codec.payloadType(),
+            "a=rtpmap:" + codec.payloadType() + " " + codec.rtpmap(), "a=rtcp:" + (port + 1));
+        assertThat(session.rtpTarget().rtp()).isEqualTo(new InetSocketAddress("127.0.0.1", port));
+        assertThat(session.rtpTarget().rtcp()).isEqualTo(new InetSocketAddress("127.0.0.1", port + 1));
+        assertThat(port).isBetween(kms.minPort(), kms.maxPort());
+        // accepted from: where we send, and the machine's address that Kurento's answer names
+        String answered = lines.stream().filter(l -> l.startsWith("c=IN IP4 ")).findFirst().orElseThrow().substring(9);
+        assertThat(session.rtpTarget().sourceAddresses()).isEqualTo(new java.util.HashSet<>(
+            List.of(java.net.InetAddress.getByName("127.0.0.1"), java.net.InetAddress.getByName(answered))));
         assertThat(rtp.getRemoteSessionDescriptor()).contains("m=audio " + peer.local().getPort() + " RTP/AVP " + codec.payloadType());
       }
     }

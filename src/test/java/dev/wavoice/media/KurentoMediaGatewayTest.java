@@ -124,7 +124,8 @@ class KurentoMediaGatewayTest {
         assertThat(rtp.payloadType()).isEqualTo(codec.payloadType());
         assertThat(rtp.offer().lines().filter(l -> l.startsWith("a=rtpmap:"))).hasSize(1);
         assertThat(rtp.remote()).isEqualTo(peer.local());
-        assertThat(session.rtpTarget()).isEqualTo(new InetSocketAddress("127.0.0.1", rtp.localPort()));
+        assertThat(session.rtpTarget().rtp()).isEqualTo(new InetSocketAddress("127.0.0.1", rtp.localPort()));
+        assertThat(session.rtpTarget().rtcp()).isEqualTo(new InetSocketAddress("127.0.0.1", rtp.localPort() + 1));
       }
     }
   }
@@ -144,7 +145,7 @@ class KurentoMediaGatewayTest {
       assertThat(Tones.dominantHz(peer.receivedPcmu(), 8000)).isCloseTo(440, within(20.0));
       assertSequential(packets, 160);
 
-      peer.sendPcmuTone(session.rtpTarget(), 1000, 8000);
+      peer.sendPcmuTone(session.rtpTarget().rtp(), 1000, 8000);
       Await.until(DEADLINE, "the caller to hear a second of our audio", () -> caller.heardByCaller().length >= 48_000);
       short[] heard = caller.heardByCaller();
       assertThat(Tones.dominantHz(heard, 48_000)).isCloseTo(1000, within(20.0));
@@ -161,7 +162,7 @@ class KurentoMediaGatewayTest {
     CallId callId = newCallId();
     RecordingListener listener = new RecordingListener();
     try (MediaSession session = media.gateway.answer(callId, SdpFixtures.whatsappOffer(), peer.leg(AudioCodec.OPUS), listener)) {
-      assertThat(session.rtpTarget().getPort()).isEqualTo(pipelineOf(callId).rtp().localPort());
+      assertThat(session.rtpTarget().rtp().getPort()).isEqualTo(pipelineOf(callId).rtp().localPort());
       WebRtcEndpointDouble caller = pipelineOf(callId).webRtc();
       caller.connectCaller();
       caller.playFromCaller(Tones.sine(440, 48_000, 0, 48_000, 10_000));

@@ -43,22 +43,35 @@ class RtpLegSdpTest {
 
   @Test
   void kurentosPortIsReadFromItsRealAnswers() {
-    assertThat(RtpLegSdp.answeredPort(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.PCMU)).isEqualTo(45076);
-    assertThat(RtpLegSdp.answeredPort(SdpFixtures.kmsRtpAnswerOpus(), AudioCodec.OPUS)).isEqualTo(45122);
+    assertThat(RtpLegSdp.answered(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.PCMU).port()).isEqualTo(45076);
+    assertThat(RtpLegSdp.answered(SdpFixtures.kmsRtpAnswerOpus(), AudioCodec.OPUS).port()).isEqualTo(45122);
+  }
+
+  @Test
+  void kurentosAddressIsReadFromTheAnswersConnectionLineWithoutANameLookup() throws Exception {
+    // Kurento names the machine's first non-loopback address there
+    assertThat(RtpLegSdp.answered(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.PCMU).address())
+        .contains(java.net.InetAddress.getByName("192.0.2.2"));
+    String wildcard = SdpFixtures.kmsRtpAnswerPcmu().replace("c=IN IP4 192.0.2.2", "c=IN IP4 0.0.0.0");
+    assertThat(RtpLegSdp.answered(wildcard, AudioCodec.PCMU).address()).isEmpty();
+    String named = SdpFixtures.kmsRtpAnswerPcmu().replace("c=IN IP4 192.0.2.2", "c=IN IP4 kms.example.invalid");
+    assertThat(RtpLegSdp.answered(named, AudioCodec.PCMU).address()).isEmpty();
+    String ipv6 = SdpFixtures.kmsRtpAnswerPcmu().replace("c=IN IP4 192.0.2.2", "c=IN IP6 2001:db8::5");
+    assertThat(RtpLegSdp.answered(ipv6, AudioCodec.PCMU).address()).contains(java.net.InetAddress.getByName("2001:db8::5"));
   }
 
   @Test
   void anAnswerWithAnotherCodecOrARejectedSectionIsAKurentoError() {
-    assertThatThrownBy(() -> RtpLegSdp.answeredPort(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.OPUS))
+    assertThatThrownBy(() -> RtpLegSdp.answered(SdpFixtures.kmsRtpAnswerPcmu(), AudioCodec.OPUS))
         .isInstanceOf(MediaException.class).hasMessageContaining("opus/48000/2")
         .satisfies(e -> assertThat(((MediaException) e).reason()).isEqualTo(MediaException.Reason.KMS_ERROR));
     String rejected = SdpFixtures.kmsRtpAnswerPcmu().replace("m=audio 45076 ", "m=audio 0 ");
-    assertThatThrownBy(() -> RtpLegSdp.answeredPort(rejected, AudioCodec.PCMU)).isInstanceOf(MediaException.class)
+    assertThatThrownBy(() -> RtpLegSdp.answered(rejected, AudioCodec.PCMU)).isInstanceOf(MediaException.class)
         .hasMessageContaining("port 0");
     String renamed = SdpFixtures.kmsRtpAnswerPcmu().replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:0 PCMA/8000");
-    assertThatThrownBy(() -> RtpLegSdp.answeredPort(renamed, AudioCodec.PCMU)).isInstanceOf(MediaException.class)
+    assertThatThrownBy(() -> RtpLegSdp.answered(renamed, AudioCodec.PCMU)).isInstanceOf(MediaException.class)
         .hasMessageContaining("PCMA/8000");
-    assertThatThrownBy(() -> RtpLegSdp.answeredPort("not sdp", AudioCodec.PCMU)).isInstanceOf(MediaException.class)
+    assertThatThrownBy(() -> RtpLegSdp.answered("not sdp", AudioCodec.PCMU)).isInstanceOf(MediaException.class)
         .satisfies(e -> assertThat(((MediaException) e).reason()).isEqualTo(MediaException.Reason.KMS_ERROR));
   }
 }

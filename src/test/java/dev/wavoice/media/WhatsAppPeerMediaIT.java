@@ -50,7 +50,7 @@ class WhatsAppPeerMediaIT {
         whatsapp.answer(answer);
 
         listener.awaitConnected(Duration.ofSeconds(20));
-        peer.sendPcmuTone(session.rtpTarget(), OUR_HZ, 8000);
+        peer.sendPcmuTone(session.rtpTarget().rtp(), OUR_HZ, 8000);
         peer.awaitPackets(100, Duration.ofSeconds(10));
         short[] heard = peer.receivedPcmu();
         short[] last = Arrays.copyOfRange(heard, Math.max(0, heard.length - 8000), heard.length);
@@ -133,7 +133,7 @@ class WhatsAppPeerMediaIT {
       session.applyRemoteAnswer(answer);
 
       listener.awaitConnected(Duration.ofSeconds(20));
-      peer.sendPcmuTone(session.rtpTarget(), OUR_HZ, 8000);
+      peer.sendPcmuTone(session.rtpTarget().rtp(), OUR_HZ, 8000);
       peer.awaitPackets(100, Duration.ofSeconds(10));
       short[] heard = peer.receivedPcmu();
       assertThat(Tones.dominantHz(Arrays.copyOfRange(heard, Math.max(0, heard.length - 8000), heard.length), 8000))

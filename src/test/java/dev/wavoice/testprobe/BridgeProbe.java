@@ -81,12 +81,12 @@ public class BridgeProbe {
     calls.put(id, call);
     bridge.prepare().toCompletableFuture().get(20, TimeUnit.SECONDS);
     int colon = target.lastIndexOf(':');
-    bridge.connectRtp(new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1))));
+    bridge.connectRtp(dev.wavoice.audio.RtpRemote.at(new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))));
     bridge.start();
     return Json.createObjectBuilder()
         .add("factory", factory.getClass().getName())
-        .add("host", bridge.rtpLeg().local().getAddress().getHostAddress())
-        .add("port", bridge.rtpLeg().local().getPort())
+        .add("host", bridge.rtpLeg().address().getAddress().getHostAddress())
+        .add("port", bridge.rtpLeg().address().getPort())
         .add("ssrc", bridge.rtpLeg().ssrc())
         .add("codec", bridge.rtpLeg().codec().name())
         .build().toString();

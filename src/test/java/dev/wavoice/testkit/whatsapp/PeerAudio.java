@@ -40,6 +40,11 @@ public final class PeerAudio {
 
   /** Writes {@code seconds} of a {@code hz} sine (-13.5 dBFS RMS), Opus-coded, to {@code file}. */
   public static void writeTone(Path file, double hz, int seconds) {
+    writeTone(file, hz, seconds, 9800);
+  }
+
+  /** As {@link #writeTone(Path, double, int)} at {@code amplitude} (0: silence, encoded as a client would). */
+  public static void writeTone(Path file, double hz, int seconds, int amplitude) {
     try {
       OpusEncoder encoder = new OpusEncoder(SAMPLE_RATE, 1, OpusApplication.OPUS_APPLICATION_VOIP);
       encoder.setBitrate(BITRATE);
@@ -48,7 +53,7 @@ public final class PeerAudio {
       DataOutputStream out = new DataOutputStream(bytes);
       byte[] packet = new byte[1275];
       for (int frame = 0; frame < seconds * 50; frame++) {
-        short[] pcm = Tones.sine(hz, SAMPLE_RATE, (long) frame * FRAME_SAMPLES, FRAME_SAMPLES, 9800);
+        short[] pcm = Tones.sine(hz, SAMPLE_RATE, (long) frame * FRAME_SAMPLES, FRAME_SAMPLES, amplitude);
         int length = encoder.encode(pcm, 0, FRAME_SAMPLES, packet, 0, packet.length);
         out.writeShort(length);
         out.write(packet, 0, length);

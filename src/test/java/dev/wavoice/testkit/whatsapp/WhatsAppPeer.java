@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * SSRC) and records what it hears. Its files live in {@code target/whatsapp-peer/runs/<id>/}.
  *
  * <p>The program is {@code target/whatsapp-peer/whatsapp-peer} (or system property {@value #PEER_PROPERTY}),
- * built by {@code .ci/run}; when it is missing the first test that needs it builds it from source with
+ * built by {@code .ci/run}; when it is missing or older than its source the first test that needs it builds it from source with
  * Debian's Go and Pion packages (the list is in {@code .ci/run}; {@code src/test/whatsapp-peer/build.sh}).
  */
 public final class WhatsAppPeer extends PeerProcess {
@@ -82,15 +82,19 @@ public final class WhatsAppPeer extends PeerProcess {
 
   /** Waits for the peer to finish and reads its report and recording. */
   public Report awaitReport(Duration deadline) {
-    JsonObject json = awaitReportLine(deadline);
-    PeerAudio.Heard heard = PeerAudio.read(dir.resolve("heard.rtp"), json.getInt("opus_payload_type", 111));
+    return report(awaitReportLine(deadline), dir.resolve("heard.rtp"), process.exitValue());
+  }
+
+  /** A report line of the program, with what it recorded in {@code heardFile} decoded. */
+  static Report report(JsonObject json, Path heardFile, int exitCode) {
+    PeerAudio.Heard heard = PeerAudio.read(heardFile, json.getInt("opus_payload_type", 111));
     return new Report(json.getString("ice_state"), json.getBoolean("ice_connected"), json.getBoolean("remote_nominated"),
         json.getBoolean("remote_controlling"), json.getInt("binding_requests"), json.getInt("controlled_requests"),
         json.getInt("role_conflict_responses"),
         json.getInt("binding_requests_sent"), json.getBoolean("dtls_connected"), json.getString("dtls_role", null),
         json.getJsonNumber("sent_packets").longValue(), json.getJsonNumber("received_packets").longValue(),
         json.getJsonNumber("received_audio_ms").longValue(), heard.audioMs(), heard.rmsDbfs(), heard.dominantHz(),
-        heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), process.exitValue(), json.toString());
+        heard.lostPackets(), heard.maxGapMs(), json.getString("error", null), exitCode, json.toString());
   }
 
   private static WhatsAppPeer start(Path dir, List<String> args, int seconds, ControlledChecks controlledChecks) {
@@ -109,16 +113,34 @@ public final class WhatsAppPeer extends PeerProcess {
     }
   }
 
-  /** The program named by {@value #PEER_PROPERTY}, else {@code target/whatsapp-peer/whatsapp-peer}; built there from source if missing. */
+  /**
+   * The program named by {@value #PEER_PROPERTY}, else {@code target/whatsapp-peer/whatsapp-peer}; built there
+   * from source if missing or older than its source (a build from before a change lacks what tests now use).
+   */
   static Path binary() {
     String configured = System.getProperty(PEER_PROPERTY, "");
     Path binary = configured.isBlank() ? BUILT.toAbsolutePath() : Path.of(configured).toAbsolutePath();
     synchronized (BUILD_LOCK) {
-      if (!Files.isExecutable(binary)) {
+      if (!Files.isExecutable(binary) || configured.isBlank() && olderThanSource(binary)) {
         build(binary);
       }
     }
     return binary;
+  }
+
+  private static boolean olderThanSource(Path binary) {
+    try (var files = Files.list(SOURCE)) {
+      var built = Files.getLastModifiedTime(binary);
+      return files.anyMatch(f -> {
+        try {
+          return Files.getLastModifiedTime(f).compareTo(built) > 0;
+        } catch (IOException e) {
+          return true;
+        }
+      });
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private static void build(Path binary) {

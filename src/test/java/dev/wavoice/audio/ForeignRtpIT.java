@@ -22,8 +22,10 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -206,8 +208,14 @@ class ForeignRtpIT {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-    Process p = new ProcessBuilder("python3", script.toString(), srcIp, Integer.toString(srcPort),
-        to.getAddress().getHostAddress(), Integer.toString(to.getPort())).redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      // the raw socket needs CAP_NET_RAW; a machine that runs the tests unprivileged installs through sudo too
+      command.addAll(List.of("sudo", "-n"));
+    }
+    command.addAll(List.of("python3", script.toString(), srcIp, Integer.toString(srcPort),
+        to.getAddress().getHostAddress(), Integer.toString(to.getPort())));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try (var in = p.getOutputStream()) {
       in.write(hexLines.getBytes(StandardCharsets.US_ASCII));
     }

@@ -52,7 +52,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   public enum Direction { INBOUND, OUTBOUND }
 
   /** ACCEPTED: Meta has our {@code accept} but media has not connected yet (the bridge waits for it). */
-  enum State { SETTING_UP, PRE_ACCEPTED, ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
+  public enum State { SETTING_UP, PRE_ACCEPTED, ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
 
   private final CallServices services;
   private final SerialExecutor actor;
@@ -171,9 +171,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
     services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-    save(r -> r.preAccepted(now));
-    services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
-    services.live().state(id, state.name());
+    services.events().publish(new CallEvent.PreAccepted(id, channel, now, Duration.between(startedAt, now), timeline.events()));
+    changed();
     if (mediaUp) {
       accept();
     } else {
@@ -227,7 +226,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     bridge = services.bridges().create(context(), this);
     prewarm();
     media = services.media().answer(id, offer, bridge.rtpLeg(), this);
-    save(r -> r.onKms(media.kmsUrl()));
+    services.events().publish(new CallEvent.MediaPlaced(id, media.kmsUrl(), timeline.events()));
     bridge.connectRtp(media.rtpTarget());
     return state != State.ENDED;
   }
@@ -258,13 +257,12 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private void accepted() {
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.ACCEPT_SENT, now);
-    services.metrics().setupLatency("accept", Duration.between(startedAt, now));
     answered(now, mediaUp);
     if (mediaUp) {
       activate();
     } else {
       state = State.ACCEPTED;
-      services.live().state(id, state.name());
+      changed();
       LOG.info(() -> "call " + id + " accepted before its media connected; the agent starts when it does");
     }
   }
@@ -303,9 +301,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         id = metaId;
         metaKnowsCall = true;
         record();
-        save(r -> r.onKms(media.kmsUrl()));
+        services.events().publish(new CallEvent.MediaPlaced(id, media.kmsUrl(), timeline.events()));
         state = State.DIALING;
-        services.live().state(id, state.name());
+        changed();
         placed.complete(metaId);
       } catch (RuntimeException e) {
         placed.completeExceptionally(e);
@@ -326,7 +324,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         media.applyRemoteAnswer(sdpAnswer);
         timeline.mark(CallTimeline.ANSWER_RECEIVED, services.clock().instant());
         state = State.CONNECTING;
-        services.live().state(id, state.name());
+        changed();
         if (mediaUp) {
           activate();
         } else {
@@ -356,7 +354,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         tell(p -> p.answer(answer));
         timeline.mark(CallTimeline.ANSWER_SENT, services.clock().instant());
         state = State.ANSWERED;
-        services.live().state(id, state.name());
+        changed();
         tell(p -> p.state(State.ANSWERED.name()));
         if (mediaUp) {
           connectSoftphone();
@@ -432,11 +430,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       return false;
     }
     if (recorded && state != State.ENDED && !t.errors().isEmpty()) {
-      services.records().update(id, r -> {
-        WebhookError first = t.errors().get(0);
-        r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
-        t.errors().forEach(e -> r.addError("meta terminate " + e.describe()));
-      });
+      WebhookError first = t.errors().get(0);
+      services.events().publish(new CallEvent.Problem(id, new CallProblem(
+          t.errors().stream().map(e -> "meta terminate " + e.describe()).toList(),
+          new CallProblem.RemoteError(first.code() == null ? 0 : first.code(), null, first.details())), timeline.events()));
     }
     end(EndReason.REMOTE_TERMINATE, t.detail());
     return true;
@@ -464,6 +461,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
       mediaUp = true;
       timeline.mark(CallTimeline.MEDIA_CONNECTED, at);
+      services.events().publish(new CallEvent.MediaConnected(id, at));
       watchInactivity();
       switch (state) {
         case PRE_ACCEPTED -> accept();
@@ -530,10 +528,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         return;
       }
       timeline.mark(CallTimeline.FIRST_BOT_AUDIO, at);
-      save(r -> r.firstBotAudio(at));
-      if (peer == null) { // the set-up histogram counts from Meta's webhook: WhatsApp calls only
-        services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
-      }
+      services.events().publish(new CallEvent.FirstBotAudio(id, channel, at, Duration.between(startedAt, at), timeline.events()));
     });
   }
 
@@ -545,7 +540,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   @Override
   public void transcriptLine(TranscriptLine line) {
     transcript.add(line);
-    services.live().transcript(id, line);
+    services.events().publish(new CallEvent.TranscriptLineHeard(id, line));
     transcriptWrites.lineAdded();
   }
 
@@ -553,7 +548,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   public void problem(String detail) {
     actor.execute(() -> {
       if (recorded) {
-        services.records().update(id, r -> r.addError(detail));
+        services.events().publish(new CallEvent.Problem(id, CallProblem.of(detail), timeline.events()));
       }
     });
   }
@@ -602,7 +597,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     if (acceptedAt == null) { // outgoing and softphone calls are answered when their media connects
       answered(services.clock().instant(), true);
     }
-    services.live().state(id, state.name());
+    changed();
     tell(p -> p.state(State.ACTIVE.name()));
     LOG.info(() -> "call " + id + " connected");
     try {
@@ -616,7 +611,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   /** The call counts as answered from now: the record says so and its maximum duration runs. */
   private void answered(Instant at, boolean withMedia) {
     acceptedAt = at;
-    save(r -> r.accepted(at, withMedia));
+    services.events().publish(new CallEvent.Accepted(id, channel, direction, at, withMedia, Duration.between(startedAt, at),
+        timeline.events()));
     limits.armMaxDuration(services.settings().maxDuration(), () -> actor.execute(() -> end(EndReason.MAX_DURATION,
         "the call reached wavoice.calls.max-duration-seconds (" + services.settings().maxDuration().toSeconds() + " s)")));
   }
@@ -638,21 +634,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       return;
     }
     List<TranscriptEntry> lines = transcript.stream().map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text())).toList();
-    try {
-      save(r -> r.transcriptSoFar(lines));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not write the transcript of call " + id + " so far", e);
-    }
+    services.events().publish(new CallEvent.TranscriptSoFar(id, lines, timeline.events()));
   }
 
-  /** Applies a change to the record, with the timeline so far. */
-  private void save(Consumer<CallRecord> change) {
-    List<TimelineEvent> events = timeline.events();
-    services.records().update(id, r -> {
-      change.accept(r);
-      r.timeline(events);
-    });
-  }
 
   private void armDeadline(Duration after, EndReason reason, String detail) {
     deadline = services.scheduler().schedule(
@@ -691,10 +675,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
           .map(p -> " — missing prerequisite: " + p.explanation() + " (doctor check " + p.checkId() + ", GET /api/doctor)")
           .orElse("");
       if (recorded) {
-        save(r -> {
-          r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage() + missing);
-          graph.error().ifPresent(error -> r.metaError(error.codeOrZero(), error.errorSubcode(), error.details()));
-        });
+        services.events().publish(new CallEvent.Problem(id, new CallProblem(
+            List.of("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage() + missing),
+            graph.error().map(error -> new CallProblem.RemoteError(error.codeOrZero(), error.errorSubcode(), error.details()))
+                .orElse(null)), timeline.events()));
       }
       end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
     } else {
@@ -703,19 +687,19 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
   }
 
+  /** The call exists from here on (for the record, the console and the metrics). */
   private void record() {
     if (recorded) {
       return;
     }
-    boolean inbound = direction == Direction.INBOUND;
-    try {
-      services.records().insert(new CallRecord(id.value(), channel, direction.name(),
-          inbound ? remoteNumber : null, inbound ? null : remoteNumber, callerName,
-          services.settings().codec().name().toLowerCase(), startedAt));
-      recorded = true;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not write the record of call " + id, e);
-    }
+    recorded = true;
+    services.events().publish(new CallEvent.Started(id, channel, direction, remoteNumber, callerName,
+        services.settings().codec().name().toLowerCase(), startedAt));
+  }
+
+  /** Publishes a state change. */
+  private void changed() {
+    services.events().publish(new CallEvent.StateChanged(id, state.name()));
   }
 
   /** The one way out. Runs once; each step is guarded so a failing step never skips the others. */
@@ -753,21 +737,10 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     List<TranscriptEntry> lines = usage.transcript().stream()
         .map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text()))
         .toList();
-    if (recorded) {
-      try {
-        save(r -> r.ended(now, reason, detail,
-            new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
-                usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
-            lines, usage.bargeIns()));
-        if (usage.recordingProblem() != null) {
-          services.records().update(id, r -> r.addError("recording: " + usage.recordingProblem()));
-        }
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "could not complete the record of call " + id, e);
-      }
-    }
-    services.metrics().callEnded(reason.outcome().name(), reason.name());
-    services.live().state(id, State.ENDED.name());
+    services.events().publish(new CallEvent.Ended(id, channel, now, reason, detail,
+        new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
+            usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
+        lines, usage.bargeIns(), usage.recordingProblem(), timeline.events()));
     tell(p -> p.ended(reason, detail));
     ended.complete(reason);
   }
@@ -785,7 +758,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     } catch (GraphApiException e) {
       LOG.warning(() -> "telling Meta the end of call " + id + " failed: " + e.getMessage());
       if (recorded) {
-        services.records().update(id, r -> r.addError("graph " + e.operation() + ": " + e.getMessage()));
+        services.events().publish(new CallEvent.Problem(id, CallProblem.of("graph " + e.operation() + ": " + e.getMessage()),
+            timeline.events()));
       }
     }
   }

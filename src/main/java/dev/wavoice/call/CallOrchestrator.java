@@ -46,6 +46,8 @@ public class CallOrchestrator {
   private static final Duration OUTBOUND_ID_WAIT = Duration.ofSeconds(10);
   /** The channel of calls from the browser softphone (WhatsApp calls are {@code whatsapp}). */
   public static final String SOFTPHONE = "softphone";
+  /** The channel of WhatsApp calls, both ways. */
+  public static final String WHATSAPP = "whatsapp";
 
   @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
   @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
@@ -54,10 +56,9 @@ public class CallOrchestrator {
   private GraphApi graph;
   private MediaGateway media;
   private BridgeFactory bridges;
-  private CallRecordStore records;
   private CallRegistry registry;
   private WavoiceMetrics metrics;
-  private LiveCallEvents live;
+  private CallEventPublisher events;
   private PrerequisiteSightings prerequisites;
   private Clock clock;
   private CallServices services;
@@ -67,23 +68,22 @@ public class CallOrchestrator {
 
   @Inject
   public CallOrchestrator(Config config, GraphApi graph, MediaGateway media, BridgeFactory bridges,
-      CallRecordStore records, CallRegistry registry, WavoiceMetrics metrics, LiveCallEvents live,
+      CallRegistry registry, WavoiceMetrics metrics, CallEventPublisher events,
       PrerequisiteSightings prerequisites, Clock clock) {
     this.config = config;
     this.graph = graph;
     this.media = media;
     this.bridges = bridges;
-    this.records = records;
     this.registry = registry;
     this.metrics = metrics;
-    this.live = live;
+    this.events = events;
     this.prerequisites = prerequisites;
     this.clock = clock;
   }
 
   @PostConstruct
   void init() {
-    services = new CallServices(graph, media, bridges, records, registry, CallSettings.from(config), metrics, live,
+    services = new CallServices(graph, media, bridges, registry, CallSettings.from(config), events,
         prerequisites, clock, executor, scheduler);
     metrics.gauge("wavoice_calls_active", "calls in progress", registry::count);
   }
@@ -133,7 +133,7 @@ public class CallOrchestrator {
       return;
     }
     String callerName = event.source().contact(call.from()).map(Contact::name).orElse(null);
-    ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, "whatsapp", call.from(), callerName,
+    ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, WHATSAPP, call.from(), callerName,
         event.receivedAt());
     // a terminate handled first wins over every other answer: Meta is told nothing about a call it ended
     boolean terminatedFirst = registry.wasTerminated(id);
@@ -192,7 +192,7 @@ public class CallOrchestrator {
       return placed;
     }
     CallId local = new CallId("out-" + UUID.randomUUID());
-    ActiveCall active = new ActiveCall(services, local, ActiveCall.Direction.OUTBOUND, "whatsapp",
+    ActiveCall active = new ActiveCall(services, local, ActiveCall.Direction.OUTBOUND, WHATSAPP,
         CallSettings.normalizeNumber(to), null, clock.instant());
     if (!registry.tryAdmit(local, active, services.settings().maxActive())) {
       placed.completeExceptionally(new IllegalStateException("at capacity: " + services.settings().maxActive() + " calls"));

@@ -2,7 +2,6 @@ package dev.wavoice.call;
 
 import dev.wavoice.bridge.BridgeFactory;
 import dev.wavoice.media.MediaGateway;
-import dev.wavoice.ops.WavoiceMetrics;
 import dev.wavoice.whatsapp.GraphApi;
 import dev.wavoice.whatsapp.PrerequisiteSightings;
 import java.time.Clock;
@@ -14,11 +13,9 @@ record CallServices(
     GraphApi graph,
     MediaGateway media,
     BridgeFactory bridges,
-    CallRecordStore records,
     CallRegistry registry,
     CallSettings settings,
-    WavoiceMetrics metrics,
-    LiveCallEvents live,
+    CallEventPublisher events,
     PrerequisiteSightings prerequisites,
     Clock clock,
     Executor executor,

@@ -69,10 +69,31 @@ class SoftphoneCallTest {
   void setUp() {
     LiveCallEvents live = new LiveCallEvents();
     live.subscribe(this, (id, e) -> liveEvents.add(e));
+    CallRecordWriter writer = new CallRecordWriter(records);
+    // the observers as the application's publisher calls them, in their order
+    CallEventPublisher events = e -> {
+      switch (e) {
+        case CallEvent.Started s -> writer.started(s);
+        case CallEvent.MediaPlaced m -> writer.mediaPlaced(m);
+        case CallEvent.PreAccepted p -> writer.preAccepted(p);
+        case CallEvent.Accepted a -> writer.accepted(a);
+        case CallEvent.FirstBotAudio f -> writer.firstBotAudio(f);
+        case CallEvent.TranscriptSoFar t -> writer.transcriptSoFar(t);
+        case CallEvent.Problem p -> writer.problem(p);
+        case CallEvent.Ended end -> {
+          writer.ended(end);
+          metrics.callEnded(end.reason().outcome().name(), end.reason().name());
+          live.ended(end);
+        }
+        case CallEvent.StateChanged s -> live.stateChanged(s);
+        case CallEvent.TranscriptLineHeard t -> live.transcriptLine(t);
+        case CallEvent.MediaConnected m -> { }
+      }
+    };
     CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ZERO, Duration.ZERO, Duration.ZERO,
         Duration.ofSeconds(3), Duration.ofSeconds(3),
         Set.of(), Optional.empty(), AudioCodec.PCMU);
-    services = new CallServices(null, media, bridges, records, new CallRegistry(), settings, metrics, live,
+    services = new CallServices(null, media, bridges, new CallRegistry(), settings, events,
         new PrerequisiteSightings(),
         Clock.systemUTC(), pool, scheduler);
   }

@@ -2,7 +2,6 @@ package dev.wavoice.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.CallId;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.bridge.BridgeFactory;
@@ -93,9 +92,7 @@ class SoftphoneCallTest {
     CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ZERO, Duration.ZERO, Duration.ZERO,
         Duration.ofSeconds(3), Duration.ofSeconds(3),
         Set.of(), Optional.empty(), AudioCodec.PCMU);
-    services = new CallServices(null, media, bridges, new CallRegistry(), settings, events,
-        new PrerequisiteSightings(),
-        Clock.systemUTC(), pool, scheduler);
+    services = new CallServices(media, bridges, new CallRegistry(), settings, events, Clock.systemUTC(), pool, scheduler);
   }
 
   @AfterEach
@@ -106,8 +103,7 @@ class SoftphoneCallTest {
 
   private ActiveCall softphoneCall() {
     CallId id = new CallId("softphone-test-" + System.nanoTime());
-    ActiveCall call = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, CallOrchestrator.SOFTPHONE, null, null,
-        Instant.now(), browser);
+    ActiveCall call = new ActiveCall(services, new SoftphoneChannel(browser), id, null, null, Instant.now());
     services.registry().tryAdmit(id, call, 5);
     return call;
   }
@@ -116,7 +112,7 @@ class SoftphoneCallTest {
   void answersTheBrowserTricklesBothWaysAndStartsTheBridgeWhenMediaConnects() throws Exception {
     media.holdAnswer = new CountDownLatch(1);
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
     // the browser trickles while Kurento is still gathering: the candidate waits for the media
     call.remoteCandidate("candidate:1 1 udp 2122194687 127.0.0.1 40000 typ host", "0", 0);
     Await.until(WAIT, "the media answer to be asked for", () -> media.session != null);
@@ -170,7 +166,7 @@ class SoftphoneCallTest {
   void withoutKurentoTheCallEndsAndTheBrowserIsToldWhy() throws Exception {
     media.available = false;
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
 
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.KMS_UNAVAILABLE);
     assertThat(browser.messages).containsExactly("created " + call.id().value(),
@@ -184,7 +180,7 @@ class SoftphoneCallTest {
   void anOfferKurentoCannotUseEndsTheCallWithTheReason() throws Exception {
     media.failure = new MediaException(MediaException.Reason.BAD_SDP, "the offer has no audio section");
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
 
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.MEDIA_SETUP_FAILED);
     assertThat(browser.messages).last().isEqualTo("ended MEDIA_SETUP_FAILED BAD_SDP: the offer has no audio section");
@@ -196,7 +192,7 @@ class SoftphoneCallTest {
   @Test
   void aRefusedCallIsRecordedAndTheBrowserIsTold() throws Exception {
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, EndReason.OVER_CAPACITY);
+    call.answer(OFFER, EndReason.OVER_CAPACITY);
 
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.OVER_CAPACITY);
     assertThat(browser.messages).last().isEqualTo("ended OVER_CAPACITY refused by admission policy");
@@ -206,7 +202,7 @@ class SoftphoneCallTest {
   @Test
   void mediaThatNeverConnectsTimesOut() throws Exception {
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
 
     assertThat(call.ended().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.MEDIA_TIMEOUT);
     assertThat(bridges.bridge.started.get()).isZero();

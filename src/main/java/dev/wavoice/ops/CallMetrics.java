@@ -25,26 +25,26 @@ public class CallMetrics {
     this.metrics = metrics;
   }
 
-  void preAccepted(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.PreAccepted e) {
+  public void preAccepted(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.PreAccepted e) {
     if (CallOrchestrator.WHATSAPP.equals(e.channel())) {
       metrics.setupLatency("pre_accept", e.sinceStart());
     }
   }
 
-  void accepted(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.Accepted e) {
+  public void accepted(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.Accepted e) {
     // an outgoing call is answered by the user, not accepted by us: no set-up stage
     if (CallOrchestrator.WHATSAPP.equals(e.channel()) && e.direction() == ActiveCall.Direction.INBOUND) {
       metrics.setupLatency("accept", e.sinceStart());
     }
   }
 
-  void firstBotAudio(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.FirstBotAudio e) {
+  public void firstBotAudio(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.FirstBotAudio e) {
     if (CallOrchestrator.WHATSAPP.equals(e.channel())) {
       metrics.setupLatency("first_bot_audio", e.sinceStart());
     }
   }
 
-  void ended(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.Ended e) {
+  public void ended(@Observes @Priority(CdiCallEvents.METRICS) CallEvent.Ended e) {
     metrics.callEnded(e.reason().outcome().name(), e.reason().name());
   }
 }

@@ -15,6 +15,7 @@ import dev.wavoice.media.MediaGateway;
 import dev.wavoice.media.MediaListener;
 import dev.wavoice.media.MediaSession;
 import dev.wavoice.media.RtpLeg;
+import dev.wavoice.ops.CallMetrics;
 import dev.wavoice.ops.WavoiceMetrics;
 import dev.wavoice.testkit.Await;
 import java.net.InetSocketAddress;
@@ -69,19 +70,29 @@ class SoftphoneCallTest {
     LiveCallEvents live = new LiveCallEvents();
     live.subscribe(this, (id, e) -> liveEvents.add(e));
     CallRecordWriter writer = new CallRecordWriter(records);
-    // the observers as the application's publisher calls them, in their order
+    CallMetrics callMetrics = new CallMetrics(metrics);
+    // the application's observers, in their order
     CallEventPublisher events = e -> {
       switch (e) {
         case CallEvent.Started s -> writer.started(s);
         case CallEvent.MediaPlaced m -> writer.mediaPlaced(m);
-        case CallEvent.PreAccepted p -> writer.preAccepted(p);
-        case CallEvent.Accepted a -> writer.accepted(a);
-        case CallEvent.FirstBotAudio f -> writer.firstBotAudio(f);
+        case CallEvent.PreAccepted p -> {
+          writer.preAccepted(p);
+          callMetrics.preAccepted(p);
+        }
+        case CallEvent.Accepted a -> {
+          writer.accepted(a);
+          callMetrics.accepted(a);
+        }
+        case CallEvent.FirstBotAudio f -> {
+          writer.firstBotAudio(f);
+          callMetrics.firstBotAudio(f);
+        }
         case CallEvent.TranscriptSoFar t -> writer.transcriptSoFar(t);
         case CallEvent.Problem p -> writer.problem(p);
         case CallEvent.Ended end -> {
           writer.ended(end);
-          metrics.callEnded(end.reason().outcome().name(), end.reason().name());
+          callMetrics.ended(end);
           live.ended(end);
         }
         case CallEvent.StateChanged s -> live.stateChanged(s);

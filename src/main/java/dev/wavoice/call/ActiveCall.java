@@ -11,39 +11,38 @@ import dev.wavoice.media.MediaException;
 import dev.wavoice.media.MediaFailure;
 import dev.wavoice.media.MediaListener;
 import dev.wavoice.media.MediaSession;
-import dev.wavoice.whatsapp.GraphApiException;
-import dev.wavoice.whatsapp.Prerequisite;
-import dev.wavoice.whatsapp.WebhookError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One call and its state machine. Everything that changes the call — the webhook that started it, media
- * and bridge events, Meta's terminate, timeouts, an operator's hang-up — runs on the call's own
- * {@link SerialExecutor}, one at a time, so the state needs no locks. Every way out goes through
- * {@link #end(EndReason, String)}, which runs once.
+ * The core of one call, the same for every channel: its state machine, its deadlines and the one way
+ * out. Everything that changes the call — the request that started it, media and bridge events, the other
+ * side's hang-up, timeouts, an operator's hang-up — runs on the call's own {@link SerialExecutor}, one at
+ * a time, so the state needs no locks. Every way out goes through {@link #end(EndReason, String)}, which
+ * runs once and is the only place that releases the bridge, the media and the call's slot. What differs
+ * between WhatsApp incoming, WhatsApp outgoing and the softphone is its {@link CallChannel}; what the
+ * record, the metrics and the console need it publishes as {@link CallEvent}s, and it waits on none of them.
  *
- * <p>Incoming: set up media and pre-warm OpenAI in parallel → {@code pre_accept} with the answer → when
- * media has really connected, {@code accept} with the same answer → start the bridge. If media has not
- * connected {@code wavoice.calls.accept-without-media-after-ms} after {@code pre_accept}, {@code accept}
- * goes anyway (Meta may hold media back until then) and the bridge starts when media connects, so the
- * greeting is never spoken into a dead line; the media deadline still ends a call whose media never
- * comes. Once up, {@link CallLimits} ends a call that runs too long or whose caller RTP stops. Outgoing: media
- * offer → {@code connect} → the user's answer arrives by webhook → when media connects, start the bridge.
- * Softphone (a browser, no Meta): answer the browser's offer → trickled candidates go to Kurento → when
- * media has connected and OpenAI is ready, start the bridge. {@code pre_accept} and {@code accept} wait on
- * Meta off the executor, so an end is never held up by Meta; the end releases first and tells Meta after.
+ * <p>Incoming: set up media and pre-warm OpenAI in parallel → the channel's answer → when media has
+ * really connected, the channel's accept (after a provisional answer: WhatsApp's {@code pre_accept}) →
+ * start the bridge. If media has not connected {@code wavoice.calls.accept-without-media-after-ms} after a
+ * provisional answer, the accept goes anyway (Meta may hold media back until then) and the bridge starts
+ * when media connects, so the greeting is never spoken into a dead line; the media deadline still ends a
+ * call whose media never comes. Once up, {@link CallLimits} ends a call that runs too long or whose caller
+ * RTP stops. Outgoing: media offer → the channel dials → the other side's answer → when media connects,
+ * start the bridge. Steps that wait on the other side run off the executor, so an end is never held up by
+ * them; the end releases first and tells the other side after.
  */
 public final class ActiveCall implements MediaListener, BridgeListener {
 
@@ -51,19 +50,21 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   public enum Direction { INBOUND, OUTBOUND }
 
-  /** ACCEPTED: Meta has our {@code accept} but media has not connected yet (the bridge waits for it). */
-  enum State { SETTING_UP, PRE_ACCEPTED, ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
+  /**
+   * PRE_ACCEPTED: the other side has our provisional answer (it rings). ACCEPTED: it has our accept but
+   * media has not connected yet (the bridge waits for it). ANSWERED: it has our (final) answer and media
+   * is connecting. DIALING: our offer is out; CONNECTING: its answer is in and media is connecting.
+   */
+  public enum State { SETTING_UP, PRE_ACCEPTED, ACCEPTED, ANSWERED, DIALING, CONNECTING, ACTIVE, ENDED }
 
   private final CallServices services;
+  private final CallChannel channel;
   private final SerialExecutor actor;
   private final Direction direction;
-  private final String channel;
   private final String remoteNumber;
   private final String callerName;
   private final Instant startedAt;
   private final CompletableFuture<EndReason> ended = new CompletableFuture<>();
-  /** The browser of a softphone call; null for WhatsApp calls. */
-  private final SoftphonePeer peer;
   /** The final lines so far, for a console that starts watching mid-call. */
   private final List<TranscriptLine> transcript = new CopyOnWriteArrayList<>();
   /** On the call's executor only. */
@@ -75,17 +76,18 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private volatile State state = State.SETTING_UP;
   private volatile Instant acceptedAt;
   /**
-   * Meta's terminate, set at once by the webhook's thread: a set-up step in progress holds the call's
-   * executor, so the set-up looks here before each step that tells Meta anything (no {@code accept} ever
-   * follows a terminate). First one wins; a second is harmless.
+   * The other side's hang-up (Meta's terminate), set at once by the thread that brought it: a set-up step
+   * in progress holds the call's executor, so the set-up looks here before each step that tells the other
+   * side anything (no accept ever follows it). First one wins; a second is harmless.
    */
-  private volatile Terminate terminate;
-  /** On the call's executor only: the set-up task has run, so a queued terminate task must end the call. */
+  private volatile RemoteEnd remoteEnd;
+  /** On the call's executor only: the set-up task has run, so a queued hang-up task must end the call. */
   private boolean begun;
   private boolean recorded;
-  private boolean metaKnowsCall;
+  /** The other side knows of the call (it sent the offer, or our dial reached it): an end we make is told to it. */
+  private boolean remoteKnows;
   private boolean mediaUp;
-  /** {@code accept} went out to Meta (its reply may not have come back). */
+  /** The accept went out to the other side (its reply may not have come back). */
   private boolean acceptSent;
   private CallBridge bridge;
   private MediaSession media;
@@ -94,19 +96,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private ScheduledFuture<?> deadline;
   private ScheduledFuture<?> acceptAnyway;
 
-  ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
-      String callerName, Instant startedAt) {
-    this(services, id, direction, channel, remoteNumber, callerName, startedAt, null);
-  }
-
-  ActiveCall(CallServices services, CallId id, Direction direction, String channel, String remoteNumber,
-      String callerName, Instant startedAt, SoftphonePeer peer) {
+  ActiveCall(CallServices services, CallChannel channel, CallId id, String remoteNumber, String callerName,
+      Instant startedAt) {
     this.services = services;
-    this.peer = peer;
+    this.channel = channel;
     this.actor = new SerialExecutor(services.executor());
     this.id = id;
-    this.direction = direction;
-    this.channel = channel;
+    this.direction = channel instanceof CallChannel.Outgoing ? Direction.OUTBOUND : Direction.INBOUND;
     this.remoteNumber = remoteNumber;
     this.callerName = callerName;
     this.startedAt = startedAt;
@@ -121,7 +117,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     return id;
   }
 
-  /** Completes with the end reason once the call has ended and its record is written. */
+  /** Completes with the end reason once the call has ended and its end has been published. */
   public CompletableFuture<EndReason> ended() {
     return ended;
   }
@@ -135,89 +131,108 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     Instant accepted = acceptedAt;
     long durationMs = accepted == null ? 0 : Duration.between(accepted, services.clock().instant()).toMillis();
     boolean inbound = direction == Direction.INBOUND;
-    return new CallView(id.value(), channel, direction.name(), state.name(), inbound ? remoteNumber : null,
+    return new CallView(id.value(), channel.name(), direction.name(), state.name(), inbound ? remoteNumber : null,
         inbound ? null : remoteNumber, callerName, services.settings().codec().name().toLowerCase(), startedAt,
         accepted, durationMs);
   }
 
   // ---- incoming
 
-  /** Answers a user-initiated call whose SDP offer came with the connect webhook. */
+  /** Answers a call the other side made with this SDP offer; {@code refusal} ends it at once (admission said no). */
   void answer(String offer, EndReason refusal) {
+    CallChannel.Incoming incoming = (CallChannel.Incoming) channel;
     actor.execute(() -> {
       begun = true;
       record();
-      metaKnowsCall = true;
-      if (endIfTerminated()) {
+      remoteKnows = true;
+      channel.created(id);
+      if (endIfRemoteEnded()) {
         return;
       }
       try {
-        if (!setUpMedia(offer, refusal) || endIfTerminated()) {
+        if (!setUpMedia(offer, refusal) || endIfRemoteEnded()) {
           return;
         }
         localSdp = media.localSdp();
-        Duration budget = metaBudget();
-        askMeta(() -> services.graph().preAccept(id.value(), localSdp, budget, this::wantsMeta), this::preAccepted);
+        onRemote(incoming.answer(id, localSdp, remoteBudget(), this::stillWanted), this::answerTaken);
       } catch (RuntimeException e) {
-        if (!endIfTerminated()) { // a step that failed after Meta's terminate failed because of it
+        if (!endIfRemoteEnded()) { // a step that failed after the other side hung up failed because of it
           fail(e);
         }
       }
     });
   }
 
-  private void preAccepted() {
-    state = State.PRE_ACCEPTED;
+  private void answerTaken() {
     Instant now = services.clock().instant();
-    timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
-    services.prerequisites().confirmed(now, Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-    save(r -> r.preAccepted(now));
-    services.metrics().setupLatency("pre_accept", Duration.between(startedAt, now));
-    services.live().state(id, state.name());
-    if (mediaUp) {
-      accept();
+    if (incoming().provisionalAnswer()) {
+      state = State.PRE_ACCEPTED;
+      timeline.mark(CallTimeline.PRE_ACCEPT_SENT, now);
+      services.events().publish(new CallEvent.PreAccepted(id, channel.name(), now, Duration.between(startedAt, now),
+          timeline.events()));
+      changed();
+      if (mediaUp) {
+        accept();
+      } else {
+        armAcceptWithoutMedia();
+      }
     } else {
-      armAcceptWithoutMedia();
+      timeline.mark(CallTimeline.ANSWER_SENT, now);
+      state = State.ANSWERED;
+      changed();
+      if (mediaUp) {
+        startWhenReady();
+      }
     }
   }
 
-  /** What is left of the media deadline: an answer from Meta after it is of no use, so no request outlasts it. */
-  private Duration metaBudget() {
+  /** What is left of the media deadline: an answer from the other side after it is of no use, so no request outlasts it. */
+  private Duration remoteBudget() {
     long leftMs = deadline == null ? services.settings().mediaTimeout().toMillis() : deadline.getDelay(TimeUnit.MILLISECONDS);
     return Duration.ofMillis(Math.max(1, leftMs));
   }
 
-  /** Whether Meta's answer still matters (any thread): a retry after the end would reach an ended call. */
-  private boolean wantsMeta() {
-    return state != State.ENDED && terminate == null;
+  /** Whether the other side's answer still matters (any thread): a retry after the end would reach an ended call. */
+  private boolean stillWanted() {
+    return state != State.ENDED && remoteEnd == null;
   }
 
   /**
-   * Sends a Graph request off the call's executor, then goes on with {@code then} on it. Meanwhile the
-   * executor stays free, so Meta's terminate, the media deadline and shutdown end the call (and release
-   * it) at once even while Meta takes its time; an answer that comes after the end is ignored, and none
-   * is acted on once Meta's terminate has arrived.
+   * Goes on with {@code then} on the call's executor once the other side has answered a step. Meanwhile the
+   * executor stays free, so a hang-up, the media deadline and shutdown end the call (and release it) at
+   * once even while the other side takes its time; an answer that comes after the end is ignored, and
+   * none is acted on once the other side hung up. A step done at once goes on at once, in order with
+   * what follows it.
    */
-  private void askMeta(Runnable request, Runnable then) {
-    CompletableFuture.runAsync(request, services.executor()).whenComplete((ok, failure) -> actor.execute(() -> {
-      if (state == State.ENDED || endIfTerminated()) {
-        return;
-      }
+  private void onRemote(CompletionStage<Void> step, Runnable then) {
+    CompletableFuture<Void> future = step.toCompletableFuture();
+    if (future.isDone()) {
+      proceed(future, then);
+    } else {
+      future.whenComplete((ok, failure) -> actor.execute(() -> proceed(future, then)));
+    }
+  }
+
+  private void proceed(CompletableFuture<Void> step, Runnable then) {
+    if (state == State.ENDED || endIfRemoteEnded()) {
+      return;
+    }
+    try {
       try {
-        if (failure != null) {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        }
-        then.run();
-      } catch (RuntimeException e) {
-        fail(e);
+        step.join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
       }
-    }));
+      then.run();
+    } catch (RuntimeException e) {
+      fail(e);
+    }
   }
 
   /**
-   * What both channels do with an offer: admission, the bridge (pre-warmed while media is set up), the
-   * media session answering the offer, RTP pointed at it. False when the call ended on the way.
+   * What every incoming call does with the offer: admission, the bridge (pre-warmed while media is set
+   * up), the media session answering the offer, RTP pointed at it. False when the call ended on the way.
    */
   private boolean setUpMedia(String offer, EndReason refusal) {
     if (refusal != null) {
@@ -232,29 +247,28 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     bridge = services.bridges().create(context(), this);
     prewarm();
     media = services.media().answer(id, offer, bridge.rtpLeg(), this);
-    save(r -> r.onKms(media.kmsUrl()));
+    services.events().publish(new CallEvent.MediaPlaced(id, media.kmsUrl(), timeline.events()));
     bridge.connectRtp(media.rtpTarget());
     return state != State.ENDED;
   }
 
   /**
-   * {@code accept} with the {@code pre_accept}'s SDP: when media connected, or when it has not connected
-   * in time (the bridge then starts once it does).
+   * The accept, with the answer's SDP: when media connected, or when it has not connected in time (the
+   * bridge then starts once it does).
    */
   private void accept() {
-    if (acceptSent) { // media connected while the accept is with Meta: its answer starts the agent
+    if (acceptSent) { // media connected while the accept is out: its answer starts the agent
       return;
     }
     if (acceptAnyway != null) {
       acceptAnyway.cancel(false);
     }
-    if (!awaitPrepared() || endIfTerminated()) {
+    if (!awaitPrepared() || endIfRemoteEnded()) {
       return;
     }
     try {
       acceptSent = true;
-      Duration budget = metaBudget();
-      askMeta(() -> services.graph().accept(id.value(), localSdp, null, budget, this::wantsMeta), this::accepted);
+      onRemote(incoming().accept(id, localSdp, remoteBudget(), this::stillWanted), this::accepted);
     } catch (RuntimeException e) {
       fail(e);
     }
@@ -263,13 +277,12 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   private void accepted() {
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.ACCEPT_SENT, now);
-    services.metrics().setupLatency("accept", Duration.between(startedAt, now));
     answered(now, mediaUp);
     if (mediaUp) {
       activate();
     } else {
       state = State.ACCEPTED;
-      services.live().state(id, state.name());
+      changed();
       LOG.info(() -> "call " + id + " accepted before its media connected; the agent starts when it does");
     }
   }
@@ -288,10 +301,22 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** After a final answer: the agent starts once it is ready (media has connected). */
+  private void startWhenReady() {
+    if (awaitPrepared()) {
+      activate();
+    }
+  }
+
+  private CallChannel.Incoming incoming() {
+    return (CallChannel.Incoming) channel;
+  }
+
   // ---- outgoing
 
-  /** Places a business-initiated call; completes with Meta's call id once {@code connect} succeeded. */
-  void dial(String to, String bizOpaqueCallbackData, CompletableFuture<CallId> placed) {
+  /** Places the call; {@code placed} completes with the other side's id for it once the dial succeeded. */
+  void dial(CompletableFuture<CallId> placed) {
+    CallChannel.Outgoing outgoing = (CallChannel.Outgoing) channel;
     actor.execute(() -> {
       begun = true;
       Duration answerTimeout = services.settings().outboundAnswerTimeout();
@@ -301,17 +326,16 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         prewarm();
         media = services.media().offer(id, bridge.rtpLeg(), this);
         bridge.connectRtp(media.rtpTarget());
-        CallId metaId = new CallId(services.graph().connect(to, media.localSdp(), bizOpaqueCallbackData));
+        CallId remoteId = outgoing.dial(media.localSdp());
         timeline.mark(CallTimeline.CONNECT_SENT, services.clock().instant());
-        services.prerequisites().confirmed(services.clock().instant(), Prerequisite.CALLING_ENABLED, Prerequisite.SIP_DISABLED);
-        services.registry().alias(metaId, this);
-        id = metaId;
-        metaKnowsCall = true;
+        services.registry().alias(remoteId, this);
+        id = remoteId;
+        remoteKnows = true;
         record();
-        save(r -> r.onKms(media.kmsUrl()));
+        services.events().publish(new CallEvent.MediaPlaced(id, media.kmsUrl(), timeline.events()));
         state = State.DIALING;
-        services.live().state(id, state.name());
-        placed.complete(metaId);
+        changed();
+        placed.complete(remoteId);
       } catch (RuntimeException e) {
         placed.completeExceptionally(e);
         record();
@@ -320,7 +344,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     });
   }
 
-  /** The user answered an outgoing call: apply their SDP answer. */
+  /** The other side answered our offer: apply its SDP answer. */
   void remoteAnswer(String sdpAnswer) {
     actor.execute(() -> {
       if (state != State.DIALING) {
@@ -331,7 +355,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         media.applyRemoteAnswer(sdpAnswer);
         timeline.mark(CallTimeline.ANSWER_RECEIVED, services.clock().instant());
         state = State.CONNECTING;
-        services.live().state(id, state.name());
+        changed();
         if (mediaUp) {
           activate();
         } else {
@@ -345,34 +369,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     });
   }
 
-  // ---- softphone
-
-  /** Answers a browser's offer: no Meta, the answer goes back to the browser, which trickles its candidates. */
-  void answerSoftphone(String offer, EndReason refusal) {
-    actor.execute(() -> {
-      begun = true;
-      record();
-      tell(p -> p.created(id));
-      try {
-        if (!setUpMedia(offer, refusal)) {
-          return;
-        }
-        String answer = media.localSdp();
-        tell(p -> p.answer(answer));
-        timeline.mark(CallTimeline.ANSWER_SENT, services.clock().instant());
-        state = State.ANSWERED;
-        services.live().state(id, state.name());
-        tell(p -> p.state(State.ANSWERED.name()));
-        if (mediaUp) {
-          connectSoftphone();
-        }
-      } catch (RuntimeException e) {
-        fail(e);
-      }
-    });
-  }
-
-  /** A candidate the browser trickled; it always follows the offer, so the media exists unless set-up failed. */
+  /** A candidate the other side trickled; it always follows the offer, so the media exists unless set-up failed. */
   public void remoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
     actor.execute(() -> {
       if (state == State.ENDED || media == null) {
@@ -387,73 +384,48 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     });
   }
 
-  private void connectSoftphone() {
-    if (awaitPrepared()) {
-      activate();
-    }
-  }
-
-  /** Sends to the browser, if this is a softphone call; a failing browser link never breaks the call. */
-  private void tell(Consumer<SoftphonePeer> message) {
-    if (peer == null) {
-      return;
-    }
-    try {
-      message.accept(peer);
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "call " + id + ": telling the softphone failed", e);
-    }
-  }
-
   // ---- ending from outside
 
-  void terminatedByMeta(String detail) {
-    terminatedByMeta(detail, List.of());
-  }
-
   /**
-   * Meta ended the call; its errors (e.g. 138021: the user's client got no media) go on the record. Noted
-   * at once on the caller's thread, so a set-up step in progress stops at its next step; the call then ends
-   * on its executor (a set-up that has not begun yet ends it itself, first thing).
+   * The other side hung up (Meta's terminate); {@code problem} (e.g. Meta's 138021: the user's client got
+   * no media) goes on the record. Noted at once on the caller's thread, so a set-up step in progress stops
+   * at its next step; the call then ends on its executor (a set-up that has not begun yet ends it itself,
+   * first thing).
    */
-  void terminatedByMeta(String detail, List<WebhookError> errors) {
-    if (terminate == null) {
-      terminate = new Terminate(detail, List.copyOf(errors));
+  void remoteEnded(String detail, CallProblem problem) {
+    if (remoteEnd == null) {
+      remoteEnd = new RemoteEnd(detail, problem);
     }
     if (state == State.SETTING_UP) {
-      LOG.info(() -> "call " + id + ": Meta's terminate arrived before the call was set up; nothing more goes to Meta");
+      LOG.info(() -> "call " + id + ": the other side hung up before the call was set up; nothing more goes to it");
     }
     actor.execute(() -> {
       if (begun) {
-        endIfTerminated();
+        endIfRemoteEnded();
       }
     });
   }
 
-  /** Ends the call as Meta's terminate says, if one has arrived; true when it had. On the call's executor. */
-  private boolean endIfTerminated() {
-    Terminate t = terminate;
-    if (t == null) {
+  /** Ends the call as the other side's hang-up says, if it has come; true when it had. On the call's executor. */
+  private boolean endIfRemoteEnded() {
+    RemoteEnd hungUp = remoteEnd;
+    if (hungUp == null) {
       return false;
     }
-    if (recorded && state != State.ENDED && !t.errors().isEmpty()) {
-      services.records().update(id, r -> {
-        WebhookError first = t.errors().get(0);
-        r.metaError(first.code() == null ? 0 : first.code(), null, first.details());
-        t.errors().forEach(e -> r.addError("meta terminate " + e.describe()));
-      });
+    if (recorded && state != State.ENDED && !hungUp.problem().isEmpty()) {
+      services.events().publish(new CallEvent.Problem(id, hungUp.problem(), timeline.events()));
     }
-    end(EndReason.REMOTE_TERMINATE, t.detail());
+    end(EndReason.REMOTE_TERMINATE, hungUp.detail());
     return true;
   }
 
-  private record Terminate(String detail, List<WebhookError> errors) {}
+  private record RemoteEnd(String detail, CallProblem problem) {}
 
   void notAnswered(String detail) {
     actor.execute(() -> end(EndReason.NOT_ANSWERED, detail));
   }
 
-  /** Ends the call for this reason (operator hang-up, shutdown). */
+  /** Ends the call for this reason (operator hang-up, the softphone's hang-up, shutdown). */
   public void hangUp(EndReason reason, String detail) {
     actor.execute(() -> end(reason, detail));
   }
@@ -469,13 +441,13 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
       mediaUp = true;
       timeline.mark(CallTimeline.MEDIA_CONNECTED, at);
+      services.events().publish(new CallEvent.MediaConnected(id, at));
       watchInactivity();
       switch (state) {
         case PRE_ACCEPTED -> accept();
-        case ACCEPTED -> activate();
-        case ANSWERED -> connectSoftphone();
-        case CONNECTING -> activate();
-        default -> { } // SETTING_UP: accepted right after pre_accept; DIALING: once the answer arrives
+        case ACCEPTED, CONNECTING -> activate();
+        case ANSWERED -> startWhenReady();
+        default -> { } // SETTING_UP: accepted right after the answer; DIALING: once the answer arrives
       }
     });
   }
@@ -498,12 +470,12 @@ public final class ActiveCall implements MediaListener, BridgeListener {
 
   @Override
   public boolean tricklesCandidates() {
-    return peer != null;
+    return channel.tricklesCandidates();
   }
 
   @Override
   public boolean whatsAppPeer() {
-    return peer == null;
+    return channel.whatsAppPeer();
   }
 
   @Override
@@ -511,7 +483,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     // on the call's executor: after the answer has gone out
     actor.execute(() -> {
       if (state != State.ENDED) {
-        tell(p -> p.candidate(candidate, sdpMid, sdpMLineIndex));
+        channel.localCandidate(candidate, sdpMid, sdpMLineIndex);
       }
     });
   }
@@ -535,10 +507,8 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         return;
       }
       timeline.mark(CallTimeline.FIRST_BOT_AUDIO, at);
-      save(r -> r.firstBotAudio(at));
-      if (peer == null) { // the set-up histogram counts from Meta's webhook: WhatsApp calls only
-        services.metrics().setupLatency("first_bot_audio", Duration.between(startedAt, at));
-      }
+      services.events().publish(new CallEvent.FirstBotAudio(id, channel.name(), at, Duration.between(startedAt, at),
+          timeline.events()));
     });
   }
 
@@ -550,7 +520,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   @Override
   public void transcriptLine(TranscriptLine line) {
     transcript.add(line);
-    services.live().transcript(id, line);
+    services.events().publish(new CallEvent.TranscriptLineHeard(id, line));
     transcriptWrites.lineAdded();
   }
 
@@ -558,7 +528,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   public void problem(String detail) {
     actor.execute(() -> {
       if (recorded) {
-        services.records().update(id, r -> r.addError(detail));
+        services.events().publish(new CallEvent.Problem(id, CallProblem.of(detail), timeline.events()));
       }
     });
   }
@@ -566,7 +536,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
   // ---- internals
 
   private CallContext context() {
-    return new CallContext(id, channel, remoteNumber, callerName, services.settings().codec());
+    return new CallContext(id, channel.name(), remoteNumber, callerName, services.settings().codec());
   }
 
   /** Opens OpenAI while media is set up; a refusal ends the call before it is answered. */
@@ -607,8 +577,7 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     if (acceptedAt == null) { // outgoing and softphone calls are answered when their media connects
       answered(services.clock().instant(), true);
     }
-    services.live().state(id, state.name());
-    tell(p -> p.state(State.ACTIVE.name()));
+    changed();
     LOG.info(() -> "call " + id + " connected");
     try {
       bridge.start();
@@ -618,10 +587,11 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     }
   }
 
-  /** The call counts as answered from now: the record says so and its maximum duration runs. */
+  /** The call counts as answered from now: published, and its maximum duration runs. */
   private void answered(Instant at, boolean withMedia) {
     acceptedAt = at;
-    save(r -> r.accepted(at, withMedia));
+    services.events().publish(new CallEvent.Accepted(id, channel.name(), direction, at, withMedia,
+        Duration.between(startedAt, at), timeline.events()));
     limits.armMaxDuration(services.settings().maxDuration(), () -> actor.execute(() -> end(EndReason.MAX_DURATION,
         "the call reached wavoice.calls.max-duration-seconds (" + services.settings().maxDuration().toSeconds() + " s)")));
   }
@@ -637,26 +607,29 @@ public final class ActiveCall implements MediaListener, BridgeListener {
         "no RTP from the caller for " + limit.toSeconds() + " s (wavoice.calls.inactivity-seconds)")));
   }
 
-  /** The transcript so far onto the record, so a crash keeps it; the end writes the complete one. */
+  /** The transcript so far, so a crash keeps it; the end carries the complete one. */
   private void saveTranscript() {
     if (state == State.ENDED || !recorded) {
       return;
     }
     List<TranscriptEntry> lines = transcript.stream().map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text())).toList();
-    try {
-      save(r -> r.transcriptSoFar(lines));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not write the transcript of call " + id + " so far", e);
-    }
+    services.events().publish(new CallEvent.TranscriptSoFar(id, lines, timeline.events()));
   }
 
-  /** Applies a change to the record, with the timeline so far. */
-  private void save(Consumer<CallRecord> change) {
-    List<TimelineEvent> events = timeline.events();
-    services.records().update(id, r -> {
-      change.accept(r);
-      r.timeline(events);
-    });
+  /** The call exists from here on (for the record, the console and the metrics). */
+  private void record() {
+    if (recorded) {
+      return;
+    }
+    recorded = true;
+    services.events().publish(new CallEvent.Started(id, channel.name(), direction, remoteNumber, callerName,
+        services.settings().codec().name().toLowerCase(), startedAt));
+  }
+
+  /** Publishes the new state; the channel hears it too. */
+  private void changed() {
+    services.events().publish(new CallEvent.StateChanged(id, state.name()));
+    channel.stateChanged(state.name());
   }
 
   private void armDeadline(Duration after, EndReason reason, String detail) {
@@ -683,47 +656,29 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     limits.cancel();
   }
 
+  /** How a failed step ends the call: media's failures, the other side's (as its channel explains them), the rest. */
   private void fail(RuntimeException e) {
     if (e instanceof MediaException media) {
       end(media.reason() == MediaException.Reason.KMS_UNAVAILABLE ? EndReason.KMS_UNAVAILABLE : EndReason.MEDIA_SETUP_FAILED,
           media.reason() + ": " + media.getMessage());
-    } else if (e instanceof GraphApiException graph && graph.getCause() instanceof InterruptedException) {
-      // our own threads are interrupted only when wavoice stops
-      end(EndReason.SHUTDOWN, "interrupted during graph " + graph.operation() + ": wavoice is shutting down");
-    } else if (e instanceof GraphApiException graph) {
-      // an error naming a missing prerequisite is Meta's own word: the doctor shows it, the record says so
-      String missing = services.prerequisites().failed(graph, "call " + id, services.clock().instant())
-          .map(p -> " — missing prerequisite: " + p.explanation() + " (doctor check " + p.checkId() + ", GET /api/doctor)")
-          .orElse("");
-      if (recorded) {
-        save(r -> {
-          r.addError("graph " + graph.operation() + " " + graph.kind() + " " + graph.code() + ": " + graph.getMessage() + missing);
-          graph.error().ifPresent(error -> r.metaError(error.codeOrZero(), error.errorSubcode(), error.details()));
-        });
+      return;
+    }
+    ChannelFailure remote = e instanceof ChannelFailure f ? f : channel.explain(id, e);
+    if (remote != null) {
+      if (recorded && !remote.problem().isEmpty()) {
+        services.events().publish(new CallEvent.Problem(id, remote.problem(), timeline.events()));
       }
-      end(EndReason.GRAPH_ERROR, graph.kind() + ": " + graph.getMessage());
+      end(remote.reason(), remote.detail());
     } else {
       LOG.log(Level.SEVERE, "call " + id + " failed", e);
       end(EndReason.INTERNAL_ERROR, e.toString());
     }
   }
 
-  private void record() {
-    if (recorded) {
-      return;
-    }
-    boolean inbound = direction == Direction.INBOUND;
-    try {
-      services.records().insert(new CallRecord(id.value(), channel, direction.name(),
-          inbound ? remoteNumber : null, inbound ? null : remoteNumber, callerName,
-          services.settings().codec().name().toLowerCase(), startedAt));
-      recorded = true;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not write the record of call " + id, e);
-    }
-  }
-
-  /** The one way out. Runs once; each step is guarded so a failing step never skips the others. */
+  /**
+   * The one way out. Runs once; each step is guarded so a failing step never skips the others. Releases
+   * first (bridge, media, slot), then tells the other side, then publishes the end.
+   */
   private void end(EndReason reason, String detail) {
     if (state == State.ENDED) {
       return;
@@ -748,9 +703,9 @@ public final class ActiveCall implements MediaListener, BridgeListener {
       }
     }
     services.registry().remove(this);
-    // released first: a slow Meta holds nothing of the call's
-    if (reason.endedByUs() && metaKnowsCall) {
-      tellMeta(before);
+    // released first: a slow other side holds nothing of the call's
+    if (reason.endedByUs() && remoteKnows) {
+      hangUpRemote(before);
     }
     Instant now = services.clock().instant();
     timeline.mark(CallTimeline.END, now);
@@ -758,40 +713,31 @@ public final class ActiveCall implements MediaListener, BridgeListener {
     List<TranscriptEntry> lines = usage.transcript().stream()
         .map(l -> new TranscriptEntry(l.speaker(), l.at(), l.text()))
         .toList();
-    if (recorded) {
-      try {
-        save(r -> r.ended(now, reason, detail,
-            new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
-                usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
-            lines, usage.bargeIns()));
-        if (usage.recordingProblem() != null) {
-          services.records().update(id, r -> r.addError("recording: " + usage.recordingProblem()));
-        }
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "could not complete the record of call " + id, e);
-      }
+    services.events().publish(new CallEvent.Ended(id, channel.name(), now, reason, detail,
+        new CallUsage(usage.inputTextTokens(), usage.inputAudioTokens(), usage.inputCachedTokens(),
+            usage.outputTextTokens(), usage.outputAudioTokens(), usage.estimatedCostUsd()),
+        lines, usage.bargeIns(), usage.recordingProblem(), timeline.events()));
+    try {
+      channel.ended(reason, detail);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "telling the channel of call " + id + " its end failed", e);
     }
-    services.metrics().callEnded(reason.outcome().name(), reason.name());
-    services.live().state(id, State.ENDED.name());
-    tell(p -> p.ended(reason, detail));
     ended.complete(reason);
   }
 
-  /** Before accept Meta is told {@code reject}; after (also an accept without media), {@code terminate}. */
-  private void tellMeta(State before) {
+  /** Before an accept the other side is told {@code reject}; after (also an accept without media), {@code terminate}. */
+  private void hangUpRemote(State before) {
     // an accept whose reply we never read (interrupted at shutdown, timed out) may well have accepted the call
-    boolean answered = before == State.ACTIVE || before == State.ACCEPTED || acceptSent || direction == Direction.OUTBOUND;
+    boolean accepted = before == State.ACTIVE || before == State.ACCEPTED || acceptSent || direction == Direction.OUTBOUND;
     try {
-      if (answered) {
-        services.graph().terminate(id.value());
-      } else {
-        services.graph().reject(id.value());
+      channel.hangUp(id, accepted);
+    } catch (ChannelFailure e) {
+      LOG.warning(() -> "telling the other side the end of call " + id + " failed: " + e.getMessage());
+      if (recorded && !e.problem().isEmpty()) {
+        services.events().publish(new CallEvent.Problem(id, e.problem(), timeline.events()));
       }
-    } catch (GraphApiException e) {
-      LOG.warning(() -> "telling Meta the end of call " + id + " failed: " + e.getMessage());
-      if (recorded) {
-        services.records().update(id, r -> r.addError("graph " + e.operation() + ": " + e.getMessage()));
-      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "telling the other side the end of call " + id + " failed", e);
     }
   }
 

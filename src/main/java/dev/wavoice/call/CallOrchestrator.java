@@ -46,6 +46,8 @@ public class CallOrchestrator {
   private static final Duration OUTBOUND_ID_WAIT = Duration.ofSeconds(10);
   /** The channel of calls from the browser softphone (WhatsApp calls are {@code whatsapp}). */
   public static final String SOFTPHONE = "softphone";
+  /** The channel of WhatsApp calls, both ways. */
+  public static final String WHATSAPP = "whatsapp";
 
   @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
   @Resource(lookup = AppExecutors.TIMERS) private ManagedScheduledExecutorService scheduler;
@@ -54,37 +56,36 @@ public class CallOrchestrator {
   private GraphApi graph;
   private MediaGateway media;
   private BridgeFactory bridges;
-  private CallRecordStore records;
   private CallRegistry registry;
   private WavoiceMetrics metrics;
-  private LiveCallEvents live;
+  private CallEventPublisher events;
   private PrerequisiteSightings prerequisites;
   private Clock clock;
   private CallServices services;
+  private GraphFailures graphFailures;
   private volatile boolean admitting = true;
 
   protected CallOrchestrator() {}
 
   @Inject
   public CallOrchestrator(Config config, GraphApi graph, MediaGateway media, BridgeFactory bridges,
-      CallRecordStore records, CallRegistry registry, WavoiceMetrics metrics, LiveCallEvents live,
+      CallRegistry registry, WavoiceMetrics metrics, CallEventPublisher events,
       PrerequisiteSightings prerequisites, Clock clock) {
     this.config = config;
     this.graph = graph;
     this.media = media;
     this.bridges = bridges;
-    this.records = records;
     this.registry = registry;
     this.metrics = metrics;
-    this.live = live;
+    this.events = events;
     this.prerequisites = prerequisites;
     this.clock = clock;
   }
 
   @PostConstruct
   void init() {
-    services = new CallServices(graph, media, bridges, records, registry, CallSettings.from(config), metrics, live,
-        prerequisites, clock, executor, scheduler);
+    services = new CallServices(media, bridges, registry, CallSettings.from(config), events, clock, executor, scheduler);
+    graphFailures = new GraphFailures(prerequisites, clock);
     metrics.gauge("wavoice_calls_active", "calls in progress", registry::count);
   }
 
@@ -109,7 +110,7 @@ public class CallOrchestrator {
     } else if (call.isTerminate()) {
       // remembered even when no call is live: a connect delivered after its terminate must start nothing
       registry.terminated(id).ifPresentOrElse(
-          c -> c.terminatedByMeta(terminateDetail(call), terminateErrors(event)),
+          c -> c.remoteEnded(terminateDetail(call), terminateProblem(terminateErrors(event))),
           () -> LOG.info(() -> "terminate for call " + id + ", which is not live here; remembered, so a late connect starts nothing"));
     } else {
       LOG.warning(() -> "call event '" + call.event() + "' for " + id + " ignored");
@@ -133,7 +134,8 @@ public class CallOrchestrator {
       return;
     }
     String callerName = event.source().contact(call.from()).map(Contact::name).orElse(null);
-    ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, "whatsapp", call.from(), callerName,
+    ActiveCall active = new ActiveCall(services,
+        new WhatsAppIncoming(graph, graphFailures, prerequisites, clock, executor), id, call.from(), callerName,
         event.receivedAt());
     // a terminate handled first wins over every other answer: Meta is told nothing about a call it ended
     boolean terminatedFirst = registry.wasTerminated(id);
@@ -147,7 +149,7 @@ public class CallOrchestrator {
     }
     if (terminatedFirst) {
       LOG.info(() -> "connect for call " + id + " arrived after its terminate; nothing is started");
-      active.terminatedByMeta("WhatsApp terminate arrived before the connect", List.of());
+      active.remoteEnded("WhatsApp terminate arrived before the connect", new CallProblem(List.of(), null));
     } else if (call.session() == null || call.session().sdp() == null) {
       refusal = refusal == null ? EndReason.MEDIA_SETUP_FAILED : refusal;
     }
@@ -173,6 +175,16 @@ public class CallOrchestrator {
     return event.call().errors().isEmpty() ? event.source().errors() : event.call().errors();
   }
 
+  /** What Meta's errors on a terminate put on the record: each error, the first one as Meta's error. */
+  private static CallProblem terminateProblem(List<WebhookError> errors) {
+    if (errors.isEmpty()) {
+      return new CallProblem(List.of(), null);
+    }
+    WebhookError first = errors.get(0);
+    return new CallProblem(errors.stream().map(e -> "meta terminate " + e.describe()).toList(),
+        new CallProblem.RemoteError(first.code() == null ? 0 : first.code(), null, first.details()));
+  }
+
   private static String terminateDetail(WebhookCall call) {
     StringBuilder detail = new StringBuilder("WhatsApp terminate");
     if (call.status() != null) {
@@ -192,13 +204,15 @@ public class CallOrchestrator {
       return placed;
     }
     CallId local = new CallId("out-" + UUID.randomUUID());
-    ActiveCall active = new ActiveCall(services, local, ActiveCall.Direction.OUTBOUND, "whatsapp",
-        CallSettings.normalizeNumber(to), null, clock.instant());
+    String number = CallSettings.normalizeNumber(to);
+    ActiveCall active = new ActiveCall(services,
+        new WhatsAppOutgoing(graph, graphFailures, prerequisites, clock, number, bizOpaqueCallbackData), local, number, null,
+        clock.instant());
     if (!registry.tryAdmit(local, active, services.settings().maxActive())) {
       placed.completeExceptionally(new IllegalStateException("at capacity: " + services.settings().maxActive() + " calls"));
       return placed;
     }
-    active.dial(CallSettings.normalizeNumber(to), bizOpaqueCallbackData, placed);
+    active.dial(placed);
     return placed;
   }
 
@@ -210,13 +224,12 @@ public class CallOrchestrator {
    */
   public ActiveCall softphone(String offer, SoftphonePeer peer) {
     CallId id = new CallId("softphone-" + UUID.randomUUID());
-    ActiveCall active = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, SOFTPHONE, null, null,
-        clock.instant(), peer);
+    ActiveCall active = new ActiveCall(services, new SoftphoneChannel(peer), id, null, null, clock.instant());
     EndReason refusal = admitting ? null : EndReason.SHUTDOWN;
     if (refusal == null && !registry.tryAdmit(id, active, services.settings().maxActive())) {
       refusal = EndReason.OVER_CAPACITY;
     }
-    active.answerSoftphone(offer, refusal);
+    active.answer(offer, refusal);
     return active;
   }
 

@@ -2,24 +2,20 @@ package dev.wavoice.call;
 
 import dev.wavoice.bridge.BridgeFactory;
 import dev.wavoice.media.MediaGateway;
-import dev.wavoice.WavoiceMetrics;
-import dev.wavoice.whatsapp.GraphApi;
-import dev.wavoice.whatsapp.PrerequisiteSightings;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** Everything a call needs from the rest of the application, handed to each {@link ActiveCall}. */
+/**
+ * What every call core needs, whatever its channel: media, the bridge, its slot, its limits, where it
+ * publishes its life, the time, and the threads its steps and timers run on.
+ */
 record CallServices(
-    GraphApi graph,
     MediaGateway media,
     BridgeFactory bridges,
-    CallRecordStore records,
     CallRegistry registry,
     CallSettings settings,
-    WavoiceMetrics metrics,
-    LiveCallEvents live,
-    PrerequisiteSightings prerequisites,
+    CallEventPublisher events,
     Clock clock,
     Executor executor,
     ScheduledExecutorService scheduler) {}

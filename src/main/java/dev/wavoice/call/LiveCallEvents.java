@@ -2,14 +2,17 @@ package dev.wavoice.call;
 
 import dev.wavoice.CallId;
 import dev.wavoice.bridge.TranscriptLine;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
- * Live happenings of calls (state changes, transcript lines) for whoever watches: the operator console
- * subscribes here. Publishing never blocks the call: subscribers must hand off quickly.
+ * Live happenings of calls (state changes, transcript lines, the end) for whoever watches: observes the
+ * call core's {@link CallEvent}s and hands them to its subscribers (the operator console). Publishing never
+ * blocks the call: subscribers must hand off quickly.
  */
 @ApplicationScoped
 public class LiveCallEvents {
@@ -27,12 +30,16 @@ public class LiveCallEvents {
     subscribers.remove(key);
   }
 
-  void state(CallId callId, String state) {
-    publish(new LiveEvent(callId, "state", state, null));
+  void stateChanged(@Observes @Priority(CdiCallEvents.LIVE) CallEvent.StateChanged e) {
+    publish(new LiveEvent(e.callId(), "state", e.state(), null));
   }
 
-  void transcript(CallId callId, TranscriptLine line) {
-    publish(new LiveEvent(callId, "transcript", null, line));
+  void transcriptLine(@Observes @Priority(CdiCallEvents.LIVE) CallEvent.TranscriptLineHeard e) {
+    publish(new LiveEvent(e.callId(), "transcript", null, e.line()));
+  }
+
+  void ended(@Observes @Priority(CdiCallEvents.LIVE) CallEvent.Ended e) {
+    publish(new LiveEvent(e.callId(), "state", ActiveCall.State.ENDED.name(), null));
   }
 
   private void publish(LiveEvent event) {

@@ -8,6 +8,6 @@ public final class LiveSignals {
   private LiveSignals() {}
 
   public static void state(LiveCallEvents events, CallId callId, String state) {
-    events.state(callId, state);
+    events.stateChanged(new CallEvent.StateChanged(callId, state));
   }
 }

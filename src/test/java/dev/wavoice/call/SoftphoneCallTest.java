@@ -3,7 +3,6 @@ package dev.wavoice.call;
 import dev.wavoice.audio.RtpRemote;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wavoice.whatsapp.PrerequisiteSightings;
 import dev.wavoice.CallId;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.bridge.BridgeFactory;
@@ -18,6 +17,7 @@ import dev.wavoice.media.MediaListener;
 import dev.wavoice.media.MediaSession;
 import dev.wavoice.audio.RtpLeg;
 import dev.wavoice.WavoiceMetrics;
+import dev.wavoice.ops.CallMetrics;
 import dev.wavoice.testkit.Await;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -70,12 +70,41 @@ class SoftphoneCallTest {
   void setUp() {
     LiveCallEvents live = new LiveCallEvents();
     live.subscribe(this, (id, e) -> liveEvents.add(e));
+    CallRecordWriter writer = new CallRecordWriter(records);
+    CallMetrics callMetrics = new CallMetrics(metrics);
+    // the application's observers, in their order
+    CallEventPublisher events = e -> {
+      switch (e) {
+        case CallEvent.Started s -> writer.started(s);
+        case CallEvent.MediaPlaced m -> writer.mediaPlaced(m);
+        case CallEvent.PreAccepted p -> {
+          writer.preAccepted(p);
+          callMetrics.preAccepted(p);
+        }
+        case CallEvent.Accepted a -> {
+          writer.accepted(a);
+          callMetrics.accepted(a);
+        }
+        case CallEvent.FirstBotAudio f -> {
+          writer.firstBotAudio(f);
+          callMetrics.firstBotAudio(f);
+        }
+        case CallEvent.TranscriptSoFar t -> writer.transcriptSoFar(t);
+        case CallEvent.Problem p -> writer.problem(p);
+        case CallEvent.Ended end -> {
+          writer.ended(end);
+          callMetrics.ended(end);
+          live.ended(end);
+        }
+        case CallEvent.StateChanged s -> live.stateChanged(s);
+        case CallEvent.TranscriptLineHeard t -> live.transcriptLine(t);
+        case CallEvent.MediaConnected m -> { }
+      }
+    };
     CallSettings settings = new CallSettings(5, Duration.ofSeconds(3), Duration.ZERO, Duration.ZERO, Duration.ZERO,
         Duration.ofSeconds(3), Duration.ofSeconds(3),
         Set.of(), Optional.empty(), AudioCodec.PCMU);
-    services = new CallServices(null, media, bridges, records, new CallRegistry(), settings, metrics, live,
-        new PrerequisiteSightings(),
-        Clock.systemUTC(), pool, scheduler);
+    services = new CallServices(media, bridges, new CallRegistry(), settings, events, Clock.systemUTC(), pool, scheduler);
   }
 
   @AfterEach
@@ -86,8 +115,7 @@ class SoftphoneCallTest {
 
   private ActiveCall softphoneCall() {
     CallId id = new CallId("softphone-test-" + System.nanoTime());
-    ActiveCall call = new ActiveCall(services, id, ActiveCall.Direction.INBOUND, CallOrchestrator.SOFTPHONE, null, null,
-        Instant.now(), browser);
+    ActiveCall call = new ActiveCall(services, new SoftphoneChannel(browser), id, null, null, Instant.now());
     services.registry().tryAdmit(id, call, 5);
     return call;
   }
@@ -96,7 +124,7 @@ class SoftphoneCallTest {
   void answersTheBrowserTricklesBothWaysAndStartsTheBridgeWhenMediaConnects() throws Exception {
     media.holdAnswer = new CountDownLatch(1);
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
     // the browser trickles while Kurento is still gathering: the candidate waits for the media
     call.remoteCandidate("candidate:1 1 udp 2122194687 127.0.0.1 40000 typ host", "0", 0);
     Await.until(WAIT, "the media answer to be asked for", () -> media.session != null);
@@ -150,7 +178,7 @@ class SoftphoneCallTest {
   void withoutKurentoTheCallEndsAndTheBrowserIsToldWhy() throws Exception {
     media.available = false;
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
 
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.KMS_UNAVAILABLE);
     assertThat(browser.messages).containsExactly("created " + call.id().value(),
@@ -164,7 +192,7 @@ class SoftphoneCallTest {
   void anOfferKurentoCannotUseEndsTheCallWithTheReason() throws Exception {
     media.failure = new MediaException(MediaException.Reason.BAD_SDP, "the offer has no audio section");
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
 
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.MEDIA_SETUP_FAILED);
     assertThat(browser.messages).last().isEqualTo("ended MEDIA_SETUP_FAILED BAD_SDP: the offer has no audio section");
@@ -176,7 +204,7 @@ class SoftphoneCallTest {
   @Test
   void aRefusedCallIsRecordedAndTheBrowserIsTold() throws Exception {
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, EndReason.OVER_CAPACITY);
+    call.answer(OFFER, EndReason.OVER_CAPACITY);
 
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.OVER_CAPACITY);
     assertThat(browser.messages).last().isEqualTo("ended OVER_CAPACITY refused by admission policy");
@@ -186,7 +214,7 @@ class SoftphoneCallTest {
   @Test
   void mediaThatNeverConnectsTimesOut() throws Exception {
     ActiveCall call = softphoneCall();
-    call.answerSoftphone(OFFER, null);
+    call.answer(OFFER, null);
 
     assertThat(call.ended().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.MEDIA_TIMEOUT);
     assertThat(bridges.bridge.started.get()).isZero();

@@ -73,6 +73,8 @@ public class CallRecordStore {
     this.settings = DatabaseSettings.from(config);
     this.instance = KurentoSettings.instanceTag(key -> config.getOptionalValue(key, String.class));
     this.clock = Clock.systemUTC();
+    String failedText = "attempts to write call records that failed (each is retried or, if the database refuses it, given up)";
+    String droppedText = "call record writes dropped: queue_full, refused (by a database that answers), shutdown, closed";
     this.events = metrics == null ? new RecordWrites.Events() {
       @Override
       public void attemptFailed() {}
@@ -82,13 +84,12 @@ public class CallRecordStore {
     } : new RecordWrites.Events() {
       @Override
       public void attemptFailed() {
-        metrics.count(FAILED_ATTEMPTS, "attempts to write call records that failed (each is retried or, if the database refuses it, given up)", 1);
+        metrics.count(FAILED_ATTEMPTS, failedText, 1);
       }
 
       @Override
       public void dropped(RecordWrites.Write<?> write, String cause) {
-        metrics.count(DROPPED, "call record writes dropped: queue_full, refused (by a database that answers), shutdown", 1,
-            new Tag("cause", cause));
+        metrics.count(DROPPED, droppedText, 1, new Tag("cause", cause));
       }
     };
     this.writes = new RecordWrites<>(new RecordWrites.Target<>() {
@@ -101,9 +102,19 @@ public class CallRecordStore {
       public boolean answers() {
         return reachable();
       }
+
+      @Override
+      public boolean lostConnection(RuntimeException failure) {
+        return CallRecordStore.lostConnection(failure);
+      }
     }, events, clock, settings.maxPendingWrites());
     if (metrics != null) {
+      // served from the start, so the dashboard's panel answers before the first fault
       metrics.gauge(PENDING, "call record writes waiting for the database", writes::pending);
+      metrics.declare(FAILED_ATTEMPTS, failedText);
+      for (String cause : List.of("queue_full", "refused", "shutdown", "closed")) {
+        metrics.declare(DROPPED, droppedText, new Tag("cause", cause));
+      }
     }
     this.writer = Thread.ofPlatform().name("wavoice-record-writer").daemon().unstarted(this::writeLoop);
     writer.start();
@@ -334,6 +345,32 @@ public class CallRecordStore {
       }
       return factory;
     }
+  }
+
+  /**
+   * A failure of the connection rather than of the write: SQL state class 08 (connection exception), 57P
+   * (PostgreSQL shutting down or starting), H2's "database in use" and file errors, an I/O error.
+   */
+  static boolean lostConnection(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException || t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql) {
+        String state = sql.getSQLState();
+        int code = sql.getErrorCode();
+        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+          return true;
+        }
+        // H2: 90020 database in use (the file locked), 90028 I/O exception, 90098 the database closed itself
+        // (e.g. a full disk), 90100 file system full, 90031 I/O exception on close
+        if (code == 90020 || code == 90028 || code == 90098 || code == 90100 || code == 90031) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The writer: applies the queue, pausing while the database is away. */

@@ -31,6 +31,7 @@ final class RecordWrites<W> {
   static final int ATTEMPTS_WHILE_ANSWERING = 3;
   static final Duration FIRST_PAUSE = Duration.ofMillis(200);
   static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+  private static final Duration WARN_EVERY = Duration.ofMinutes(1);
   /** Writes applied in one transaction at most. */
   static final int BATCH = 50;
 
@@ -41,6 +42,9 @@ final class RecordWrites<W> {
 
     /** True when the database answers a trivial query now. */
     boolean answers();
+
+    /** True when this failure says the database is away (no connection, shutting down), whatever it answers a moment later. */
+    boolean lostConnection(RuntimeException failure);
   }
 
   /** What the queue tells the outside: a failed attempt, a write dropped. */
@@ -78,6 +82,7 @@ final class RecordWrites<W> {
   private String failure;
   private Instant attemptSince;
   private boolean closed;
+  private Instant warnedAt;
 
   private record Entry<W>(long seq, Instant at, Write<W> write) {}
 
@@ -153,21 +158,30 @@ final class RecordWrites<W> {
       failed = e;
     }
     if (failed == null) {
+      String recovered;
       synchronized (lock) {
+        recovered = failure == null ? null : "call record writes go through again after a failure (" + failure + "); "
+            + (pendingLocked() - batch.size()) + " still pending";
         inFlight.clear();
         isolating = Math.max(0, isolating - 1);
         triesOfOne = 0;
         pause = FIRST_PAUSE;
         retryAt = null;
         failure = null;
+        warnedAt = null;
         attemptSince = null;
         lock.notifyAll();
+      }
+      if (recovered != null) {
+        LOG.info(recovered);
       }
       return Optional.of(Duration.ZERO);
     }
     events.attemptFailed();
     String reason = rootMessage(failed);
-    boolean answers = target.answers(); // outside the lock: may take a while when the database is away
+    // outside the lock: may take a while when the database is away. A connection lost counts as away even
+    // if the database answers by now: it may have come back between the two, and the write is tried again
+    boolean answers = !target.lostConnection(failed) && target.answers();
     Entry<W> givenUp = null;
     Duration wait;
     synchronized (lock) {
@@ -199,15 +213,37 @@ final class RecordWrites<W> {
       }
       retryAt = wait.isZero() ? null : now.plus(wait);
     }
+    if (answers && givenUp == null) {
+      LOG.warning("the call record database answers but refused a write (" + reason + "): tried again, "
+          + (isolatingNow() ? "one write at a time" : "alone"));
+    }
     if (givenUp != null) {
       LOG.severe("call record write given up after " + ATTEMPTS_WHILE_ANSWERING
           + " attempts refused by a database that answers: " + givenUp.write().describe() + ": " + reason);
       events.dropped(givenUp.write(), "refused");
-    } else if (!answers) {
+    } else if (!answers && warnNow()) {
       LOG.warning("call record database away (" + reason + "): " + pending() + " writes pending, next attempt in "
           + wait.toMillis() + " ms");
     }
     return Optional.of(wait);
+  }
+
+  /** While the database is away: the first failure is logged, then one a minute (retries come every few seconds). */
+  private boolean warnNow() {
+    synchronized (lock) {
+      Instant now = clock.instant();
+      if (warnedAt == null || !now.isBefore(warnedAt.plus(WARN_EVERY))) {
+        warnedAt = now;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private boolean isolatingNow() {
+    synchronized (lock) {
+      return isolating > 0;
+    }
   }
 
   /** Waits (real time) until the writer has something to do, for at most {@code most}. */

@@ -112,6 +112,16 @@ class RecordWritesTest {
   }
 
   @Test
+  void aLostConnectionIsRetriedAsAnOutageEvenWhenTheDatabaseAnswersAMomentLater() {
+    db.connectionsLost = RecordWrites.ATTEMPTS_WHILE_ANSWERING + 1;
+    writes.offer("call-1", "an update", null, "update-1");
+    drain();
+    assertThat(dropped).isEmpty();
+    assertThat(db.committed).containsExactly("update-1");
+    assertThat(failedAttempts).isEqualTo(RecordWrites.ATTEMPTS_WHILE_ANSWERING + 1);
+  }
+
+  @Test
   void aFullQueueRefusesNewWritesAndSaysSoWhileTheQueuedOnesStay() {
     db.away = true;
     for (int i = 0; i < 200; i++) {
@@ -184,12 +194,15 @@ class RecordWritesTest {
     final List<Integer> transactions = new ArrayList<>();
     final Set<String> refused = new HashSet<>();
     boolean away;
+    /** The next attempts find their connection cut, while the database answers again. */
+    int connectionsLost;
     int attempts;
 
     @Override
     public void apply(List<String> batch) {
       attempts++;
-      if (away) {
+      if (away || connectionsLost > 0) {
+        connectionsLost--;
         throw new IllegalStateException("wrapped", new java.net.ConnectException("connection refused"));
       }
       for (String write : batch) {
@@ -204,6 +217,11 @@ class RecordWritesTest {
     @Override
     public boolean answers() {
       return !away;
+    }
+
+    @Override
+    public boolean lostConnection(RuntimeException failure) {
+      return failure.getCause() instanceof java.net.ConnectException;
     }
   }
 

@@ -223,10 +223,8 @@ public class CallRecordStore {
     if (health.failure() != null) {
       return Optional.of("writes fail (" + health.failure() + "); " + health.pending() + " writes pending, retried");
     }
-    if (!reachable()) {
-      return Optional.of("the database does not answer" + (health.pending() > 0 ? "; " + health.pending() + " writes pending" : ""));
-    }
-    return Optional.empty();
+    return probe().map(reason -> "the database does not answer (" + reason + ")"
+        + (health.pending() > 0 ? "; " + health.pending() + " writes pending" : ""));
   }
 
   public Optional<CallRecord> find(CallId callId) {
@@ -290,19 +288,25 @@ public class CallRecordStore {
 
   /** True when the database answers a trivial query now. */
   public boolean reachable() {
+    return probe().isEmpty();
+  }
+
+  /** Asks the database a trivial query now: empty when it answers, else why not (the root cause's first line). */
+  private Optional<String> probe() {
     try {
       EntityManager em = factory().createEntityManager();
       try {
         em.createQuery("SELECT COUNT(r) FROM CallRecord r WHERE r.callId = ''")
             .setHint("jakarta.persistence.query.timeout", PROBE_TIMEOUT_MS)
             .getSingleResult();
-        return true;
+        return Optional.empty();
       } finally {
         em.close();
       }
     } catch (RuntimeException e) {
-      LOG.fine(() -> "database not reachable: " + e.getMessage());
-      return false;
+      String reason = RecordWrites.rootMessage(e);
+      LOG.fine(() -> "database not reachable: " + reason);
+      return Optional.of(reason);
     }
   }
 

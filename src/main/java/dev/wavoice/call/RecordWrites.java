@@ -332,7 +332,8 @@ final class RecordWrites<W> {
     }
   }
 
-  private static String rootMessage(Throwable failure) {
+  /** The first line of the innermost cause's message: what an operator needs, without the wrappers. */
+  static String rootMessage(Throwable failure) {
     Throwable t = failure;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

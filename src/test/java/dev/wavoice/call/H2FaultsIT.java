@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The default, embedded H2 database failing under calls, with the real WAR on Payara Micro and the real
  * H2 file: another process holding the file when wavoice starts. H2 refuses a second opener of a file at
  * once (error 90020, "Database may be already in use", caused by "The file is locked"; in the app it is the
- * H2 that Payara Micro brings, which the WAR's classes see first). Calls are still answered and end normally,
- * readiness says {@code database} DOWN, and the records land once the file is free.
+ * H2 that Payara Micro brings, which the WAR's classes see first); the disk under the file full mid-call
+ * (the data directory is a small tmpfs the test fills). Calls are still answered and end normally,
+ * readiness says {@code database} DOWN, and the records land once the file is free, or there is room again.
  */
 @Tag("doubles")
 @ExtendWith(Stacks.class)
@@ -77,6 +78,32 @@ class H2FaultsIT {
     assertThat(record.getJsonArray("transcript").toString()).contains(GREETING);
     Await.until(WAIT, "readiness database UP", () -> "UP".equals(calls.databaseReadiness()));
     Await.until(WAIT, "no writes pending", () -> calls.pendingWrites() == 0);
+  }
+
+  @Test
+  void aFullDiskCostsNoCallAndTheRecordLandsOnceThereIsRoomAgain() {
+    DatabaseFaultCalls.Call call = calls.answer();
+    Await.until(WAIT, "the new record", () -> admin.get("/api/calls/" + call.id).statusCode() == 200);
+    double failuresBefore = calls.metric("wavoice_record_write_failures_total");
+    h2.disk.fill();
+    try {
+      call.agentSpeaks();
+      call.terminatedAndReleased();
+      // H2 fails the commit that needs its file to grow ("No space left on device") and may take a retry in
+      // the room its file still has: the fault is seen as a failed attempt, not always as a long outage
+      Await.until(WAIT, "a write refused for lack of space",
+          () -> calls.metric("wavoice_record_write_failures_total") > failuresBefore);
+    } finally {
+      h2.disk.free();
+    }
+
+    JsonObject record = Await.value(WAIT, "the record of the call, complete", () -> complete(call.id));
+    assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
+    assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(record.getJsonArray("transcript").toString()).contains(GREETING);
+    Await.until(WAIT, "readiness database UP", () -> "UP".equals(calls.databaseReadiness()));
+    Await.until(WAIT, "no writes pending", () -> calls.pendingWrites() == 0);
+    assertThat(calls.metric("wavoice_record_writes_dropped_total")).isZero();
   }
 
   /** The record as the app serves it, once it is no longer in progress; null before. */

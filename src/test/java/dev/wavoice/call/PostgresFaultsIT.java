@@ -72,7 +72,8 @@ class PostgresFaultsIT {
     assertThat(transcript(call.id)).contains(GREETING);
     Await.until(WAIT, "readiness database UP", () -> "UP".equals(calls.databaseReadiness()));
     Await.until(WAIT, "no writes pending", () -> calls.pendingWrites() == 0);
-    assertThat(calls.metric("wavoice_record_write_failures_total")).isPositive();
+    // no failed attempt is asserted: EclipseLink may reconnect and run a statement again itself, which can
+    // bridge a short outage within one attempt of the writer
     assertThat(calls.metric("wavoice_record_writes_dropped_total")).isZero();
   }
 

@@ -51,6 +51,11 @@ public class WavoiceMetrics {
         .update(Math.max(0, sinceWebhook.toMillis()));
   }
 
+  /** Registers a counter at zero, so it is served (and a dashboard's query of it answers) before its first increment. */
+  public void declare(String name, String description, Tag... tags) {
+    registry.counter(Metadata.builder().withName(name).withDescription(description).build(), tags);
+  }
+
   /** Increments a named counter, e.g. {@code wavoice_barge_ins}; the description is used when it is first created. */
   public void count(String name, String description, long n, Tag... tags) {
     if (n > 0) {

@@ -11,6 +11,9 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
 import dev.wavoice.media.KurentoSettings;
+import dev.wavoice.WavoiceMetrics;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,29 +24,100 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Reads and writes call records. The persistence unit is built by wavoice from {@link DatabaseSettings}
  * when the application starts (creating or extending the schema); if the database is unreachable then,
  * it is tried again on the next use, and readiness reports the database DOWN meanwhile.
+ *
+ * <p>Writes ({@link #insert}, {@link #update}, {@link #markAlive}) never wait on the database: they join a
+ * bounded queue ({@link RecordWrites}) that one writer thread applies in order, retrying while the database
+ * is away, so a database that stops or slows costs no call. Reads go to the database at once and see only
+ * what has been applied: while writes are pending, a record may be missing or behind.
  */
 @ApplicationScoped
 public class CallRecordStore {
 
   private static final Logger LOG = Logger.getLogger(CallRecordStore.class.getName());
   private static final String DESCRIPTOR = "META-INF/wavoice-persistence.xml";
+  static final String PENDING = "wavoice_record_writes_pending";
+  static final String FAILED_ATTEMPTS = "wavoice_record_write_failures";
+  static final String DROPPED = "wavoice_record_writes_dropped";
+  /** A write that has run this long without committing is stuck (a lock held, a database that hangs). */
+  static final Duration STUCK_AFTER = Duration.ofSeconds(10);
+  /** The probe of the database gives up after this (a table lock would hold it indefinitely). */
+  private static final int PROBE_TIMEOUT_MS = 3000;
+  /** How long an erasure waits for the call's pending writes before it refuses. */
+  private static final Duration ERASE_WAIT = Duration.ofSeconds(10);
 
   private DatabaseSettings settings;
   /** This instance's tag: stamped on every record it writes, so that only it closes them after a crash. */
   private String instance;
   private volatile EntityManagerFactory factory;
+  private RecordWrites<Consumer<EntityManager>> writes;
+  private RecordWrites.Events events;
+  private Clock clock;
+  private Thread writer;
+  private volatile boolean stopping;
 
   protected CallRecordStore() {}
 
-  @Inject
+  /** A store without metrics (tests, tools). */
   public CallRecordStore(Config config) {
+    this(config, null);
+  }
+
+  @Inject
+  public CallRecordStore(Config config, WavoiceMetrics metrics) {
     this.settings = DatabaseSettings.from(config);
     this.instance = KurentoSettings.instanceTag(key -> config.getOptionalValue(key, String.class));
+    this.clock = Clock.systemUTC();
+    String failedText = "attempts to write call records that failed (each is retried or, if the database refuses it, given up)";
+    String droppedText = "call record writes dropped: queue_full, refused (by a database that answers), shutdown, closed";
+    this.events = metrics == null ? new RecordWrites.Events() {
+      @Override
+      public void attemptFailed() {}
+
+      @Override
+      public void dropped(RecordWrites.Write<?> write, String cause) {}
+    } : new RecordWrites.Events() {
+      @Override
+      public void attemptFailed() {
+        metrics.count(FAILED_ATTEMPTS, failedText, 1);
+      }
+
+      @Override
+      public void dropped(RecordWrites.Write<?> write, String cause) {
+        metrics.count(DROPPED, droppedText, 1, new Tag("cause", cause));
+      }
+    };
+    this.writes = new RecordWrites<>(new RecordWrites.Target<>() {
+      @Override
+      public void apply(List<Consumer<EntityManager>> batch) {
+        inTransaction(em -> batch.forEach(work -> work.accept(em)));
+      }
+
+      @Override
+      public boolean answers() {
+        return reachable();
+      }
+
+      @Override
+      public boolean lostConnection(RuntimeException failure) {
+        return CallRecordStore.lostConnection(failure);
+      }
+    }, events, clock, settings.maxPendingWrites());
+    if (metrics != null) {
+      // served from the start, so the dashboard's panel answers before the first fault
+      metrics.gauge(PENDING, "call record writes waiting for the database", writes::pending);
+      metrics.declare(FAILED_ATTEMPTS, failedText);
+      for (String cause : List.of("queue_full", "refused", "shutdown", "closed")) {
+        metrics.declare(DROPPED, droppedText, new Tag("cause", cause));
+      }
+    }
+    this.writer = Thread.ofPlatform().name("wavoice-record-writer").daemon().unstarted(this::writeLoop);
+    writer.start();
   }
 
   /** The instance tag this store stamps on the records it writes. */
@@ -61,25 +135,33 @@ public class CallRecordStore {
     }
   }
 
+  /** Queues the new record of a call (without waiting). */
   public void insert(CallRecord record) {
     record.instance(instance);
-    inTransaction(em -> em.persist(record));
+    writes.offer(record.callId(), "the new record", null, em -> {
+      // tried again after a commit whose answer was lost, the row may be there already
+      if (em.find(CallRecord.class, record.callId()) == null) {
+        em.persist(record);
+      }
+    });
   }
 
-  /** Marks the records of these calls, if still in progress, alive at {@code at}: one statement for all. */
+  /**
+   * Queues marking the records of these calls, if still in progress, alive at {@code at} (one statement for
+   * all; a newer mark replaces one still queued); returns how many calls it names.
+   */
   public int markAlive(Collection<CallId> calls, Instant at) {
     if (calls.isEmpty()) {
       return 0;
     }
     List<String> ids = calls.stream().map(CallId::value).distinct().toList();
-    int[] updated = {0};
-    inTransaction(em -> updated[0] = em.createQuery(
+    writes.offer(null, "the alive mark of " + ids.size() + " live calls", "alive", em -> em.createQuery(
             "UPDATE CallRecord r SET r.lastAliveAt = :at WHERE r.callId IN :ids AND r.outcome = :live")
         .setParameter("at", at)
         .setParameter("ids", ids)
         .setParameter("live", CallOutcome.IN_PROGRESS)
         .executeUpdate());
-    return updated[0];
+    return ids.size();
   }
 
   /**
@@ -100,9 +182,9 @@ public class CallRecordStore {
     }
   }
 
-  /** Applies a change to the record of this call, if there is one. */
+  /** Queues a change to the record of this call (without waiting), applied after the writes queued before it. */
   public void update(CallId callId, Consumer<CallRecord> change) {
-    inTransaction(em -> {
+    writes.offer(callId.value(), "an update", null, em -> {
       CallRecord record = em.find(CallRecord.class, callId.value());
       if (record != null) {
         change.accept(record);
@@ -110,6 +192,39 @@ public class CallRecordStore {
         LOG.warning(() -> "no call record for " + callId + " to update");
       }
     });
+  }
+
+  /** Waits until every write queued so far is applied (or given up); false if some are still pending after {@code most}. */
+  public boolean awaitWrites(Duration most) {
+    try {
+      return writes.awaitDone(most);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Call record writes waiting for the database. */
+  public int pendingWrites() {
+    return writes.pending();
+  }
+
+  /**
+   * Why the database is not fit for calls' records now, in words for an operator; empty when it answers
+   * and writes go through.
+   */
+  public Optional<String> databaseProblem() {
+    RecordWrites.Health health = writes.health();
+    Instant now = clock.instant();
+    if (health.attemptSince() != null && Duration.between(health.attemptSince(), now).compareTo(STUCK_AFTER) > 0) {
+      return Optional.of("a write has waited " + Duration.between(health.attemptSince(), now).toSeconds()
+          + " s for the database (a lock held, or a database that hangs); " + health.pending() + " writes pending");
+    }
+    if (health.failure() != null) {
+      return Optional.of("writes fail (" + health.failure() + "); " + health.pending() + " writes pending, retried");
+    }
+    return probe().map(reason -> "the database does not answer (" + reason + ")"
+        + (health.pending() > 0 ? "; " + health.pending() + " writes pending" : ""));
   }
 
   public Optional<CallRecord> find(CallId callId) {
@@ -133,8 +248,19 @@ public class CallRecordStore {
     }
   }
 
-  /** Deletes the record of this call with its transcript and errors; false when there is none. */
+  /**
+   * Deletes the record of this call with its transcript and errors; false when there is none. Its pending
+   * writes land first (so none lands after); if they cannot within a few seconds, this throws.
+   */
   public boolean delete(CallId callId) {
+    try {
+      if (!writes.awaitCall(callId.value(), ERASE_WAIT)) {
+        throw new IllegalStateException("writes to the record of call " + callId + " are still waiting for the database");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the pending writes of call " + callId, e);
+    }
     boolean[] deleted = {false};
     inTransaction(em -> {
       CallRecord record = em.find(CallRecord.class, callId.value());
@@ -162,17 +288,25 @@ public class CallRecordStore {
 
   /** True when the database answers a trivial query now. */
   public boolean reachable() {
+    return probe().isEmpty();
+  }
+
+  /** Asks the database a trivial query now: empty when it answers, else why not (the root cause's first line). */
+  private Optional<String> probe() {
     try {
       EntityManager em = factory().createEntityManager();
       try {
-        em.createQuery("SELECT COUNT(r) FROM CallRecord r WHERE r.callId = ''").getSingleResult();
-        return true;
+        em.createQuery("SELECT COUNT(r) FROM CallRecord r WHERE r.callId = ''")
+            .setHint("jakarta.persistence.query.timeout", PROBE_TIMEOUT_MS)
+            .getSingleResult();
+        return Optional.empty();
       } finally {
         em.close();
       }
     } catch (RuntimeException e) {
-      LOG.fine(() -> "database not reachable: " + e.getMessage());
-      return false;
+      String reason = RecordWrites.rootMessage(e);
+      LOG.fine(() -> "database not reachable: " + reason);
+      return Optional.of(reason);
     }
   }
 
@@ -217,8 +351,80 @@ public class CallRecordStore {
     }
   }
 
+  /**
+   * A failure of the connection rather than of the write: SQL state class 08 (connection exception), 57P
+   * (PostgreSQL shutting down or starting), H2's "database in use" and file errors, an I/O error.
+   */
+  static boolean lostConnection(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException || t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql) {
+        String state = sql.getSQLState();
+        int code = sql.getErrorCode();
+        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+          return true;
+        }
+        // H2: 90020 database in use (the file locked), 90028 I/O exception, 90098 the database closed itself
+        // (e.g. a full disk), 90100 file system full, 90031 I/O exception on close
+        if (code == 90020 || code == 90028 || code == 90098 || code == 90100 || code == 90031) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The writer: applies the queue, pausing while the database is away. */
+  private void writeLoop() {
+    while (!stopping) {
+      try {
+        Optional<Duration> next = writes.step();
+        if (next.isEmpty()) {
+          writes.awaitWork(Duration.ofSeconds(1));
+        } else if (!next.get().isZero()) {
+          Thread.sleep(Math.max(1, next.get().toMillis()));
+        }
+      } catch (InterruptedException e) {
+        if (stopping) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "the call record writer failed; it goes on", e);
+      }
+    }
+  }
+
+  /**
+   * At shutdown: the pending writes get {@code wavoice.db.shutdown-drain-seconds} to land (calls ended by the
+   * shutdown write their records now); what is left then is logged, write by write, and counted.
+   */
   @PreDestroy
   void close() {
+    Duration drain = settings.shutdownDrain();
+    int pending = writes.pending();
+    if (pending > 0) {
+      LOG.info(() -> "waiting up to " + drain.toSeconds() + " s for " + pending + " call record writes");
+    }
+    awaitWrites(drain);
+    List<RecordWrites.Write<Consumer<EntityManager>>> left = writes.close();
+    stopping = true;
+    writer.interrupt();
+    try {
+      writer.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!left.isEmpty()) {
+      LOG.severe("wavoice stops with " + left.size() + " call record writes the database did not take in "
+          + drain.toSeconds() + " s; they are lost:");
+      left.forEach(w -> {
+        LOG.severe("  not written: " + w.describe());
+        events.dropped(w, "shutdown");
+      });
+    }
     EntityManagerFactory current = factory;
     if (current != null && current.isOpen()) {
       current.close();

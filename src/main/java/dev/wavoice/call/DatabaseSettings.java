@@ -1,7 +1,11 @@
 package dev.wavoice.call;
 
+import static dev.wavoice.ConfigValues.check;
+import static dev.wavoice.ConfigValues.number;
+
 import dev.wavoice.ConfigValues;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,14 +15,24 @@ import org.eclipse.microprofile.config.Config;
  * Where call records live. By default an embedded H2 database in a file under {@code wavoice.data-dir}
  * (default {@code ./data}), so records survive a restart; {@code wavoice.db.url} (with
  * {@code wavoice.db.user} and {@code wavoice.db.password}) points at PostgreSQL or any other JDBC URL.
+ * Writes wait in a queue of at most {@code wavoice.db.max-pending-writes} while the database is away, and
+ * get {@code wavoice.db.shutdown-drain-seconds} to land when wavoice stops.
  */
-public record DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
+public record DatabaseSettings(String url, Optional<String> user, Optional<String> password, int maxPendingWrites,
+    Duration shutdownDrain) {
 
   public static final String DATA_DIR = "wavoice.data-dir";
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String URL = "wavoice.db.url";
   public static final String USER = "wavoice.db.user";
   public static final String PASSWORD = "wavoice.db.password";
+  public static final String MAX_PENDING_WRITES = "wavoice.db.max-pending-writes";
+  public static final String SHUTDOWN_DRAIN_SECONDS = "wavoice.db.shutdown-drain-seconds";
+  /**
+   * Room for a long outage: at 50 live calls, each writing about one change every 2 s (transcript so far,
+   * set-up steps), 20,000 writes last over 13 minutes; a pending write holds a few kilobytes at most.
+   */
+  static final long DEFAULT_MAX_PENDING_WRITES = 20_000;
 
   public static DatabaseSettings from(Config config) {
     Optional<String> url = ConfigValues.text(config, URL);
@@ -27,10 +41,16 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
     // the process keeps every committed write — the transcript so far, the last alive mark
     String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice")
         + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;WRITE_DELAY=0";
+    long maxPending = number(k -> config.getOptionalValue(k, String.class), MAX_PENDING_WRITES, DEFAULT_MAX_PENDING_WRITES);
+    check(maxPending >= 100 && maxPending <= 10_000_000, MAX_PENDING_WRITES, "100 to 10000000", maxPending);
+    long drain = number(k -> config.getOptionalValue(k, String.class), SHUTDOWN_DRAIN_SECONDS, 10);
+    check(drain >= 0 && drain <= 600, SHUTDOWN_DRAIN_SECONDS, "0 to 600", drain);
     return new DatabaseSettings(
         url.orElse(h2),
         config.getOptionalValue(USER, String.class),
-        config.getOptionalValue(PASSWORD, String.class));
+        config.getOptionalValue(PASSWORD, String.class),
+        (int) maxPending,
+        Duration.ofSeconds(drain));
   }
 
   /** The JDBC driver class for the URL (the drivers for H2 and PostgreSQL ship in the WAR). */

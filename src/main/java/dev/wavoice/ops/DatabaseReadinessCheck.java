@@ -4,10 +4,15 @@ import dev.wavoice.call.CallRecordStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when the call record database answers. */
+/**
+ * Ready only when the call record database answers and writes go through: DOWN while it is away, while
+ * writes fail, or while a write hangs (a lock held); calls are still answered meanwhile, their writes wait.
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
@@ -23,6 +28,10 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    return HealthCheckResponse.named("database").status(store.reachable()).build();
+    Optional<String> problem = store.databaseProblem();
+    HealthCheckResponseBuilder response = HealthCheckResponse.named("database").status(problem.isEmpty())
+        .withData("pendingWrites", store.pendingWrites());
+    problem.ifPresent(p -> response.withData("problem", p));
+    return response.build();
   }
 }

@@ -53,14 +53,14 @@ class CallErasureTest {
 
     assertThat(erasure.erase(erased)).isEqualTo(CallErasure.Outcome.ERASED);
 
-    assertThat(records.find(erased)).isEmpty();
+    assertThat(found(erased)).isEmpty();
     assertThat(Files.exists(recording.file(erased))).isFalse();
     assertThat(erasure.recording(erased)).isEmpty();
-    assertThat(records.find(kept)).hasValueSatisfying(r -> assertThat(r.transcript()).hasSize(2));
+    assertThat(found(kept)).hasValueSatisfying(r -> assertThat(r.transcript()).hasSize(2));
     assertThat(erasure.recording(kept)).contains(recording.file(kept));
     // the transcript rows went with the record: a new record under the same id starts empty
     call("wacid.ERASE1", NOW, false);
-    assertThat(records.find(erased)).hasValueSatisfying(r -> assertThat(r.transcript()).hasSize(2));
+    assertThat(found(erased)).hasValueSatisfying(r -> assertThat(r.transcript()).hasSize(2));
   }
 
   @Test
@@ -71,7 +71,7 @@ class CallErasureTest {
 
     assertThat(erasure.erase(running)).isEqualTo(CallErasure.Outcome.LIVE);
 
-    assertThat(records.find(running)).isPresent();
+    assertThat(found(running)).isPresent();
     assertThat(Files.exists(recording.file(running))).isTrue();
   }
 
@@ -89,12 +89,12 @@ class CallErasureTest {
     assertThat(retention.purge()).isEqualTo(2);
 
     assertThat(counted).hasValue(2);
-    assertThat(records.find(old)).isEmpty();
-    assertThat(records.find(oldUnrecorded)).isEmpty();
+    assertThat(found(old)).isEmpty();
+    assertThat(found(oldUnrecorded)).isEmpty();
     assertThat(Files.exists(recording.file(old))).isFalse();
-    assertThat(records.find(young)).isPresent();
+    assertThat(found(young)).isPresent();
     assertThat(Files.exists(recording.file(young))).isTrue();
-    assertThat(records.find(oldButLive)).isPresent();
+    assertThat(found(oldButLive)).isPresent();
     assertThat(Files.exists(recording.file(oldButLive))).isTrue();
     // a second run finds nothing more
     assertThat(retention.purge()).isZero();
@@ -108,7 +108,7 @@ class CallErasureTest {
 
     assertThat(retention.purge()).isZero();
 
-    assertThat(records.find(ancient)).isPresent();
+    assertThat(found(ancient)).isPresent();
     assertThat(Files.exists(recording.file(ancient))).isTrue();
   }
 
@@ -119,10 +119,21 @@ class CallErasureTest {
     records.update(callId, r -> r.ended(startedAt.plusSeconds(20), EndReason.REMOTE_TERMINATE, null, null,
         List.of(new TranscriptEntry("caller", startedAt.plusSeconds(2), "Hello?"),
             new TranscriptEntry("agent", startedAt.plusSeconds(3), "This call is recorded. Hi!")), 0));
+    written(); // erasure and purge act on what the database has
     if (recorded) {
       Files.createDirectories(recording.dir());
       Files.write(recording.file(callId), new byte[] {1, 2, 3});
     }
     return callId;
+  }
+
+  /** The record as the database has it once the writes queued so far have landed. */
+  private java.util.Optional<CallRecord> found(CallId id) {
+    written();
+    return records.find(id);
+  }
+
+  private void written() {
+    assertThat(records.awaitWrites(java.time.Duration.ofSeconds(10))).as("the queued writes landed").isTrue();
   }
 }

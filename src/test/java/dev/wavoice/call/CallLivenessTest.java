@@ -56,6 +56,7 @@ class CallLivenessTest {
     CallLiveness dead = new CallLiveness(records, () -> Set.of(marked, spokeAfterMark), n -> { },
         clock, Duration.ofSeconds(5));
     clock.set(T0.minusSeconds(45));
+    written();
     dead.sweep();
     records.update(spokeAfterMark, r -> r.transcriptSoFar(List.of(line("caller", T0.minusSeconds(42), "Hi?"))));
 
@@ -67,26 +68,27 @@ class CallLivenessTest {
     CallId fresh = insert("wacid.NEW1", T0.plusSeconds(1));
     live.add(fresh);
     clock.set(T0.plusSeconds(5));
+    written();
     next.sweep();
 
-    CallRecord first = records.find(marked).orElseThrow();
+    CallRecord first = found(marked).orElseThrow();
     assertThat(first.endReason()).isEqualTo(EndReason.INTERRUPTED);
     assertThat(first.outcome()).isEqualTo(CallOutcome.FAILED);
     assertThat(first.endedAt()).isEqualTo(T0.minusSeconds(45)); // the sweep's mark, the latest sign of life
     assertThat(first.talkTime()).isEqualTo(Duration.ofSeconds(10));
     assertThat(first.endDetail()).isEqualTo(CallLiveness.DETAIL);
     assertThat(first.transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.");
-    CallRecord second = records.find(spokeAfterMark).orElseThrow();
+    CallRecord second = found(spokeAfterMark).orElseThrow();
     assertThat(second.endReason()).isEqualTo(EndReason.INTERRUPTED);
     assertThat(second.endedAt()).isEqualTo(T0.minusSeconds(42)); // a line written after the last mark
     assertThat(second.transcript()).extracting(TranscriptEntry::text).containsExactly("Hi?");
     assertThat(interrupted).hasValue(2);
 
     // what was not the dead process's to close stays as it was
-    assertThat(records.find(completed).orElseThrow().endReason()).isEqualTo(EndReason.REMOTE_TERMINATE);
-    CallRecord foreign = records.find(otherInstance).orElseThrow();
+    assertThat(found(completed).orElseThrow().endReason()).isEqualTo(EndReason.REMOTE_TERMINATE);
+    CallRecord foreign = found(otherInstance).orElseThrow();
     assertThat(foreign.outcome()).isEqualTo(CallOutcome.IN_PROGRESS);
-    CallRecord own = records.find(fresh).orElseThrow();
+    CallRecord own = found(fresh).orElseThrow();
     assertThat(own.outcome()).isEqualTo(CallOutcome.IN_PROGRESS);
     assertThat(own.instance()).isEqualTo(TAG);
     assertThat(own.lastAliveAt()).isEqualTo(T0.plusSeconds(5));
@@ -94,10 +96,11 @@ class CallLivenessTest {
     // later rounds only mark: nothing is closed twice, an ended record is no longer marked
     records.update(fresh, r -> r.ended(T0.plusSeconds(7), EndReason.REMOTE_TERMINATE, null, null, List.of(), 0));
     clock.set(T0.plusSeconds(10));
+    written();
     next.sweep();
     assertThat(interrupted).hasValue(2);
-    assertThat(records.find(fresh).orElseThrow().lastAliveAt()).isEqualTo(T0.plusSeconds(5));
-    assertThat(records.find(marked).orElseThrow().endedAt()).isEqualTo(T0.minusSeconds(45));
+    assertThat(found(fresh).orElseThrow().lastAliveAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(found(marked).orElseThrow().endedAt()).isEqualTo(T0.minusSeconds(45));
   }
 
   @Test
@@ -113,16 +116,17 @@ class CallLivenessTest {
     records.update(id, r -> r.transcriptSoFar(List.of(hello, line("caller", T0.minusSeconds(27), "Hi."))));
 
     clock.set(T0);
+    written();
     new CallLiveness(records, Set::of, n -> { }, clock, Duration.ofSeconds(5)).sweep();
 
-    CallRecord record = records.find(id).orElseThrow();
+    CallRecord record = found(id).orElseThrow();
     assertThat(record.endReason()).isEqualTo(EndReason.INTERRUPTED);
     assertThat(record.endedAt()).isEqualTo(T0.minusSeconds(27));
     assertThat(record.transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.", "Hi.");
     // a closed record takes no more transcript from a late write
     records.update(id, r -> r.transcriptSoFar(List.of(hello, line("caller", T0.minusSeconds(27), "Hi."),
         line("bot", T0.plusSeconds(1), "Late."))));
-    assertThat(records.find(id).orElseThrow().transcript()).hasSize(2);
+    assertThat(found(id).orElseThrow().transcript()).hasSize(2);
   }
 
   @Test
@@ -135,7 +139,7 @@ class CallLivenessTest {
     records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString(),
         "wavoice.kurento.instance-tag", TAG));
 
-    assertThat(records.find(id).orElseThrow().transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.", "Hi.");
+    assertThat(found(id).orElseThrow().transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.", "Hi.");
   }
 
   @Test
@@ -189,5 +193,15 @@ class CallLivenessTest {
     public Clock withZone(ZoneId zone) {
       return this;
     }
+  }
+
+  /** The record as the database has it once the writes queued so far have landed. */
+  private java.util.Optional<CallRecord> found(CallId id) {
+    written();
+    return records.find(id);
+  }
+
+  private void written() {
+    assertThat(records.awaitWrites(java.time.Duration.ofSeconds(10))).as("the queued writes landed").isTrue();
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link ShortSessionsStack},
- * {@link LimitsStack}, {@link CrashStack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * {@link LimitsStack}, {@link CrashStack}, {@link PostgresStack}, {@link H2Stack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
@@ -40,7 +40,9 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
       RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
-      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)));
+      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)),
+      PostgresStack.class, shared -> PostgresStack.start(),
+      H2Stack.class, shared -> H2Stack.start());
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -61,6 +63,10 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       if (started instanceof DoublesStack s) {
         s.app.dumpThreads(label);
       } else if (started instanceof ShortSessionsStack s) {
+        s.doubles.app.dumpThreads(label);
+      } else if (started instanceof PostgresStack s) {
+        s.doubles.app.dumpThreads(label);
+      } else if (started instanceof H2Stack s) {
         s.doubles.app.dumpThreads(label);
       } else if (started instanceof CrashStack s) {
         s.app.dumpThreads(label);
@@ -127,6 +133,8 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
     return switch (stack) {
       case DoublesStack s -> List.of(s.openai);
       case ShortSessionsStack s -> List.of(s.doubles.openai);
+      case PostgresStack s -> List.of(s.doubles.openai);
+      case H2Stack s -> List.of(s.doubles.openai);
       case LimitsStack s -> List.of(s.openai);
       case CrashStack s -> List.of(s.openai);
       case RealKmsStack s -> List.of(s.openai);
@@ -139,6 +147,8 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
     return switch (stack) {
       case DoublesStack s -> List.of(s.whatsapp);
       case ShortSessionsStack s -> List.of(s.doubles.whatsapp);
+      case PostgresStack s -> List.of(s.doubles.whatsapp);
+      case H2Stack s -> List.of(s.doubles.whatsapp);
       case LimitsStack s -> List.of(s.whatsapp);
       case CrashStack s -> List.of(s.whatsapp);
       case RealKmsStack s -> List.of(s.whatsapp);

@@ -59,10 +59,20 @@ public final class RealPostgres implements AutoCloseable {
     if (root) {
       run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
     }
-    Path data = dir.resolve("data");
-    run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "wavoice", "--auth=trust",
+    run(List.of(bin.resolve("initdb").toString(), "-D", data().toString(), "-U", "wavoice", "--auth=trust",
         "--encoding=UTF8", "--no-sync"), true);
-    List<String> command = asServerUser(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
+    launch();
+    run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "wavoice",
+        "wavoice"), true);
+  }
+
+  private Path data() {
+    return dir.resolve("data");
+  }
+
+  /** Starts the server on the existing cluster and waits until it takes sessions. */
+  private void launch() throws IOException {
+    List<String> command = asServerUser(List.of(bin.resolve("postgres").toString(), "-D", data().toString(),
         "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir,
         "-c", "fsync=off"));
     server = new ProcessBuilder(command).redirectErrorStream(true)
@@ -74,8 +84,38 @@ public final class RealPostgres implements AutoCloseable {
       }
       return accepting();
     });
-    run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "wavoice",
-        "wavoice"), true);
+  }
+
+  /**
+   * Stops the server as a crash would: {@code pg_ctl stop -m immediate} (every session cut, no checkpoint;
+   * the next start recovers from the log).
+   */
+  public void stopImmediately() {
+    try {
+      run(List.of(bin.resolve("pg_ctl").toString(), "stop", "-D", data().toString(), "-m", "immediate", "-w"), true);
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("PostgreSQL did not stop: see " + dir.resolve("postgres.log"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the server again on the same data, after {@link #stopImmediately()}. */
+  public void startAgain() {
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new JDBC session with the database, as the app's user. */
+  public java.sql.Connection connect() throws java.sql.SQLException {
+    return java.sql.DriverManager.getConnection(jdbcUrl(), user(), "");
   }
 
   private boolean accepting() {

@@ -10,14 +10,23 @@ import org.eclipse.microprofile.config.Config;
  * Where call records live. By default an embedded H2 database in a file under {@code wavoice.data-dir}
  * (default {@code ./data}), so records survive a restart; {@code wavoice.db.url} (with
  * {@code wavoice.db.user} and {@code wavoice.db.password}) points at PostgreSQL or any other JDBC URL.
+ * When other wavoice instances write the same database ({@code wavoice.cluster.enabled}), records are
+ * always read from the database: a copy cached in this process would miss the others' writes.
  */
-public record DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
+public record DatabaseSettings(String url, Optional<String> user, Optional<String> password, boolean sharedWithOthers) {
+
+  /** The database of one wavoice alone. */
+  public DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
+    this(url, user, password, false);
+  }
 
   public static final String DATA_DIR = "wavoice.data-dir";
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String URL = "wavoice.db.url";
   public static final String USER = "wavoice.db.user";
   public static final String PASSWORD = "wavoice.db.password";
+  /** {@code dev.wavoice.cluster.ClusterSettings#ENABLED}, read here too (records sit below the cluster). */
+  static final String CLUSTERED = "wavoice.cluster.enabled";
 
   public static DatabaseSettings from(Config config) {
     Optional<String> url = config.getOptionalValue(URL, String.class).map(String::strip).filter(s -> !s.isEmpty());
@@ -29,7 +38,8 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
     return new DatabaseSettings(
         url.orElse(h2),
         config.getOptionalValue(USER, String.class),
-        config.getOptionalValue(PASSWORD, String.class));
+        config.getOptionalValue(PASSWORD, String.class),
+        config.getOptionalValue(CLUSTERED, String.class).map(String::strip).filter("true"::equals).isPresent());
   }
 
   /** The JDBC driver class for the URL (the drivers for H2 and PostgreSQL ship in the WAR). */
@@ -50,6 +60,10 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
     properties.put("jakarta.persistence.jdbc.driver", driver());
     properties.put("jakarta.persistence.jdbc.user", user.orElse(url.startsWith("jdbc:h2:") ? "sa" : ""));
     properties.put("jakarta.persistence.jdbc.password", password.orElse(""));
+    if (sharedWithOthers) {
+      // EclipseLink's shared (per-process) cache would serve a record as this instance last saw it
+      properties.put("eclipselink.cache.shared.default", "false");
+    }
     return properties;
   }
 

@@ -77,6 +77,11 @@ public class Grid {
     return Optional.ofNullable(hazelcast);
   }
 
+  /** True when {@code member} is in the grid now. */
+  public boolean isMember(String member) {
+    return hazelcast != null && hazelcast.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().toString().equals(member));
+  }
+
   /** This member's id in the grid; {@code "local"} when not clustered. */
   public String localMember() {
     return hazelcast == null ? "local" : hazelcast.getCluster().getLocalMember().getUuid().toString();

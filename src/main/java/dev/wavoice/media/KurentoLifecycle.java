@@ -111,6 +111,15 @@ public class KurentoLifecycle {
     return p == null ? List.of() : p.status();
   }
 
+  /**
+   * Releases the pipelines another wavoice instance left on Kurento (a cluster member that was lost),
+   * except those of calls {@code live} says still run; returns how many. 0 when Kurento is not configured.
+   */
+  public int releasePipelinesOf(String instanceTag, java.util.function.Predicate<String> live) {
+    KurentoPool p = pool;
+    return p == null ? 0 : p.releaseInstance(instanceTag, live);
+  }
+
   /** Why the Kurento settings are unusable, or null when they are fine. */
   public String configProblem() {
     return configProblem;

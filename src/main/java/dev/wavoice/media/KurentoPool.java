@@ -79,6 +79,25 @@ public final class KurentoPool implements AutoCloseable {
     return released;
   }
 
+  /**
+   * Releases, on every connected KMS, the pipelines of the wavoice instance tagged {@code instanceTag}
+   * (a lost cluster member) except those of calls {@code live} still runs; returns how many.
+   */
+  public int releaseInstance(String instanceTag, java.util.function.Predicate<String> live) {
+    int released = 0;
+    for (KmsConnection kms : connections) {
+      released += kms.client().map(client -> {
+        try {
+          return PipelineReconciler.releaseInstance(kms, client, instanceTag, live);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "releasing the pipelines of instance " + instanceTag + " on " + kms.displayUrl() + " failed", e);
+          return 0;
+        }
+      }).orElse(0);
+    }
+    return released;
+  }
+
   private int reconcile(KmsConnection kms) {
     return kms.client().map(client -> {
       try {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link ShortSessionsStack},
- * {@link LimitsStack}, {@link CrashStack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * {@link LimitsStack}, {@link CrashStack}, {@link RealKmsStack}, {@link UnconfiguredStack}, {@link ClusterStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
@@ -40,7 +40,8 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
       RealKms.class, shared -> RealKms.start(),
       RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
-      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)));
+      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)),
+      ClusterStack.class, shared -> ClusterStack.start());
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -72,6 +73,9 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
         s.real.app.dumpThreads(label);
       } else if (started instanceof UnconfiguredStack s) {
         s.app.dumpThreads(label);
+      } else if (started instanceof ClusterStack s) {
+        s.a.dumpThreads(label);
+        s.b.dumpThreads(label);
       }
     }
   }
@@ -130,6 +134,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       case CrashStack s -> List.of(s.openai);
       case RealKmsStack s -> List.of(s.openai);
       case RecordingKmsStack s -> List.of(s.real.openai);
+      case ClusterStack s -> List.of(s.openai);
       default -> List.of();
     };
   }
@@ -142,6 +147,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       case CrashStack s -> List.of(s.whatsapp);
       case RealKmsStack s -> List.of(s.whatsapp);
       case RecordingKmsStack s -> List.of(s.real.whatsapp);
+      case ClusterStack s -> List.of(s.whatsapp);
       default -> List.of();
     };
   }

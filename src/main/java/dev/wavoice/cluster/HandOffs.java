@@ -175,7 +175,13 @@ public class HandOffs implements WebhookSharing {
 
   /** A hand-off from the grid (on the grid's event thread): handled here when it is for this member. */
   private void received(String json) {
-    HandOff handOff = GridMessages.read(json, HandOff.class);
+    HandOff handOff;
+    try {
+      handOff = GridMessages.read(json, HandOff.class);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a hand-off from the grid could not be read; ignored", e);
+      return;
+    }
     if (!grid.localMember().equals(handOff.to()) && !GridMessages.EVERYONE.equals(handOff.to())) {
       return;
     }

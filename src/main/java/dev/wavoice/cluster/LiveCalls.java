@@ -175,7 +175,9 @@ public class LiveCalls {
       String self = grid.localMember();
       registry.active().forEach(c -> publish(c, self));
       for (Map.Entry<String, String> e : calls.entrySet()) {
-        if (self.equals(GridMessages.read(e.getValue(), LiveCall.class).owner()) && registry.find(new CallId(e.getKey())).isEmpty()) {
+        // gone, or known by another id now (an outgoing call once Meta gave it its id)
+        boolean current = registry.find(new CallId(e.getKey())).filter(c -> c.id().value().equals(e.getKey())).isPresent();
+        if (!current && self.equals(GridMessages.read(e.getValue(), LiveCall.class).owner())) {
           calls.delete(e.getKey());
         }
       }
@@ -186,7 +188,13 @@ public class LiveCalls {
 
   /** A live event from the grid (on the grid's event thread): for the watchers here, unless it is ours. */
   private void relayed(String json) {
-    Relayed event = GridMessages.read(json, Relayed.class);
+    Relayed event;
+    try {
+      event = GridMessages.read(json, Relayed.class);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a live event from the grid could not be read; ignored", e);
+      return;
+    }
     if (grid.localMember().equals(event.from())) {
       return;
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -83,7 +84,7 @@ public final class KurentoPool implements AutoCloseable {
    * Releases, on every connected KMS, the pipelines of the wavoice instance tagged {@code instanceTag}
    * (a lost cluster member) except those of calls {@code live} still runs; returns how many.
    */
-  public int releaseInstance(String instanceTag, java.util.function.Predicate<String> live) {
+  public int releaseInstance(String instanceTag, Predicate<String> live) {
     int released = 0;
     for (KmsConnection kms : connections) {
       released += kms.client().map(client -> {

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -125,7 +126,7 @@ public class ConsoleFeed {
     }
     // at once, so the response starts now: the console knows it is connected before any call happens
     watcher.offer(sse.newEventBuilder().comment("connected").build());
-    java.util.function.BiConsumer<CallId, LiveCallEvents.LiveEvent> feed = (id, event) -> {
+    BiConsumer<CallId, LiveCallEvents.LiveEvent> feed = (id, event) -> {
       if ("transcript".equals(event.kind())) {
         watcher.offer(transcript(sse, id, event.line()));
       } else {

@@ -6,16 +6,26 @@ import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.ClusterStack;
+import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.PayaraApp;
 import dev.wavoice.testkit.app.Probe;
 import dev.wavoice.testkit.app.Stacks;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two members of a real grid (two Payara Micro processes on loopback) sharing a real PostgreSQL: a call
- * one member answers is seen, ended and hung up from the other; a redelivery to the other starts
- * nothing; a killed member's call is closed by the survivor and its pipeline released. The kill comes
+ * one member answers is seen, ended and hung up from the other and reaches its console feed; a
+ * redelivery to the other starts nothing; a killed member's call is closed by the survivor and its pipeline released. The kill comes
  * last, and the killed member is started again (it rejoins), so the stack stays whole.
  */
 @Tag("cluster")
@@ -123,6 +133,39 @@ class ClusterIT {
 
   @Test
   @Order(5)
+  void theConsoleFeedOfOneMemberCarriesTheOtherMembersCalls() throws Exception {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<InputStream> feed = client.send(HttpRequest.newBuilder(stack.b.uri("/api/events"))
+              .header("Authorization", "Bearer " + DoublesStack.ADMIN_TOKEN).header("Accept", "text/event-stream").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(feed.statusCode()).isEqualTo(200);
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Thread.ofVirtual().start(() -> {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(feed.body(), StandardCharsets.UTF_8))) {
+          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            lines.add(line);
+          }
+        } catch (IOException closed) {
+          // the test closed the feed
+        }
+      });
+      try {
+        Await.until(WAIT, "the feed connected", () -> lines.stream().anyMatch(l -> l.contains("connected")));
+
+        String callId = answeredBy(stack.a);
+        Await.until(WAIT, "A's call's state on B's feed", () -> lines.stream()
+            .anyMatch(l -> l.startsWith("data:") && l.contains("\"callId\":\"" + callId + "\"") && l.contains("\"state\":")));
+        hangUp(stack.admin(stack.a), callId);
+        Await.until(WAIT, "A's call's end on B's feed", () -> lines.stream()
+            .anyMatch(l -> l.contains("\"callId\":\"" + callId + "\"") && l.contains("\"state\":\"ENDED\"")));
+      } finally {
+        feed.body().close();
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
   void aKilledMembersCallIsClosedInterruptedByTheSurvivorAndItsPipelineReleased() {
     String callId = answeredBy(stack.a);
     assertThat(stack.kms.pipelineTagged(CALL_ID_TAG, callId)).isPresent();

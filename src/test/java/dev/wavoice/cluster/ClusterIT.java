@@ -18,10 +18,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Two members of a real grid (two Payara Micro processes on loopback) sharing a real PostgreSQL: a call
  * one member answers is seen, ended and hung up from the other and reaches its console feed; a
- * redelivery to the other starts nothing; a killed member's call is closed by the survivor and its pipeline released. The kill comes
+ * redelivery to the other starts nothing, nor does a connect whose terminate reached the other first; a killed member's call is closed by the survivor and its pipeline released. The kill comes
  * last, and the killed member is started again (it rejoins), so the stack stays whole.
  */
 @Tag("cluster")
@@ -133,6 +135,30 @@ class ClusterIT {
 
   @Test
   @Order(5)
+  void aTerminateDeliveredToOneMemberBeforeItsConnectReachedTheOtherStartsNothing() {
+    String callId = "wacid.CL" + UUID.randomUUID().toString().replace("-", "");
+
+    // no member holds the call yet: the terminate goes to every member, and A remembers it
+    assertThat(stack.webhooks(stack.b).send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode())
+        .isEqualTo(200);
+    Await.until(WAIT, "A remembered the terminate", () -> logSays(stack.a, "terminate for call " + callId + ", which is not live here"));
+    assertThat(stack.webhooks(stack.a).send(Fixtures.withCallId("webhook-connect-user-initiated.json", callId)).statusCode())
+        .isEqualTo(200);
+
+    Await.until(WAIT, "the record closed", () -> {
+      var response = stack.admin(stack.b).get("/api/calls/" + callId);
+      return response.statusCode() == 200 && Fixtures.parse(response.body()).containsKey("endReason");
+    });
+    JsonObject record = stack.admin(stack.b).call(callId);
+    assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(record.getString("endDetail")).contains("before the connect");
+    // nothing started: no Graph action, no pipeline
+    assertThat(stack.whatsapp.acceptedActions(callId)).isEmpty();
+    assertThat(stack.kms.pipelineTagged(CALL_ID_TAG, callId)).isEmpty();
+  }
+
+  @Test
+  @Order(6)
   void theConsoleFeedOfOneMemberCarriesTheOtherMembersCalls() throws Exception {
     try (HttpClient client = HttpClient.newHttpClient()) {
       HttpResponse<InputStream> feed = client.send(HttpRequest.newBuilder(stack.b.uri("/api/events"))
@@ -165,7 +191,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aKilledMembersCallIsClosedInterruptedByTheSurvivorAndItsPipelineReleased() {
     String callId = answeredBy(stack.a);
     assertThat(stack.kms.pipelineTagged(CALL_ID_TAG, callId)).isPresent();
@@ -180,6 +206,14 @@ class ClusterIT {
 
     stack.a.startAgain();
     Await.until(WAIT, "the restarted member rejoined", () -> members(stack.b) == 2 && members(stack.a) == 2);
+  }
+
+  private static boolean logSays(PayaraApp member, String text) {
+    try {
+      return Files.readString(member.log()).contains(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A user's call delivered to {@code member}, answered there. */

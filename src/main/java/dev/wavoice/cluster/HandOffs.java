@@ -24,9 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -155,13 +153,9 @@ public class HandOffs implements WebhookSharing {
     return event instanceof CallWebhookReceived e && e.call().isConnect() && !e.call().isBusinessInitiated();
   }
 
+  /** Publishes a hand-off; the grid refusing it on the spot throws, so the webhook asks Meta to redeliver. */
   private CompletionStage<?> publish(HandOff handOff) {
-    try {
-      return topic.publishAsync(GridMessages.json(handOff));
-    } catch (RuntimeException e) {
-      // the grid would not take it: the webhook asks Meta to redeliver
-      return CompletableFuture.failedFuture(new RejectedExecutionException("the grid refused the hand-off: " + e, e));
-    }
+    return topic.publishAsync(GridMessages.json(handOff));
   }
 
   private static void logFailure(CompletionStage<?> handled, HandOff handOff) {

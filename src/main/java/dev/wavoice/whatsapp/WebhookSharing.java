@@ -16,8 +16,8 @@ public interface WebhookSharing {
   /**
    * Takes one event ({@link CallWebhookReceived}, {@link CallStatusReceived} or
    * {@link CallPermissionReplyReceived}) about call {@code callId} (null when the event names none) to
-   * where it is handled; {@code here} fires it on this instance. The returned stage fails with a
-   * {@link java.util.concurrent.RejectedExecutionException} when nobody took it.
+   * where it is handled; {@code here} fires it on this instance. Throws when it cannot be handed on, so
+   * the delivery is forgotten and Meta asked to redeliver.
    */
   CompletionStage<?> route(String callId, Object event, Supplier<CompletionStage<?>> here);
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Every arrow between the parts points down the data path: a part uses only the parts below it. The
  * data path, from the bottom: the root package; {@code whatsapp}; {@code audio} and {@code media} above
  * it; {@code realtime} (which knows nothing of Meta, RTP or calls); {@code bridge} (audio and realtime
- * joined, with the WhatsApp-backed tools); {@code call}; {@code doctor}; {@code ops}; {@code softphone}.
+ * joined, with the WhatsApp-backed tools); {@code call}; {@code cluster} (calls shared between instances);
+ * {@code doctor}; {@code ops}; {@code softphone}.
  * Read from the sources' imports and qualified names, so a new upward reference fails the build.
  */
 class LayeringTest {
@@ -28,17 +29,18 @@ class LayeringTest {
 
   /** The parts each part may use (besides itself). */
   private static final Map<String, Set<String>> ALLOWED =
-      Map.of(
-          "", Set.of(),
-          "whatsapp", Set.of(""),
-          "audio", Set.of(""),
-          "media", Set.of("", "audio"),
-          "realtime", Set.of(""),
-          "bridge", Set.of("", "audio", "realtime", "whatsapp"),
-          "call", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge"),
-          "doctor", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call"),
-          "ops", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "doctor"),
-          "softphone", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "doctor", "ops"));
+      Map.ofEntries(
+          Map.entry("", Set.<String>of()),
+          Map.entry("whatsapp", Set.of("")),
+          Map.entry("audio", Set.of("")),
+          Map.entry("media", Set.of("", "audio")),
+          Map.entry("realtime", Set.of("")),
+          Map.entry("bridge", Set.of("", "audio", "realtime", "whatsapp")),
+          Map.entry("call", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge")),
+          Map.entry("cluster", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call")),
+          Map.entry("doctor", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "cluster")),
+          Map.entry("ops", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "cluster", "doctor")),
+          Map.entry("softphone", Set.of("", "whatsapp", "audio", "media", "realtime", "bridge", "call", "cluster", "doctor", "ops")));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.wavoice\\.((?:[a-z]\\w*\\.)?)([A-Z]\\w*)");
   private static final Pattern PACKAGE = Pattern.compile("^package dev\\.wavoice((?:\\.[a-z]\\w*)?);", Pattern.MULTILINE);

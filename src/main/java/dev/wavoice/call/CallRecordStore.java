@@ -182,6 +182,20 @@ public class CallRecordStore {
     }
   }
 
+  /** Ids of records still in progress that the instance tagged {@code instance} wrote (a lost cluster member's). */
+  public List<CallId> inProgressOf(String instance) {
+    EntityManager em = factory().createEntityManager();
+    try {
+      return em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.outcome = :live AND r.instance = :instance"
+                  + " ORDER BY r.startedAt", String.class)
+          .setParameter("live", CallOutcome.IN_PROGRESS)
+          .setParameter("instance", instance)
+          .getResultList().stream().map(CallId::new).toList();
+    } finally {
+      em.close();
+    }
+  }
+
   /** Queues a change to the record of this call (without waiting), applied after the writes queued before it. */
   public void update(CallId callId, Consumer<CallRecord> change) {
     writes.offer(callId.value(), "an update", null, em -> {

@@ -16,10 +16,17 @@ import org.eclipse.microprofile.config.Config;
  * (default {@code ./data}), so records survive a restart; {@code wavoice.db.url} (with
  * {@code wavoice.db.user} and {@code wavoice.db.password}) points at PostgreSQL or any other JDBC URL.
  * Writes wait in a queue of at most {@code wavoice.db.max-pending-writes} while the database is away, and
- * get {@code wavoice.db.shutdown-drain-seconds} to land when wavoice stops.
+ * get {@code wavoice.db.shutdown-drain-seconds} to land when wavoice stops. When other wavoice instances
+ * write the same database ({@code wavoice.cluster.enabled}), records are always read from the database: a
+ * copy cached in this process would miss the others' writes.
  */
 public record DatabaseSettings(String url, Optional<String> user, Optional<String> password, int maxPendingWrites,
-    Duration shutdownDrain) {
+    Duration shutdownDrain, boolean sharedWithOthers) {
+
+  /** The database of one wavoice alone, with the default queue. */
+  public DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
+    this(url, user, password, (int) DEFAULT_MAX_PENDING_WRITES, Duration.ofSeconds(DEFAULT_SHUTDOWN_DRAIN_SECONDS), false);
+  }
 
   public static final String DATA_DIR = "wavoice.data-dir";
   public static final String DEFAULT_DATA_DIR = "./data";
@@ -33,6 +40,9 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
    * set-up steps), 20,000 writes last over 13 minutes; a pending write holds a few kilobytes at most.
    */
   static final long DEFAULT_MAX_PENDING_WRITES = 20_000;
+  static final long DEFAULT_SHUTDOWN_DRAIN_SECONDS = 10;
+  /** {@code dev.wavoice.cluster.ClusterSettings#ENABLED}, read here too (records sit below the cluster). */
+  static final String CLUSTERED = "wavoice.cluster.enabled";
 
   public static DatabaseSettings from(Config config) {
     Optional<String> url = ConfigValues.text(config, URL);
@@ -43,14 +53,15 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
         + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;WRITE_DELAY=0";
     long maxPending = number(k -> config.getOptionalValue(k, String.class), MAX_PENDING_WRITES, DEFAULT_MAX_PENDING_WRITES);
     check(maxPending >= 100 && maxPending <= 10_000_000, MAX_PENDING_WRITES, "100 to 10000000", maxPending);
-    long drain = number(k -> config.getOptionalValue(k, String.class), SHUTDOWN_DRAIN_SECONDS, 10);
+    long drain = number(k -> config.getOptionalValue(k, String.class), SHUTDOWN_DRAIN_SECONDS, DEFAULT_SHUTDOWN_DRAIN_SECONDS);
     check(drain >= 0 && drain <= 600, SHUTDOWN_DRAIN_SECONDS, "0 to 600", drain);
     return new DatabaseSettings(
         url.orElse(h2),
         config.getOptionalValue(USER, String.class),
         config.getOptionalValue(PASSWORD, String.class),
         (int) maxPending,
-        Duration.ofSeconds(drain));
+        Duration.ofSeconds(drain),
+        config.getOptionalValue(CLUSTERED, String.class).map(String::strip).filter("true"::equals).isPresent());
   }
 
   /** The JDBC driver class for the URL (the drivers for H2 and PostgreSQL ship in the WAR). */
@@ -71,6 +82,10 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
     properties.put("jakarta.persistence.jdbc.driver", driver());
     properties.put("jakarta.persistence.jdbc.user", user.orElse(url.startsWith("jdbc:h2:") ? "sa" : ""));
     properties.put("jakarta.persistence.jdbc.password", password.orElse(""));
+    if (sharedWithOthers) {
+      // EclipseLink's shared (per-process) cache would serve a record as this instance last saw it
+      properties.put("eclipselink.cache.shared.default", "false");
+    }
     return properties;
   }
 

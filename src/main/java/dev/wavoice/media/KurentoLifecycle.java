@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.Counter;
@@ -110,6 +111,15 @@ public class KurentoLifecycle {
   public List<KmsStatus> status() {
     KurentoPool p = pool;
     return p == null ? List.of() : p.status();
+  }
+
+  /**
+   * Releases the pipelines another wavoice instance left on Kurento (a cluster member that was lost),
+   * except those of calls {@code live} says still run; returns how many. 0 when Kurento is not configured.
+   */
+  public int releasePipelinesOf(String instanceTag, Predicate<String> live) {
+    KurentoPool p = pool;
+    return p == null ? 0 : p.releaseInstance(instanceTag, live);
   }
 
   /** Why the Kurento settings are unusable, or null when they are fine. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -75,6 +76,25 @@ public final class KurentoPool implements AutoCloseable {
     int released = 0;
     for (KmsConnection kms : connections) {
       released += reconcile(kms);
+    }
+    return released;
+  }
+
+  /**
+   * Releases, on every connected KMS, the pipelines of the wavoice instance tagged {@code instanceTag}
+   * (a lost cluster member) except those of calls {@code live} still runs; returns how many.
+   */
+  public int releaseInstance(String instanceTag, Predicate<String> live) {
+    int released = 0;
+    for (KmsConnection kms : connections) {
+      released += kms.client().map(client -> {
+        try {
+          return PipelineReconciler.releaseInstance(kms, client, instanceTag, live);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "releasing the pipelines of instance " + instanceTag + " on " + kms.displayUrl() + " failed", e);
+          return 0;
+        }
+      }).orElse(0);
     }
     return released;
   }

@@ -2,6 +2,7 @@ package dev.wavoice.media;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -33,6 +34,18 @@ final class PipelineReconciler {
         .filter(s -> !s.isClosed())
         .map(s -> s.callId().value())
         .collect(Collectors.toSet());
+    return release(kms, pipelines, instanceTag, open::contains);
+  }
+
+  /**
+   * Releases the pipelines another wavoice instance (a lost cluster member, tagged {@code otherInstance})
+   * left on this KMS, except those of calls {@code live} says are still running somewhere.
+   */
+  static int releaseInstance(KmsConnection kms, KurentoClient client, String otherInstance, Predicate<String> live) {
+    return release(kms, client.getServerManager().getPipelines(), otherInstance, live);
+  }
+
+  private static int release(KmsConnection kms, List<MediaPipeline> pipelines, String instanceTag, Predicate<String> keep) {
     int released = 0;
     for (MediaPipeline pipeline : pipelines) {
       try {
@@ -41,7 +54,7 @@ final class PipelineReconciler {
           continue;
         }
         String callId = tag(tags, PipelineTags.CALL_ID);
-        if (callId != null && open.contains(callId)) {
+        if (callId != null && keep.test(callId)) {
           continue;
         }
         pipeline.release();

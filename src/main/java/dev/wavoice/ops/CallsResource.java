@@ -9,6 +9,8 @@ import dev.wavoice.call.OutboundCallRefused;
 import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.call.CallView;
 import dev.wavoice.call.OutboundCalls;
+import dev.wavoice.cluster.HandOffs;
+import dev.wavoice.cluster.LiveCalls;
 import jakarta.json.Json;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -26,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +36,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Calls for operators: the live ones, records with transcripts, hang-up, and placing an outgoing call
- * (with Meta's call permission asked for first when needed).
+ * (with Meta's call permission asked for first when needed). In a cluster the live calls and hang-up
+ * are the whole cluster's: any member answers for all.
  */
 @Path("")
 @RequestScoped
@@ -50,8 +54,17 @@ public class CallsResource {
   private CallRecordStore records;
   private OutboundCalls outbound;
   private CallErasure erasure;
+  private LiveCalls cluster;
+  private HandOffs handOffs;
 
   protected CallsResource() {}
+
+  /** The cluster's calls (clustered: the other members' calls too, and hang-ups handed to their holder). */
+  @Inject
+  void cluster(LiveCalls cluster, HandOffs handOffs) {
+    this.cluster = cluster;
+    this.handOffs = handOffs;
+  }
 
   @Inject
   public CallsResource(CallOrchestrator calls, CallRecordStore records, OutboundCalls outbound, CallErasure erasure) {
@@ -64,7 +77,9 @@ public class CallsResource {
   @GET
   @Path("calls")
   public List<CallView> active() {
-    return calls.active();
+    List<CallView> all = new ArrayList<>(calls.active());
+    all.addAll(cluster.elsewhere());
+    return all;
   }
 
   @GET
@@ -105,7 +120,7 @@ public class CallsResource {
   @POST
   @Path("calls/{id}/hangup")
   public Response hangUp(@PathParam("id") String id) {
-    if (!calls.hangUp(new CallId(id))) {
+    if (!calls.hangUp(new CallId(id)) && !handOffs.hangUpElsewhere(new CallId(id))) {
       throw new NotFoundException("no live call " + id);
     }
     return Response.accepted().build();

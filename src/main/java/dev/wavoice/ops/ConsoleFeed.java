@@ -5,7 +5,9 @@ import dev.wavoice.CallId;
 import dev.wavoice.bridge.TranscriptLine;
 import dev.wavoice.call.ActiveCall;
 import dev.wavoice.call.CallRegistry;
+import dev.wavoice.call.CallView;
 import dev.wavoice.call.LiveCallEvents;
+import dev.wavoice.cluster.LiveCalls;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,7 +42,7 @@ import java.util.logging.Logger;
  * not completed hands the rest to its completion instead of waiting for it. A watcher that falls
  * {@link #QUEUE} events behind, whose write has hung for {@link #STALLED} or whose connection is gone is
  * dropped. At most {@link #MAX_WATCHERS} watch at once: more are refused. A comment every 15 s finds dead
- * connections.
+ * connections. In a cluster the feed carries the other members' calls too.
  */
 @ApplicationScoped
 public class ConsoleFeed {
@@ -64,6 +67,8 @@ public class ConsoleFeed {
 
   private LiveCallEvents live;
   private CallRegistry registry;
+  /** Null outside a container (tests): this instance's calls only. */
+  private LiveCalls cluster;
   private final Map<Watcher, Boolean> watchers = new ConcurrentHashMap<>();
   private ScheduledFuture<?> heartbeat;
 
@@ -73,6 +78,12 @@ public class ConsoleFeed {
   public ConsoleFeed(LiveCallEvents live, CallRegistry registry) {
     this.live = live;
     this.registry = registry;
+  }
+
+  /** The other cluster members' calls (none when not clustered). */
+  @Inject
+  void cluster(LiveCalls cluster) {
+    this.cluster = cluster;
   }
 
   /** Outside a container (tests): writes on this executor, no heartbeat. */
@@ -115,17 +126,27 @@ public class ConsoleFeed {
     }
     // at once, so the response starts now: the console knows it is connected before any call happens
     watcher.offer(sse.newEventBuilder().comment("connected").build());
-    live.subscribe(watcher, (id, event) -> {
+    BiConsumer<CallId, LiveCallEvents.LiveEvent> feed = (id, event) -> {
       if ("transcript".equals(event.kind())) {
         watcher.offer(transcript(sse, id, event.line()));
       } else {
         watcher.offer(state(sse, id, event.state()));
       }
-    });
+    };
+    live.subscribe(watcher, feed);
+    if (cluster != null) {
+      cluster.watch(watcher, feed);
+    }
     for (ActiveCall call : registry.active()) {
       CallId id = call.id();
       watcher.offer(state(sse, id, call.view().state()));
       call.transcript().forEach(line -> watcher.offer(transcript(sse, id, line)));
+    }
+    if (cluster != null) {
+      // the other members' calls: their state now, their transcript from here on
+      for (CallView call : cluster.elsewhere()) {
+        watcher.offer(state(sse, new CallId(call.callId()), call.state()));
+      }
     }
     return true;
   }
@@ -226,6 +247,9 @@ public class ConsoleFeed {
         return;
       }
       live.unsubscribe(this);
+      if (cluster != null) {
+        cluster.unwatch(this);
+      }
       watchers.remove(this);
       queue.clear();
       try {

@@ -14,36 +14,33 @@ import java.util.function.Supplier;
  * Remembers delivery keys (e.g. call id + event) for a bounded window, so that Meta's redeliveries are
  * dispatched once. Bounded in size too: past {@code maxEntries} the oldest keys are forgotten first.
  * A key counts as seen only once its delivery has been taken for processing: a hand-off that is refused
- * forgets it again, so Meta's redelivery of it is processed.
+ * forgets it again, so Meta's redelivery of it is processed. The keys live in this instance's memory
+ * ({@link LocalKeys}) or, in a cluster, in a memory all members share.
  */
 public final class DeliveryDeduplicator {
 
-  private final Clock clock;
-  private final Duration window;
-  private final int maxEntries;
-  private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+  /** Where seen keys are remembered: this instance's memory, or one shared by a cluster. */
+  public interface Keys {
+    /** True the first time a key is offered within the window; false for a repeat. */
+    boolean firstDelivery(String key);
+
+    /** Forgets a key, so its next delivery counts as the first. */
+    void forget(String key);
+  }
+
+  private final Keys keys;
 
   public DeliveryDeduplicator(Clock clock, Duration window, int maxEntries) {
-    this.clock = clock;
-    this.window = window;
-    this.maxEntries = maxEntries;
+    this(new LocalKeys(clock, window, maxEntries));
+  }
+
+  public DeliveryDeduplicator(Keys keys) {
+    this.keys = keys;
   }
 
   /** True the first time a key is offered within the window; false for a repeat. */
   public boolean firstDelivery(String key) {
-    Instant now = clock.instant();
-    Instant[] previous = new Instant[1];
-    seen.compute(
-        key,
-        (k, at) -> {
-          previous[0] = at;
-          return (at != null && at.plus(window).isAfter(now)) ? at : now;
-        });
-    boolean first = previous[0] == null || !previous[0].plus(window).isAfter(now);
-    if (first && seen.size() > maxEntries) {
-      prune(now);
-    }
-    return first;
+    return keys.firstDelivery(key);
   }
 
   /**
@@ -72,7 +69,7 @@ public final class DeliveryDeduplicator {
 
   /** Forgets a key, so its next delivery counts as the first. */
   public void forget(String key) {
-    seen.remove(key);
+    keys.forget(key);
   }
 
   private static boolean refusedByExecutor(Throwable failure) {
@@ -92,15 +89,56 @@ public final class DeliveryDeduplicator {
   }
 
   int size() {
-    return seen.size();
+    return keys instanceof LocalKeys local ? local.size() : -1;
   }
 
-  private void prune(Instant now) {
-    seen.values().removeIf(at -> !at.plus(window).isAfter(now));
-    Iterator<Map.Entry<String, Instant>> oldest =
-        seen.entrySet().stream().sorted(Map.Entry.comparingByValue()).iterator();
-    while (seen.size() > maxEntries && oldest.hasNext()) {
-      seen.remove(oldest.next().getKey());
+  /** This instance's memory of keys, bounded in time and size. */
+  public static final class LocalKeys implements Keys {
+
+    private final Clock clock;
+    private final Duration window;
+    private final int maxEntries;
+    private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+
+    public LocalKeys(Clock clock, Duration window, int maxEntries) {
+      this.clock = clock;
+      this.window = window;
+      this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public boolean firstDelivery(String key) {
+      Instant now = clock.instant();
+      Instant[] previous = new Instant[1];
+      seen.compute(
+          key,
+          (k, at) -> {
+            previous[0] = at;
+            return (at != null && at.plus(window).isAfter(now)) ? at : now;
+          });
+      boolean first = previous[0] == null || !previous[0].plus(window).isAfter(now);
+      if (first && seen.size() > maxEntries) {
+        prune(now);
+      }
+      return first;
+    }
+
+    @Override
+    public void forget(String key) {
+      seen.remove(key);
+    }
+
+    int size() {
+      return seen.size();
+    }
+
+    private void prune(Instant now) {
+      seen.values().removeIf(at -> !at.plus(window).isAfter(now));
+      Iterator<Map.Entry<String, Instant>> oldest =
+          seen.entrySet().stream().sorted(Map.Entry.comparingByValue()).iterator();
+      while (seen.size() > maxEntries && oldest.hasNext()) {
+        seen.remove(oldest.next().getKey());
+      }
     }
   }
 }

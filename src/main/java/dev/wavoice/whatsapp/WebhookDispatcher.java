@@ -23,6 +23,8 @@ import org.eclipse.microprofile.metrics.Metadata;
  * webhook answers at once. Each (call id, event), (call id, status) or message id is fired once
  * within the de-duplication window, counted as seen only once a thread has taken it; fields other than {@code calls} and permission replies are ignored.
  * Calls webhooks for another phone number than ours are acknowledged and counted, never dispatched.
+ * In a cluster the de-duplication is the cluster's and an event about a call another member holds is
+ * handed to it ({@link WebhookSharing}).
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -39,6 +41,8 @@ public class WebhookDispatcher {
   private RegisteredMetrics metrics;
   private DeliveryDeduplicator dedup;
   private OtherNumberCalls otherNumbers;
+  /** Null outside a container (tests): everything is remembered and handled here. */
+  private WebhookSharing sharing;
 
   protected WebhookDispatcher() {}
 
@@ -58,6 +62,12 @@ public class WebhookDispatcher {
     this.clock = clock;
   }
 
+  /** Other instances to share deliveries with (the cluster's, which on its own shares nothing). */
+  @Inject
+  void share(WebhookSharing sharing) {
+    this.sharing = sharing;
+  }
+
   @PostConstruct
   void init() {
     Counter ignored = metrics.counter(Metadata.builder().withName("wavoice_webhook_other_number_calls")
@@ -68,7 +78,8 @@ public class WebhookDispatcher {
 
   /** The state of a dispatcher; {@code otherNumberCall} counts calls webhooks for another phone number. */
   void init(Runnable otherNumberCall) {
-    dedup = new DeliveryDeduplicator(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
+    DeliveryDeduplicator.Keys local = new DeliveryDeduplicator.LocalKeys(clock, config.webhook().dedupWindow(), MAX_REMEMBERED);
+    dedup = new DeliveryDeduplicator(sharing == null ? local : sharing.deliveryKeys(local));
     otherNumbers = new OtherNumberCalls(config.graph().phoneNumberId(), otherNumberCall, clock);
   }
 
@@ -113,20 +124,20 @@ public class WebhookDispatcher {
       for (WebhookCall call : value.calls()) {
         if (call != null && call.id() != null && !otherNumbers.ignore(source.phoneNumberId(), call.id())) {
           handOff(dispatch, "call|" + call.id() + "|" + call.event(), "call " + call.id(),
-              () -> calls.fireAsync(new CallWebhookReceived(source, call, receivedAt), options()));
+              () -> route(call.id(), new CallWebhookReceived(source, call, receivedAt), calls));
         }
       }
       for (CallStatus status : value.statuses()) {
         if (status != null && status.id() != null && !otherNumbers.ignore(source.phoneNumberId(), status.id())) {
           handOff(dispatch, "status|" + status.id() + "|" + status.status(), "status " + status.id(),
-              () -> statuses.fireAsync(new CallStatusReceived(source, status), options()));
+              () -> route(status.id(), new CallStatusReceived(source, status), statuses));
         }
       }
     } else if ("messages".equals(field)) {
       for (InboundMessage message : value.messages()) {
         if (message != null && message.isCallPermissionReply() && message.id() != null) {
           handOff(dispatch, "message|" + message.id(), "permission reply " + message.id(),
-              () -> permissionReplies.fireAsync(new CallPermissionReplyReceived(source, message), options()));
+              () -> route(null, new CallPermissionReplyReceived(source, message), permissionReplies));
         }
       }
     } else {
@@ -145,6 +156,13 @@ public class WebhookDispatcher {
         dispatch.refused = refused;
       }
     }
+  }
+
+  /** Fires the event here, or hands it to the instance that holds the call. */
+  private <T> CompletionStage<?> route(String callId, T event, Event<T> here) {
+    return sharing == null
+        ? here.fireAsync(event, options())
+        : sharing.route(callId, event, () -> here.fireAsync(event, options()));
   }
 
   private NotificationOptions options() {

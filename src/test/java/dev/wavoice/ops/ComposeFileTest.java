@@ -27,8 +27,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * engine) validates the file with a {@code .env} made from {@code .env.example}, with and without the
  * {@code monitoring} profile, and the resolved file is checked: every setting of {@code .env.example}
  * reaches its service, the app's call records go to the {@code postgres} service and its volume, every
- * service has a health check and a restart policy, and the monitoring services read the files kept in
- * {@code payara/monitoring}.
+ * service has a health check and a restart policy, the monitoring services read the files kept in
+ * {@code payara/monitoring}, and the {@code cluster} profile runs two members of one grid behind nginx.
  */
 class ComposeFileTest {
 
@@ -100,8 +100,8 @@ class ComposeFileTest {
 
   @Test
   void everyServiceHasAHealthCheckAndARestartPolicy() throws IOException {
-    Map<String, Object> services = services(config(testEnv(), List.of("monitoring")));
-    assertThat(services).containsOnlyKeys("kms", "postgres", "app", "prometheus", "grafana");
+    Map<String, Object> services = services(config(testEnv(), List.of("monitoring", "cluster")));
+    assertThat(services).containsOnlyKeys("kms", "postgres", "app", "prometheus", "grafana", "app-2", "lb");
     for (Map.Entry<String, Object> service : services.entrySet()) {
       Map<String, Object> s = map(service.getValue());
       assertThat(s.get("restart")).as(service.getKey()).isEqualTo("unless-stopped");
@@ -165,6 +165,82 @@ class ComposeFileTest {
     assertThat(dashboard).contains("\"uid\": \"" + datasource.get("uid") + "\"").doesNotContain("${DS_");
   }
 
+  @Test
+  void aloneTheAppRunsWithoutTheGrid() throws IOException {
+    Map<String, Object> services = services(config(testEnv(), List.of()));
+    assertThat(args(map(services.get("app")))).contains("--nocluster").doesNotContain("--clustermode");
+    for (String name : List.of("app-2", "lb")) {
+      // Compose 2 leaves services of profiles not asked for out of `config`; Compose 1 lists them with their profiles
+      if (services.containsKey(name)) {
+        assertThat(strings(map(services.get(name)).get("profiles"))).containsExactly("cluster");
+      }
+    }
+  }
+
+  @Test
+  void theClusterProfileRunsTwoMembersOfOneGridOnPostgresBehindNginx() throws IOException {
+    Map<String, String> env = testEnv();
+    env.put("WAVOICE_CLUSTER_ENABLED", "true");
+    env.put("APP_CLUSTER_FLAGS", "--clustername wavoice --clustermode tcpip:127.0.0.1:6900,127.0.0.1:6901 --startport 6900"
+        + " --interfaces 127.0.0.1 --nohostaware");
+    Map<String, Object> services = services(config(env, List.of("cluster")));
+    Map<String, Object> first = map(services.get("app"));
+    Map<String, Object> second = map(services.get("app-2"));
+    Map<String, Object> lb = map(services.get("lb"));
+
+    // one grid: the same name and member list, each member on its own grid and HTTP port
+    List<String> firstArgs = args(first);
+    List<String> secondArgs = args(second);
+    for (List<String> member : List.of(firstArgs, secondArgs)) {
+      assertThat(member).doesNotContain("--nocluster").contains("--nohostaware");
+      assertThat(flag(member, "--clustername")).isEqualTo("wavoice");
+      assertThat(flag(member, "--clustermode")).isEqualTo("tcpip:127.0.0.1:6900,127.0.0.1:6901");
+    }
+    assertThat(List.of(flag(firstArgs, "--startport"), flag(secondArgs, "--startport"))).containsExactly("6900", "6901");
+    assertThat(flag(secondArgs, "--port")).isEqualTo("8081");
+
+    // both clustered on the one PostgreSQL, each with its own instance tag, RTP ports and data volume
+    Map<String, Object> firstEnv = environment(first);
+    Map<String, Object> secondEnv = environment(second);
+    assertThat(firstEnv).containsEntry("WAVOICE_CLUSTER_ENABLED", "true");
+    assertThat(secondEnv).containsEntry("WAVOICE_CLUSTER_ENABLED", "true")
+        .containsEntry("WAVOICE_DB_URL", firstEnv.get("WAVOICE_DB_URL"))
+        .containsEntry("WAVOICE_OPENAI_API_KEY", env.get("WAVOICE_OPENAI_API_KEY"))
+        .containsEntry("WAVOICE_WHATSAPP_APP_SECRET", env.get("WAVOICE_WHATSAPP_APP_SECRET"))
+        .containsEntry("WAVOICE_KURENTO_INSTANCE_TAG", env.get("APP_2_INSTANCE_TAG"));
+    assertThat((String) firstEnv.get("WAVOICE_DB_URL")).startsWith("jdbc:postgresql:");
+    assertThat(secondEnv.get("WAVOICE_KURENTO_INSTANCE_TAG")).isNotEqualTo(firstEnv.get("WAVOICE_KURENTO_INSTANCE_TAG"));
+    assertThat(secondEnv.get("WAVOICE_MEDIA_RTP_PORT_RANGE")).isNotEqualTo(firstEnv.get("WAVOICE_MEDIA_RTP_PORT_RANGE"));
+    assertThat(secondEnv.keySet()).containsAll(firstEnv.keySet());
+    assertThat(volumeMounts(second)).contains("app-2-data:/opt/payara/data");
+    assertThat(map(map(second.get("depends_on")).get("postgres"))).containsEntry("condition", "service_healthy");
+
+    // nginx, an official image, takes /webhook on LB_PORT and spreads it over both members' HTTP ports
+    assertThat((String) lb.get("image")).startsWith("nginx:");
+    assertThat(environment(lb)).containsEntry("LB_PORT", env.get("LB_PORT"));
+    Path template = bindMounts(lb).get("/etc/nginx/templates/default.conf.template");
+    assertThat(template).isRegularFile();
+    String conf = Files.readString(template);
+    assertThat(conf).contains("listen ${LB_PORT};", "location /webhook", "server 127.0.0.1:8080 ", "server 127.0.0.1:8081 ");
+    for (Map.Entry<String, Object> service : services.entrySet()) {
+      assertThat(map(service.getValue()).get("restart")).as(service.getKey()).isEqualTo("unless-stopped");
+    }
+    assertThat(map(lb.get("healthcheck"))).containsKey("test");
+    assertThat(map(second.get("healthcheck"))).containsKey("test");
+  }
+
+  /** A service's command as arguments, in either form compose prints. */
+  private static List<String> args(Map<String, Object> service) {
+    Object command = service.get("command");
+    return command instanceof String text ? List.of(text.trim().split("\\s+")) : strings(command);
+  }
+
+  private static String flag(List<String> args, String name) {
+    int at = args.indexOf(name);
+    assertThat(at).as(name + " in " + args).isNotNegative();
+    return args.get(at + 1);
+  }
+
   // ---- running compose
 
   /** A .env with every key of .env.example set to a value of its own (a test value, never a real one). */
@@ -179,7 +255,9 @@ class ComposeFileTest {
       String key = line.substring(0, eq);
       String value = switch (key) {
         case "WAVOICE_MEDIA_CODEC" -> "opus";
-        case "KMS_MIN_PORT", "KMS_MAX_PORT", "KMS_STUN_PORT", "POSTGRES_PORT", "GRAFANA_PORT" -> Integer.toString(port++);
+        case "KMS_MIN_PORT", "KMS_MAX_PORT", "KMS_STUN_PORT", "POSTGRES_PORT", "GRAFANA_PORT", "LB_PORT" -> Integer.toString(port++);
+        // alone unless a test makes it a member
+        case "WAVOICE_CLUSTER_ENABLED", "APP_CLUSTER_FLAGS" -> "";
         default -> "test-" + key.toLowerCase().replace('_', '-');
       };
       env.put(key, value);

@@ -33,15 +33,18 @@ public final class PayaraApp implements AutoCloseable {
   private final String name;
   private final Map<String, String> env;
   private final List<String> jvmOptions;
+  /** Payara Micro's clustering arguments: {@code --nocluster} unless the app is one member of a grid. */
+  private final List<String> clusterArgs;
   private final Path dir;
   private final int port;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private Process process;
 
-  private PayaraApp(String name, Map<String, String> env, List<String> jvmOptions) {
+  private PayaraApp(String name, Map<String, String> env, List<String> jvmOptions, List<String> clusterArgs) {
     this.name = name;
     this.env = new LinkedHashMap<>(env);
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.clusterArgs = List.copyOf(clusterArgs);
     this.dir = workDir(name);
     this.port = Ports.freeTcpPort();
   }
@@ -58,7 +61,17 @@ public final class PayaraApp implements AutoCloseable {
 
   /** As {@link #start(String, Map)}, with these options for the app's JVM instead of the tests' small serial-GC heap. */
   public static PayaraApp start(String name, Map<String, String> env, List<String> jvmOptions) {
-    PayaraApp app = new PayaraApp(name, env, jvmOptions);
+    PayaraApp app = new PayaraApp(name, env, jvmOptions, List.of("--nocluster"));
+    app.startProcess();
+    return app;
+  }
+
+  /**
+   * As {@link #start(String, Map)}, as one member of Payara Micro's data grid: {@code clusterArgs} replace
+   * {@code --nocluster} ({@code --clustername}, {@code --clustermode}, {@code --startport}, ...).
+   */
+  public static PayaraApp startMember(String name, Map<String, String> env, List<String> clusterArgs) {
+    PayaraApp app = new PayaraApp(name, env, DEFAULT_JVM_OPTIONS, clusterArgs);
     app.startProcess();
     return app;
   }
@@ -79,8 +92,8 @@ public final class PayaraApp implements AutoCloseable {
           "--deploy", war.toAbsolutePath().toString(),
           "--contextroot", "/",
           "--port", Integer.toString(port),
-          "--nocluster",
           "--rootdir", dir.resolve("runtime").toAbsolutePath().toString()));
+      command.addAll(clusterArgs);
       ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
       builder.environment().keySet().removeIf(k -> k.startsWith("WAVOICE_"));

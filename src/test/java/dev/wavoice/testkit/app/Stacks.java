@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * JUnit extension that hands a test a running stack ({@link DoublesStack}, {@link ShortSessionsStack},
- * {@link LimitsStack}, {@link CrashStack}, {@link PostgresStack}, {@link H2Stack}, {@link RealKmsStack}, {@link UnconfiguredStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
+ * {@link LimitsStack}, {@link CrashStack}, {@link PostgresStack}, {@link H2Stack}, {@link RealKmsStack}, {@link UnconfiguredStack}, {@link ClusterStack}) or shared server ({@link RealKms}). Each is started on first use and kept in
  * the root store, so all test classes of one run share it; JUnit closes it when the run ends. A stack may
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
@@ -32,17 +32,18 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
     <T> T get(Class<T> type);
   }
 
-  private static final Map<Class<?>, Function<Shared, ? extends AutoCloseable>> FACTORIES = Map.of(
-      DoublesStack.class, shared -> DoublesStack.start(),
-      ShortSessionsStack.class, shared -> ShortSessionsStack.start(),
-      LimitsStack.class, shared -> LimitsStack.start(),
-      CrashStack.class, shared -> CrashStack.start(),
-      UnconfiguredStack.class, shared -> UnconfiguredStack.start(),
-      RealKms.class, shared -> RealKms.start(),
-      RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class)),
-      RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class)),
-      PostgresStack.class, shared -> PostgresStack.start(),
-      H2Stack.class, shared -> H2Stack.start());
+  private static final Map<Class<?>, Function<Shared, ? extends AutoCloseable>> FACTORIES = Map.ofEntries(
+      Map.entry(DoublesStack.class, shared -> DoublesStack.start()),
+      Map.entry(ShortSessionsStack.class, shared -> ShortSessionsStack.start()),
+      Map.entry(LimitsStack.class, shared -> LimitsStack.start()),
+      Map.entry(CrashStack.class, shared -> CrashStack.start()),
+      Map.entry(UnconfiguredStack.class, shared -> UnconfiguredStack.start()),
+      Map.entry(RealKms.class, shared -> RealKms.start()),
+      Map.entry(RealKmsStack.class, shared -> RealKmsStack.start(shared.get(RealKms.class))),
+      Map.entry(RecordingKmsStack.class, shared -> RecordingKmsStack.start(shared.get(RealKms.class))),
+      Map.entry(PostgresStack.class, shared -> PostgresStack.start()),
+      Map.entry(H2Stack.class, shared -> H2Stack.start()),
+      Map.entry(ClusterStack.class, shared -> ClusterStack.start()));
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -78,6 +79,9 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
         s.real.app.dumpThreads(label);
       } else if (started instanceof UnconfiguredStack s) {
         s.app.dumpThreads(label);
+      } else if (started instanceof ClusterStack s) {
+        s.a.dumpThreads(label);
+        s.b.dumpThreads(label);
       }
     }
   }
@@ -139,6 +143,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       case CrashStack s -> List.of(s.openai);
       case RealKmsStack s -> List.of(s.openai);
       case RecordingKmsStack s -> List.of(s.real.openai);
+      case ClusterStack s -> List.of(s.openai);
       default -> List.of();
     };
   }
@@ -153,6 +158,7 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
       case CrashStack s -> List.of(s.whatsapp);
       case RealKmsStack s -> List.of(s.whatsapp);
       case RecordingKmsStack s -> List.of(s.real.whatsapp);
+      case ClusterStack s -> List.of(s.whatsapp);
       default -> List.of();
     };
   }

@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A small file system of its own (a tmpfs of a few megabytes) mounted on a directory, which a test fills to
  * the last byte and frees again: the disk-full fault, for real, to whatever writes there. Mounting needs
- * root, as the test runs in CI ({@code .ci/run}).
+ * root: run directly as root, otherwise through {@code sudo -n} (as {@code .ci/run} installs), the tmpfs then
+ * owned by the user running the tests.
  */
 public final class SmallDisk implements AutoCloseable {
 
@@ -32,7 +34,9 @@ public final class SmallDisk implements AutoCloseable {
       if (mounted(dir)) {
         run(List.of("umount", dir.toString()));
       }
-      run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0755", "wavoice-it-small-disk", dir.toString()));
+      // owned by whoever runs the tests (the app they start writes there): the owner of the directory just made
+      String owner = ",uid=" + Files.getAttribute(dir, "unix:uid") + ",gid=" + Files.getAttribute(dir, "unix:gid");
+      run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0755" + owner, "wavoice-it-small-disk", dir.toString()));
       return new SmallDisk(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -84,7 +88,12 @@ public final class SmallDisk implements AutoCloseable {
     return Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(target));
   }
 
-  private static void run(List<String> command) throws IOException {
+  private static void run(List<String> asRoot) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      command.addAll(List.of("sudo", "-n"));
+    }
+    command.addAll(asRoot);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -1,0 +1,47 @@
+package dev.wavoice.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wavoice.call.DatabaseSettings;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ClusterSettingsTest {
+
+  private static ClusterSettings settings(Map<String, String> values) {
+    return ClusterSettings.from(key -> Optional.ofNullable(values.get(key)));
+  }
+
+  @Test
+  void offUnlessAskedFor() {
+    assertThat(settings(Map.of()).enabled()).isFalse();
+    assertThat(settings(Map.of(ClusterSettings.ENABLED, " ")).enabled()).isFalse();
+    assertThat(settings(Map.of(ClusterSettings.ENABLED, "true")).enabled()).isTrue();
+  }
+
+  @Test
+  void aValueOtherThanTrueOrFalseIsNamed() {
+    assertThatThrownBy(() -> settings(Map.of(ClusterSettings.ENABLED, "yes")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("wavoice.cluster.enabled must be true or false, was 'yes'");
+  }
+
+  @Test
+  void clusteredOnTheEmbeddedH2IsRefusedNamingTheDatabaseUrl() {
+    DatabaseSettings h2 = new DatabaseSettings("jdbc:h2:file:./data/wavoice", Optional.empty(), Optional.empty());
+    assertThatThrownBy(() -> settings(Map.of(ClusterSettings.ENABLED, "true")).checkDatabase(h2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("wavoice.db.url")
+        .hasMessageContaining("jdbc:postgresql:");
+  }
+
+  @Test
+  void clusteredOnPostgresqlOrAloneOnH2IsFine() {
+    DatabaseSettings h2 = new DatabaseSettings("jdbc:h2:file:./data/wavoice", Optional.empty(), Optional.empty());
+    DatabaseSettings postgres = new DatabaseSettings("jdbc:postgresql://db/wavoice", Optional.empty(), Optional.empty());
+    settings(Map.of()).checkDatabase(h2);
+    settings(Map.of(ClusterSettings.ENABLED, "true")).checkDatabase(postgres);
+  }
+}

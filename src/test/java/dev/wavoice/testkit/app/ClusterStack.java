@@ -42,6 +42,11 @@ public final class ClusterStack implements AutoCloseable {
   }
 
   static ClusterStack start() {
+    return start(Map.of());
+  }
+
+  /** This stack with {@code extraEnv} added to both members' configuration (the benchmarks' call limits). */
+  public static ClusterStack start(Map<String, String> extraEnv) {
     WhatsAppCloudDouble whatsapp = DoublesStack.startWhatsApp();
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(DoublesStack.OPENAI_API_KEY);
     KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
@@ -53,6 +58,8 @@ public final class ClusterStack implements AutoCloseable {
       String members = "tcpip:127.0.0.1:" + gridA + ",127.0.0.1:" + gridB;
       Map<String, String> envA = env(whatsapp, openai, kms, postgres, "cluster-a", TAG_A);
       Map<String, String> envB = env(whatsapp, openai, kms, postgres, "cluster-b", TAG_B);
+      envA.putAll(extraEnv);
+      envB.putAll(extraEnv);
       // both at once: each waits for the other to form the grid anyway
       CompletableFuture<PayaraApp> a = CompletableFuture.supplyAsync(
           () -> PayaraApp.startMember("cluster-a", envA, clusterArgs(members, gridA)));

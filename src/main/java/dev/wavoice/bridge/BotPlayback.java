@@ -124,6 +124,16 @@ final class BotPlayback {
     discarded.remove(responseId);
   }
 
+  /**
+   * The OpenAI connection was replaced mid-call: the responses under way on it, cut or not, will never
+   * see their {@code response.done} (the fresh session knows nothing of them), so they are over. Audio of
+   * them already queued still plays out.
+   */
+  synchronized void connectionReplaced() {
+    active.clear();
+    discarded.clear();
+  }
+
   /** The item's first frame went out (pacer thread): reports the latency to a benchmark. */
   void started(String itemId, long onWireNanos) {
     if (timings == BridgeTimings.NONE) {

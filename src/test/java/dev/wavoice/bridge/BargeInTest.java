@@ -160,6 +160,30 @@ class BargeInTest {
   }
 
   @Test
+  void aResponseCutByALostConnectionIsNotTheBotTalkingWhenTheCallerNextSpeaks() {
+    h.openai.enqueue(Turn.of().audio(200, 440, "I was").drop()); // no response.done ever comes for it
+    RealtimeCallBridge bridge = h.started(AudioCodec.PCMU);
+    DoubleSession first = h.openai.awaitSession(0, BridgeHarness.WAIT);
+    bridge.session().requestResponse();
+    DoubleSession fresh = h.openai.awaitSession(1, BridgeHarness.WAIT);
+    Await.until(BridgeHarness.WAIT, "the reconnect reported",
+        () -> h.listener.problems.stream().anyMatch(p -> p.contains("connection was lost")));
+    assertThat(first.sent("response.done")).isEmpty();
+    for (int i = 0; i < 12; i++) {
+      h.tick(); // what had come of the cut answer plays out
+    }
+    assertThat(bridge.audio().outbound().queuedMs()).isZero();
+
+    fresh.speechStarted();
+    fresh.speechStopped(); // the double answers: its audio reaching the bridge means speech_started was handled
+    Await.until(BridgeHarness.WAIT, "the next answer queued", () -> bridge.audio().outbound().queuedMs() > 0);
+    barrier(bridge, fresh);
+    assertThat(fresh.received("conversation.item.truncate")).isEmpty();
+    assertThat(bridge.bargeIns()).as("the bot was silent when the caller spoke").isZero();
+    assertThat(metrics.events).doesNotContain("barge-in");
+  }
+
+  @Test
   void audioTheCutResponseStillHadInFlightNeverReachesRtp() {
     h.openai.configureNextSession(s -> s.deltaInterval(Duration.ofMillis(30)).lateDeltasOnInterrupt(200));
     DoubleSession[] remote = new DoubleSession[1];

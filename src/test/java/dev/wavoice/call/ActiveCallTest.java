@@ -453,29 +453,34 @@ class ActiveCallTest {
 
   // ---- the ports and parts, played by the test
 
-  /** An incoming channel like WhatsApp's: a provisional answer, then an accept; what it was asked, in order. */
-  private static final class Channel implements CallChannel.Incoming {
+  /** Either side of a WhatsApp call as the core sees it: Meta's peer, no trickling; what it was asked, in order. */
+  private abstract static class WhatsAppLike {
     final List<String> steps = new ArrayList<>();
+
+    public String name() {
+      return CallOrchestrator.WHATSAPP;
+    }
+
+    public boolean tricklesCandidates() {
+      return false;
+    }
+
+    public boolean whatsAppPeer() {
+      return true;
+    }
+
+    public void hangUp(CallId id, boolean accepted) {
+      steps.add(accepted ? "hangUp terminate" : "hangUp reject");
+    }
+  }
+
+  /** An incoming channel like WhatsApp's: a provisional answer, then an accept. */
+  private static final class Channel extends WhatsAppLike implements CallChannel.Incoming {
     final List<Duration> budgets = new ArrayList<>();
     CompletableFuture<Void> holdAnswer;
     CompletableFuture<Void> holdAccept;
     ChannelFailure acceptFailure;
     ChannelFailure hangUpFailure;
-
-    @Override
-    public String name() {
-      return CallOrchestrator.WHATSAPP;
-    }
-
-    @Override
-    public boolean tricklesCandidates() {
-      return false;
-    }
-
-    @Override
-    public boolean whatsAppPeer() {
-      return true;
-    }
 
     @Override
     public void created(CallId id) {
@@ -505,7 +510,7 @@ class ActiveCallTest {
 
     @Override
     public void hangUp(CallId id, boolean accepted) {
-      steps.add(accepted ? "hangUp terminate" : "hangUp reject");
+      super.hangUp(id, accepted);
       if (hangUpFailure != null) {
         throw hangUpFailure;
       }
@@ -524,24 +529,8 @@ class ActiveCallTest {
     }
   }
 
-  private static final class Dialler implements CallChannel.Outgoing {
-    final List<String> steps = new ArrayList<>();
+  private static final class Dialler extends WhatsAppLike implements CallChannel.Outgoing {
     RuntimeException failure;
-
-    @Override
-    public String name() {
-      return CallOrchestrator.WHATSAPP;
-    }
-
-    @Override
-    public boolean tricklesCandidates() {
-      return false;
-    }
-
-    @Override
-    public boolean whatsAppPeer() {
-      return true;
-    }
 
     @Override
     public CallId dial(String sdpOffer) {
@@ -550,11 +539,6 @@ class ActiveCallTest {
         throw failure;
       }
       return new CallId("wacid.placed");
-    }
-
-    @Override
-    public void hangUp(CallId id, boolean accepted) {
-      steps.add(accepted ? "hangUp terminate" : "hangUp reject");
     }
   }
 

@@ -23,11 +23,6 @@ import org.eclipse.microprofile.config.Config;
 public record DatabaseSettings(String url, Optional<String> user, Optional<String> password, int maxPendingWrites,
     Duration shutdownDrain, boolean sharedWithOthers) {
 
-  /** The database of one wavoice alone, with the default queue. */
-  public DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
-    this(url, user, password, (int) DEFAULT_MAX_PENDING_WRITES, Duration.ofSeconds(DEFAULT_SHUTDOWN_DRAIN_SECONDS), false);
-  }
-
   public static final String DATA_DIR = "wavoice.data-dir";
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String URL = "wavoice.db.url";

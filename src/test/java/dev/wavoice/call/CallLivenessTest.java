@@ -33,7 +33,7 @@ class CallLivenessTest {
   @BeforeEach
   void open() {
     records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString(),
-        "wavoice.kurento.instance-tag", TAG));
+        "wavoice.kurento.instance-tag", TAG), null);
   }
 
   @AfterEach
@@ -135,7 +135,7 @@ class CallLivenessTest {
         line("caller", T0.plusSeconds(2), "Hi."))));
     records.close();
     records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString(),
-        "wavoice.kurento.instance-tag", TAG));
+        "wavoice.kurento.instance-tag", TAG), null);
 
     assertThat(found(id).orElseThrow().transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.", "Hi.");
   }

@@ -549,7 +549,7 @@ class ActiveCallTest {
     MediaException failure;
     Runnable whileAnswering;
     MediaListener listener;
-    Session session;
+    RecordingMediaSession session;
 
     @Override
     public MediaSession answer(CallId callId, String remoteOffer, RtpLeg rtpLeg, MediaListener listener) {
@@ -558,7 +558,7 @@ class ActiveCallTest {
         throw failure;
       }
       this.listener = listener;
-      session = new Session(callId, ANSWER);
+      session = new RecordingMediaSession(callId, ANSWER, listener);
       if (whileAnswering != null) {
         whileAnswering.run();
       }
@@ -568,58 +568,13 @@ class ActiveCallTest {
     @Override
     public MediaSession offer(CallId callId, RtpLeg rtpLeg, MediaListener listener) {
       this.listener = listener;
-      session = new Session(callId, OFFER_SDP);
+      session = new RecordingMediaSession(callId, OFFER_SDP, listener);
       return session;
     }
 
     @Override
     public boolean available() {
       return true;
-    }
-  }
-
-  private static final class Session implements MediaSession {
-    final CallId callId;
-    final String sdp;
-    final AtomicInteger closed = new AtomicInteger();
-    String remoteAnswer;
-
-    Session(CallId callId, String sdp) {
-      this.callId = callId;
-      this.sdp = sdp;
-    }
-
-    @Override
-    public CallId callId() {
-      return callId;
-    }
-
-    @Override
-    public String localSdp() {
-      return sdp;
-    }
-
-    @Override
-    public void applyRemoteAnswer(String sdpAnswer) {
-      remoteAnswer = sdpAnswer;
-    }
-
-    @Override
-    public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {}
-
-    @Override
-    public RtpRemote rtpTarget() {
-      return RtpRemote.at(new InetSocketAddress("127.0.0.1", 40000));
-    }
-
-    @Override
-    public String kmsUrl() {
-      return "ws://127.0.0.1:8888/kurento";
-    }
-
-    @Override
-    public void close() {
-      closed.incrementAndGet();
     }
   }
 

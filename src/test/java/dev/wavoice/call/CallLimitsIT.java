@@ -10,7 +10,6 @@ import dev.wavoice.testkit.kms.PipelineDouble;
 import dev.wavoice.testkit.openai.DoubleSession;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

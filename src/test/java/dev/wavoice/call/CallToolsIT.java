@@ -15,7 +15,6 @@ import dev.wavoice.testkit.tools.ToolServer;
 import dev.wavoice.testkit.tools.ToolServer.Reply;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -10,7 +10,6 @@ import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
 import dev.wavoice.testkit.whatsapp.MetaErrors;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

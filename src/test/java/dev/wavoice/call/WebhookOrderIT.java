@@ -11,7 +11,6 @@ import dev.wavoice.testkit.whatsapp.GraphRequest;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,11 @@ package dev.wavoice.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wavoice.ConfigValues;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.audio.MuLaw;
 import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.MapConfig;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
 import jakarta.json.JsonObject;
@@ -108,7 +110,7 @@ class BargeInTest {
   @Test
   void withoutAPlayoutDelayTheTruncateIsAtTheAudioSent() {
     h.close();
-    BridgeHarness direct = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.defaults().withPlayoutDelayMs(0), null,
+    BridgeHarness direct = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.from(ConfigValues.lookup(MapConfig.of(BridgeSettings.PLAYOUT_DELAY_MS, "0"))), null,
         BridgeMetrics.NONE);
     try {
       direct.openai.enqueue(Turn.of().audio(1000, 440, "Something."));
@@ -173,7 +175,9 @@ class BargeInTest {
       cut.openai.enqueue(Turn.of().audio(200, 440, "I was").drop()); // no response.done ever comes for it
       RealtimeCallBridge bridge = cut.started(AudioCodec.PCMU);
       DoubleSession first = cut.openai.awaitSession(0, BridgeHarness.WAIT);
-      bridge.session().requestResponse();
+      // the caller's turn starts the answer (turn detection's, not a request of ours that a fresh session would be sent again)
+      first.speechStarted();
+      first.speechStopped();
       DoubleSession fresh = cut.openai.awaitSession(1, BridgeHarness.WAIT);
       Await.until(BridgeHarness.WAIT, "the reconnect reported",
           () -> cut.listener.problems.stream().anyMatch(p -> p.contains("connection was lost")));
@@ -188,6 +192,7 @@ class BargeInTest {
       Await.until(BridgeHarness.WAIT, "the next answer queued", () -> bridge.audio().outbound().queuedMs() > 0);
       barrier(cut, bridge, fresh);
       assertThat(fresh.received("conversation.item.truncate")).isEmpty();
+      assertThat(fresh.received("response.create")).as("nothing asked of the fresh session").isEmpty();
       assertThat(bridge.bargeIns()).as("the bot was silent when the caller spoke").isZero();
       assertThat(metrics.events).doesNotContain("barge-in");
     } finally {

@@ -41,7 +41,7 @@ class BridgeToolsTest {
 
   void endCallSettings(Duration drainTimeout, Duration tail) {
     h.close();
-    h = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.defaults().withEndCall(drainTimeout, tail), graph, metrics);
+    h = new BridgeHarness(UnaryOperator.identity(), new BridgeSettings(BridgeSettings.defaults().appendBatchMs(), BridgeSettings.defaults().playoutDelayMs(), drainTimeout, tail), graph, metrics);
   }
 
   @Test

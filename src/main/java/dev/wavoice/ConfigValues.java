@@ -35,6 +35,25 @@ public final class ConfigValues {
     }
   }
 
+  /** Looks keys up in {@code config} as text. */
+  public static Function<String, Optional<String>> lookup(Config config) {
+    return key -> config.getOptionalValue(key, String.class);
+  }
+
+  /** A whole number of at least {@code min}, or {@code fallback} when unset. */
+  public static long atLeast(Function<String, Optional<String>> lookup, String key, long fallback, long min) {
+    long value = number(lookup, key, fallback);
+    check(value >= min, key, min == 0 ? "0 or more" : min + " or more", value);
+    return value;
+  }
+
+  /** {@link #atLeast} for a setting held in an {@code int}. */
+  public static int intAtLeast(Function<String, Optional<String>> lookup, String key, int fallback, int min) {
+    long value = atLeast(lookup, key, fallback, min);
+    check(value <= Integer.MAX_VALUE, key, "at most " + Integer.MAX_VALUE, value);
+    return (int) value;
+  }
+
   /** Fails with "{@code key} must be {@code allowed}, was {@code value}" unless {@code ok}. */
   public static void check(boolean ok, String key, String allowed, long value) {
     if (!ok) {

@@ -1,6 +1,9 @@
 package dev.wavoice.audio;
 
+import dev.wavoice.ConfigValues;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 
@@ -9,6 +12,7 @@ import org.eclipse.microprofile.config.Config;
 public class AudioConfig {
 
   private Config config;
+  private volatile AudioSettings settings;
 
   protected AudioConfig() {}
 
@@ -17,7 +21,18 @@ public class AudioConfig {
     this.config = config;
   }
 
+  /** Reads and checks the settings at deploy: a bad value fails the deploy naming its key. */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    settings();
+  }
+
+  /** The settings, read and checked once (configuration is immutable while the app runs). */
   public AudioSettings settings() {
-    return AudioSettings.from(key -> config.getOptionalValue(key, String.class));
+    AudioSettings current = settings;
+    if (current == null) {
+      current = AudioSettings.from(ConfigValues.lookup(config));
+      settings = current;
+    }
+    return current;
   }
 }

@@ -69,10 +69,6 @@ final class DatagramReceiver {
     }
   }
 
-  long handlerFailures() {
-    return handlerFailures;
-  }
-
   private void run() {
     // a direct buffer: the channel reads into it without an intermediate copy; then one copy to the array
     ByteBuffer direct = ByteBuffer.allocateDirect(RtpSocketPair.MAX_DATAGRAM_BYTES);

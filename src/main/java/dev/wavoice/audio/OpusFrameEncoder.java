@@ -33,11 +33,6 @@ public final class OpusFrameEncoder {
   private final int frameSamples;
   private final byte[] silencePacket;
 
-  /** An encoder of 48 kHz input. */
-  public OpusFrameEncoder(int bitrateBps, int complexity) {
-    this(SAMPLE_RATE, bitrateBps, complexity);
-  }
-
   /** An encoder of {@code sampleRate} input: 8, 12, 16, 24 or 48 kHz. */
   public OpusFrameEncoder(int sampleRate, int bitrateBps, int complexity) {
     frameSamples = sampleRate * AudioCodec.FRAME_MS / 1000;

@@ -64,6 +64,8 @@ final class BotPlayback {
   /** Benchmarks only: when the first delta of an item that found the queue empty came and was queued. */
   private final Map<String, long[]> firstDeltaNanos = new HashMap<>();
   private boolean open;
+  /** The item whose audio came last. */
+  private String receiving;
   private long droppedBytes;
   /** Barge-ins that stopped the bot: each starts a new generation of bot audio. */
   private int generation;
@@ -102,6 +104,7 @@ final class BotPlayback {
         items.put(delta.itemId(), item);
       }
       item.receivedBytes += delta.audio().length;
+      receiving = delta.itemId();
       boolean idle = newItem && timings != BridgeTimings.NONE && out.queuedMs() == 0;
       out.enqueue(delta.itemId(), delta.audio());
       if (idle) {
@@ -122,6 +125,20 @@ final class BotPlayback {
   synchronized void responseDone(String responseId) {
     active.remove(responseId);
     discarded.remove(responseId);
+  }
+
+  /**
+   * The OpenAI connection was replaced mid-call: the responses under way on it, cut or not, will never
+   * see their {@code response.done} nor their items their {@code output_audio.done} (the fresh session
+   * knows nothing of them), so they are over. What came of them still plays out, the last partial frame
+   * padded.
+   */
+  synchronized void connectionReplaced() {
+    active.clear();
+    discarded.clear();
+    if (open && receiving != null) {
+      out.end(receiving);
+    }
   }
 
   /** The item's first frame went out (pacer thread): reports the latency to a benchmark. */

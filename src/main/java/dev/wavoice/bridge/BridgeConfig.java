@@ -1,6 +1,9 @@
 package dev.wavoice.bridge;
 
+import dev.wavoice.ConfigValues;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 
@@ -9,6 +12,8 @@ import org.eclipse.microprofile.config.Config;
 public class BridgeConfig {
 
   private Config config;
+  private volatile BridgeSettings settings;
+  private volatile RecordingSettings recording;
 
   protected BridgeConfig() {}
 
@@ -17,12 +22,29 @@ public class BridgeConfig {
     this.config = config;
   }
 
-  public BridgeSettings settings() {
-    return BridgeSettings.from(key -> config.getOptionalValue(key, String.class));
+  /** Reads and checks the settings at deploy: a bad value fails the deploy naming its key. */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    settings();
+    recording();
   }
 
-  /** Call recording ({@code wavoice.recording.*}). */
+  /** The settings, read and checked once (configuration is immutable while the app runs). */
+  public BridgeSettings settings() {
+    BridgeSettings current = settings;
+    if (current == null) {
+      current = BridgeSettings.from(ConfigValues.lookup(config));
+      settings = current;
+    }
+    return current;
+  }
+
+  /** Call recording ({@code wavoice.recording.*}), read and checked once. */
   public RecordingSettings recording() {
-    return RecordingSettings.from(key -> config.getOptionalValue(key, String.class));
+    RecordingSettings current = recording;
+    if (current == null) {
+      current = RecordingSettings.from(ConfigValues.lookup(config));
+      recording = current;
+    }
+    return current;
   }
 }

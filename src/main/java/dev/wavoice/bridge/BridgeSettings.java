@@ -3,7 +3,6 @@ package dev.wavoice.bridge;
 import static dev.wavoice.ConfigValues.number;
 import static dev.wavoice.ConfigValues.check;
 
-import dev.wavoice.audio.AudioCodec;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,20 +55,4 @@ public record BridgeSettings(int appendBatchMs, int playoutDelayMs, Duration end
         Duration.ofMillis(number(lookup, END_CALL_TAIL_MS, DEFAULT_END_CALL_TAIL_MS)));
   }
 
-  public BridgeSettings withAppendBatchMs(int ms) {
-    return new BridgeSettings(ms, playoutDelayMs, endCallDrainTimeout, endCallTail);
-  }
-
-  public BridgeSettings withPlayoutDelayMs(int ms) {
-    return new BridgeSettings(appendBatchMs, ms, endCallDrainTimeout, endCallTail);
-  }
-
-  public BridgeSettings withEndCall(Duration drainTimeout, Duration tail) {
-    return new BridgeSettings(appendBatchMs, playoutDelayMs, drainTimeout, tail);
-  }
-
-  /** Frames of caller audio per append. */
-  int framesPerAppend() {
-    return appendBatchMs / AudioCodec.FRAME_MS;
-  }
 }

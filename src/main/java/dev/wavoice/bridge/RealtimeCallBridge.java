@@ -492,6 +492,7 @@ final class RealtimeCallBridge implements CallBridge {
     public void reconnected(String newSessionId, RealtimeFailure lost) {
       LOG.warning(() -> label + ": the OpenAI connection was lost (" + lost + "); the call goes on on session " + newSessionId);
       metrics.failure(lost.kind().name());
+      playback.connectionReplaced(); // else a barge-in would count the cut response as the bot talking
       if (!isClosed()) {
         listener.problem("OpenAI Realtime: the connection was lost (" + lost + "); the call went on on a fresh session");
       }

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +88,11 @@ public class CallOrchestrator {
     services = new CallServices(media, bridges, registry, CallSettings.from(config), events, clock, executor, scheduler);
     graphFailures = new GraphFailures(prerequisites, clock);
     metrics.gauge("wavoice_calls_active", "calls in progress", registry::count);
+  }
+
+  /** Reads and checks the call settings at deploy: a bad value fails the deploy naming its key. */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    settings();
   }
 
   public CallSettings settings() {

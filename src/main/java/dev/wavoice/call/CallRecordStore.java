@@ -63,11 +63,7 @@ public class CallRecordStore {
 
   protected CallRecordStore() {}
 
-  /** A store without metrics (tests, tools). */
-  public CallRecordStore(Config config) {
-    this(config, null);
-  }
-
+  /** @param metrics null for none (outside the container) */
   @Inject
   public CallRecordStore(Config config, WavoiceMetrics metrics) {
     this.settings = DatabaseSettings.from(config);

@@ -23,11 +23,6 @@ import org.eclipse.microprofile.config.Config;
 public record DatabaseSettings(String url, Optional<String> user, Optional<String> password, int maxPendingWrites,
     Duration shutdownDrain, boolean sharedWithOthers) {
 
-  /** The database of one wavoice alone, with the default queue. */
-  public DatabaseSettings(String url, Optional<String> user, Optional<String> password) {
-    this(url, user, password, (int) DEFAULT_MAX_PENDING_WRITES, Duration.ofSeconds(DEFAULT_SHUTDOWN_DRAIN_SECONDS), false);
-  }
-
   public static final String DATA_DIR = "wavoice.data-dir";
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String URL = "wavoice.db.url";
@@ -55,13 +50,15 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
     check(maxPending >= 100 && maxPending <= 10_000_000, MAX_PENDING_WRITES, "100 to 10000000", maxPending);
     long drain = number(k -> config.getOptionalValue(k, String.class), SHUTDOWN_DRAIN_SECONDS, DEFAULT_SHUTDOWN_DRAIN_SECONDS);
     check(drain >= 0 && drain <= 600, SHUTDOWN_DRAIN_SECONDS, "0 to 600", drain);
-    return new DatabaseSettings(
+    DatabaseSettings settings = new DatabaseSettings(
         url.orElse(h2),
         config.getOptionalValue(USER, String.class),
         config.getOptionalValue(PASSWORD, String.class),
         (int) maxPending,
         Duration.ofSeconds(drain),
         config.getOptionalValue(CLUSTERED, String.class).map(String::strip).filter("true"::equals).isPresent());
+    settings.driver(); // an unknown kind of database fails here, naming the key, not at the first write
+    return settings;
   }
 
   /** The JDBC driver class for the URL (the drivers for H2 and PostgreSQL ship in the WAR). */

@@ -9,6 +9,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,10 +49,15 @@ public class OutboundCalls {
   @PostConstruct
   void init() {
     PermissionFirstDialer.Settings settings = new PermissionFirstDialer.Settings(
-        Duration.ofSeconds(config.getOptionalValue(REPLY_TIMEOUT_SECONDS, Long.class).orElse(900L)),
+        Duration.ofSeconds(ConfigValues.atLeast(ConfigValues.lookup(config), REPLY_TIMEOUT_SECONDS, 900, 1)),
         ConfigValues.text(config, REQUEST_TEXT).orElse("May we call you on WhatsApp?"),
         1000);
     requests = new PermissionFirstDialer(graph, calls::dial, clock, scheduler, settings);
+  }
+
+  /** Creates the dialer at deploy, so a bad setting fails the deploy naming its key. */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    requests.recent();
   }
 
   /** @see PermissionFirstDialer#submit */

@@ -20,7 +20,9 @@ public record RetentionSettings(int days) {
   }
 
   public static RetentionSettings from(Function<String, Optional<String>> lookup) {
-    return new RetentionSettings((int) number(lookup, DAYS, 0));
+    long days = number(lookup, DAYS, 0);
+    check(days >= 0 && days <= 36_500, DAYS, "0..36500", days);
+    return new RetentionSettings((int) days);
   }
 
   public boolean keepForever() {

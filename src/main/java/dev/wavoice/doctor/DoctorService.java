@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import dev.wavoice.ConfigValues;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -65,6 +67,7 @@ public class DoctorService {
   private Jsonb jsonb;
   private Clock clock;
   private Instant startedAt;
+  private Timing timing;
   private volatile Doctor doctor;
   private final AtomicReference<DoctorReport> last = new AtomicReference<>();
 
@@ -89,11 +92,22 @@ public class DoctorService {
   @PostConstruct
   void init() {
     startedAt = clock.instant();
+    // read and checked at deploy (the start-up run below creates this bean): a bad value names its key
+    timing = Timing.from(ConfigValues.lookup(config));
+  }
+
+  /** When the doctor first runs after start-up, and its deadline for each run. */
+  record Timing(long startupDelaySeconds, Duration timeout) {
+
+    static Timing from(Function<String, Optional<String>> lookup) {
+      return new Timing(ConfigValues.atLeast(lookup, STARTUP_DELAY_SECONDS, 5, 0),
+          Duration.ofMillis(ConfigValues.atLeast(lookup, TIMEOUT_MS, 8000, 1)));
+    }
   }
 
   /** Application start: one examination in the background. */
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    long delay = config.getOptionalValue(STARTUP_DELAY_SECONDS, Long.class).orElse(5L);
+    long delay = timing.startupDelaySeconds();
     scheduler.schedule(() -> {
       try {
         examine();
@@ -146,9 +160,10 @@ public class DoctorService {
   }
 
   private Doctor build() {
-    Duration timeout = Duration.ofMillis(config.getOptionalValue(TIMEOUT_MS, Long.class).orElse(8000L));
+    Duration timeout = timing.timeout();
     DoctorSettings settings = new DoctorSettings(whatsapp.graph().phoneNumberId(), whatsapp.wabaId(), whatsapp.appId(),
-        whatsapp.publicUrl(), whatsapp.graph().accessToken(), whatsapp.appAccessToken(), whatsapp.missingDoctorKeys(), timeout);
+        whatsapp.publicUrl(), whatsapp.graph().accessToken(), whatsapp.appAccessToken(), whatsapp.missingDoctorKeys(),
+        timeout);
     // one attempt per read: the doctor reports what it sees now, and has its own deadline
     GraphApi reads = new GraphApi(whatsapp.graph().with(timeout, 0), jsonb);
     ModelAccessProbe probe = new ModelAccessProbe(

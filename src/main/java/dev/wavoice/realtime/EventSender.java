@@ -55,10 +55,6 @@ final class EventSender {
     }
   }
 
-  long pendingChars() {
-    return pendingChars.get();
-  }
-
   private void drain() {
     while (!stopped && sending.compareAndSet(false, true)) {
       String next = queue.poll();

@@ -60,11 +60,6 @@ public record RealtimeSettings(
         throw new IllegalArgumentException("the keepalive interval and timeout must be positive, were " + interval + " and " + timeout);
       }
     }
-
-    /** The longest a connection that went silent can go unnoticed. */
-    public Duration noticedWithin() {
-      return interval.plus(timeout);
-    }
   }
 
   /** OpenAI's hard limit on one Realtime session. */

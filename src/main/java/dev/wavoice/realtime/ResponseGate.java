@@ -90,14 +90,6 @@ final class ResponseGate {
     return awaiting == null && activeResponseId == null && queue.isEmpty();
   }
 
-  boolean responseActive() {
-    return activeResponseId != null;
-  }
-
-  String activeResponseId() {
-    return activeResponseId;
-  }
-
   int waiting() {
     return queue.size();
   }

@@ -23,12 +23,6 @@ public record GraphSettings(
   /** The default {@link #endBudget}: well inside the default shutdown grace. */
   public static final Duration DEFAULT_END_BUDGET = Duration.ofSeconds(5);
 
-  /** With the default end budget. */
-  public GraphSettings(String baseUrl, String version, String phoneNumberId, String accessToken, Duration timeout,
-      int maxRetries, Duration retryBase) {
-    this(baseUrl, version, phoneNumberId, accessToken, timeout, maxRetries, retryBase, DEFAULT_END_BUDGET);
-  }
-
   public GraphSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(version, "version");

@@ -3,11 +3,14 @@ package dev.wavoice.whatsapp;
 import dev.wavoice.ConfigValues;
 import dev.wavoice.RequiredSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -42,6 +45,8 @@ public class WhatsAppConfig implements RequiredSettings {
   private static final List<String> FOR_THE_DOCTOR = List.of(WABA_ID, APP_ID, PUBLIC_URL);
 
   private Config config;
+  private volatile GraphSettings graph;
+  private volatile WebhookSettings webhook;
 
   protected WhatsAppConfig() {}
 
@@ -93,22 +98,40 @@ public class WhatsAppConfig implements RequiredSettings {
     return FOR_THE_DOCTOR.stream().filter(key -> text(key).isEmpty()).toList();
   }
 
-  public GraphSettings graph() {
-    return new GraphSettings(
-        config.getOptionalValue(GRAPH_BASE_URL, String.class).orElse("https://graph.facebook.com"),
-        config.getOptionalValue(GRAPH_VERSION, String.class).orElse("v23.0"),
-        text(PHONE_NUMBER_ID).orElse(""),
-        text(ACCESS_TOKEN).orElse(""),
-        Duration.ofMillis(config.getOptionalValue(TIMEOUT_MS, Long.class).orElse(5000L)),
-        config.getOptionalValue(MAX_RETRIES, Integer.class).orElse(3),
-        Duration.ofMillis(config.getOptionalValue(RETRY_BASE_MS, Long.class).orElse(250L)),
-        Duration.ofMillis(config.getOptionalValue(END_BUDGET_MS, Long.class).orElse(GraphSettings.DEFAULT_END_BUDGET.toMillis())));
+  /** Reads and checks the Graph and webhook settings at deploy: a bad value fails the deploy naming its key. */
+  void checkAtDeploy(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    graph();
+    webhook();
   }
 
+  /** The Graph API settings, read and checked once (configuration is immutable while the app runs). */
+  public GraphSettings graph() {
+    GraphSettings current = graph;
+    if (current == null) {
+      Function<String, Optional<String>> lookup = ConfigValues.lookup(config);
+      current = new GraphSettings(
+          text(GRAPH_BASE_URL).orElse("https://graph.facebook.com"),
+          text(GRAPH_VERSION).orElse("v23.0"),
+          text(PHONE_NUMBER_ID).orElse(""),
+          text(ACCESS_TOKEN).orElse(""),
+          Duration.ofMillis(ConfigValues.atLeast(lookup, TIMEOUT_MS, 5000, 1)),
+          ConfigValues.intAtLeast(lookup, MAX_RETRIES, 3, 0),
+          Duration.ofMillis(ConfigValues.atLeast(lookup, RETRY_BASE_MS, 250, 0)),
+          Duration.ofMillis(ConfigValues.atLeast(lookup, END_BUDGET_MS, GraphSettings.DEFAULT_END_BUDGET.toMillis(), 1)));
+      graph = current;
+    }
+    return current;
+  }
+
+  /** The webhook settings, read and checked once. */
   public WebhookSettings webhook() {
-    return new WebhookSettings(
-        config.getOptionalValue(MAX_BODY_BYTES, Integer.class).orElse(1_048_576),
-        Duration.ofSeconds(config.getOptionalValue(DEDUP_WINDOW_SECONDS, Long.class).orElse(600L)));
+    WebhookSettings current = webhook;
+    if (current == null) {
+      Function<String, Optional<String>> lookup = ConfigValues.lookup(config);
+      current = new WebhookSettings(ConfigValues.intAtLeast(lookup, MAX_BODY_BYTES, 1_048_576, 1), Duration.ofSeconds(ConfigValues.atLeast(lookup, DEDUP_WINDOW_SECONDS, 600, 1)));
+      webhook = current;
+    }
+    return current;
   }
 
   @Override

@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class AudioHarness implements AutoCloseable {
 
+  /** A 20 ms PCMU payload whose every byte is {@code marker}, so a test can tell frames apart. */
+  static byte[] frame(int marker) {
+    byte[] payload = new byte[160];
+    java.util.Arrays.fill(payload, (byte) marker);
+    return payload;
+  }
+
   final TestClock clock = new TestClock();
   final Pacer pacer = new Pacer(clock);
   final FakeKms kms = new FakeKms();

@@ -33,14 +33,8 @@ class InboundAudioTest {
     harness.close();
   }
 
-  static byte[] frame(int marker) {
-    byte[] payload = new byte[160];
-    Arrays.fill(payload, (byte) marker);
-    return payload;
-  }
-
   void send(int seq) {
-    harness.kms.sendRtp(us, 0, seq, 160L * seq, frame(seq));
+    harness.kms.sendRtp(us, 0, seq, 160L * seq, AudioHarness.frame(seq));
   }
 
   @Test
@@ -50,11 +44,11 @@ class InboundAudioTest {
       send(seq);
     }
     for (int expected : new int[] {100, 101, 102, 103, 104}) {
-      assertThat(sink.next()).isEqualTo(frame(expected));
+      assertThat(sink.next()).isEqualTo(AudioHarness.frame(expected));
     }
     assertThat(sink.next()).as("the lost frame 105").containsOnly(MuLaw.SILENCE);
     for (int expected : new int[] {106, 107, 108, 109}) {
-      assertThat(sink.next()).isEqualTo(frame(expected));
+      assertThat(sink.next()).isEqualTo(AudioHarness.frame(expected));
     }
     InboundStats stats = Await.value(Duration.ofSeconds(5), "all packets counted",
         () -> audio.stats().inbound().packets() == 11 ? audio.stats().inbound() : null);
@@ -108,13 +102,13 @@ class InboundAudioTest {
 
   @Test
   void lostTimeIsMeasuredByTimestampsNotPacketCounts() {
-    harness.kms.sendRtp(us, 0, 1, 0, frame(1));
+    harness.kms.sendRtp(us, 0, 1, 0, AudioHarness.frame(1));
     // the next packet is 60 ms later on the media clock though only one sequence number later
-    harness.kms.sendRtp(us, 0, 2, 480, frame(2));
-    assertThat(sink.next()).isEqualTo(frame(1));
+    harness.kms.sendRtp(us, 0, 2, 480, AudioHarness.frame(2));
+    assertThat(sink.next()).isEqualTo(AudioHarness.frame(1));
     assertThat(sink.next()).containsOnly(MuLaw.SILENCE);
     assertThat(sink.next()).containsOnly(MuLaw.SILENCE);
-    assertThat(sink.next()).isEqualTo(frame(2));
+    assertThat(sink.next()).isEqualTo(AudioHarness.frame(2));
   }
 
   @Test
@@ -122,7 +116,7 @@ class InboundAudioTest {
     harness.kms.sendRtp(us, 101, 1, 0, new byte[4]); // telephone-event: not negotiated
     harness.kms.sendRawRtp(us, new byte[] {1, 2, 3});
     send(2);
-    assertThat(sink.next()).isEqualTo(frame(2));
+    assertThat(sink.next()).isEqualTo(AudioHarness.frame(2));
     InboundStats stats = audio.stats().inbound();
     assertThat(stats.foreignPackets()).isEqualTo(1);
     assertThat(stats.invalidPackets()).isEqualTo(1);
@@ -138,13 +132,13 @@ class InboundAudioTest {
     Await.until(Duration.ofSeconds(5), "the failure counted", () -> audio.stats().inbound().sinkFailures() == 1);
     audio.attach(sink);
     send(2);
-    assertThat(sink.next()).isEqualTo(frame(2));
+    assertThat(sink.next()).isEqualTo(AudioHarness.frame(2));
   }
 
   @Test
   void closingEndsReceivingAndReturnsThePorts() {
     send(1);
-    assertThat(sink.next()).isEqualTo(frame(1));
+    assertThat(sink.next()).isEqualTo(AudioHarness.frame(1));
     int before = harness.plane.openCalls();
     audio.close();
     audio.close();

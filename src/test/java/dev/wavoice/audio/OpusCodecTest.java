@@ -12,7 +12,7 @@ class OpusCodecTest {
 
   @Test
   void aOneKilohertzToneSurvivesEncodeAndDecode() {
-    OpusFrameEncoder encoder = new OpusFrameEncoder(20_000, 5);
+    OpusFrameEncoder encoder = new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 5);
     OpusFrameDecoder decoder = new OpusFrameDecoder();
     short[] decoded = new short[FRAMES * OpusFrameEncoder.FRAME_SAMPLES];
     byte[] packet = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
@@ -40,7 +40,7 @@ class OpusCodecTest {
 
   @Test
   void theSilencePacketDecodesToSilence() {
-    OpusFrameEncoder encoder = new OpusFrameEncoder(20_000, 5);
+    OpusFrameEncoder encoder = new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 5);
     OpusFrameDecoder decoder = new OpusFrameDecoder();
     byte[] silence = encoder.silencePacket();
     assertThat(silence.length).isBetween(1, 20);

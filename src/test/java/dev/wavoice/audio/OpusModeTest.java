@@ -72,7 +72,7 @@ class OpusModeTest {
     audio.attach(sink);
     InetSocketAddress us = audio.localAddress();
 
-    OpusFrameEncoder encoder = new OpusFrameEncoder(32_000, 5);
+    OpusFrameEncoder encoder = new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 32_000, 5);
     byte[] packet = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
     int frames = 50;
     for (int f = 0; f < frames; f++) {

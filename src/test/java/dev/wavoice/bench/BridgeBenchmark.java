@@ -1,5 +1,7 @@
 package dev.wavoice.bench;
 
+import dev.wavoice.testkit.MapConfig;
+import dev.wavoice.ConfigValues;
 import dev.wavoice.audio.RtpRemote;
 import com.sun.management.OperatingSystemMXBean;
 import dev.wavoice.CallId;
@@ -189,7 +191,7 @@ public final class BridgeBenchmark {
       RealtimeClient client = new RealtimeClient(() -> realtime, WireJson.create());
       opened.add(client);
       Timings timings = new Timings();
-      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, null, BridgeSettings.defaults().withAppendBatchMs(batchMs),
+      RealtimeBridgeFactory factory = new RealtimeBridgeFactory(plane, client, null, BridgeSettings.from(ConfigValues.lookup(MapConfig.of(BridgeSettings.APPEND_BATCH_MS, Integer.toString(batchMs)))),
           RecordingSettings.disabled(), BridgeMetrics.NONE, timings, Clock.systemUTC(), clock);
       opened.add(factory::close);
       Listener listener = new Listener();

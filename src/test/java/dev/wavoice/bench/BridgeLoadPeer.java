@@ -255,7 +255,7 @@ public final class BridgeLoadPeer {
   /** One second of a 440 Hz tone (the caller talking), as 50 frames of the codec. */
   private static byte[][] payloads(String codec) {
     byte[][] frames = new byte[TALK_FRAMES][];
-    OpusFrameEncoder encoder = codec.equals("opus") ? new OpusFrameEncoder(20_000, 5) : null;
+    OpusFrameEncoder encoder = codec.equals("opus") ? new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 5) : null;
     for (int f = 0; f < TALK_FRAMES; f++) {
       if (encoder == null) {
         frames[f] = new byte[160];
@@ -280,6 +280,6 @@ public final class BridgeLoadPeer {
       Arrays.fill(frame, MuLaw.SILENCE);
       return frame;
     }
-    return new OpusFrameEncoder(20_000, 5).silencePacket();
+    return new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 5).silencePacket();
   }
 }

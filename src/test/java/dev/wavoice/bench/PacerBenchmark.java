@@ -92,7 +92,7 @@ public final class PacerBenchmark {
         tone48[f][i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (f * 960 + i) / 48_000.0) + 2000 * Math.sin(2 * Math.PI * 2300 * (f * 960 + i) / 48_000.0));
       }
     }
-    OpusFrameEncoder encoder48 = new OpusFrameEncoder(20_000, 5);
+    OpusFrameEncoder encoder48 = new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 5);
     byte[][] packets = new byte[50][];
     byte[] out = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
     for (int f = 0; f < 50; f++) {
@@ -245,7 +245,7 @@ public final class PacerBenchmark {
       pcm[i] = (short) (6000 * Math.sin(2 * Math.PI * 440 * i / 48_000.0));
     }
     byte[] out = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
-    return java.util.Arrays.copyOf(out, new OpusFrameEncoder(20_000, 3).encode(pcm, 0, out, 0));
+    return java.util.Arrays.copyOf(out, new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 3).encode(pcm, 0, out, 0));
   }
 
   // ---- pacer under load ----

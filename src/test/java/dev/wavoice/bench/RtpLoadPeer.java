@@ -208,7 +208,7 @@ public final class RtpLoadPeer {
   /** One second of a 440 Hz tone, as 50 frames of the codec. */
   private static byte[][] payloads(String codec) {
     byte[][] frames = new byte[50][];
-    OpusFrameEncoder encoder = codec.equals("opus") ? new OpusFrameEncoder(20_000, 5) : null;
+    OpusFrameEncoder encoder = codec.equals("opus") ? new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 20_000, 5) : null;
     for (int f = 0; f < 50; f++) {
       if (encoder == null) {
         frames[f] = new byte[160];

@@ -2,9 +2,11 @@ package dev.wavoice.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wavoice.ConfigValues;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.audio.MuLaw;
 import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.MapConfig;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
 import jakarta.json.JsonObject;
@@ -44,6 +46,10 @@ class BargeInTest {
    * once it has. It says nothing of what the double sent the bridge.
    */
   void barrier(RealtimeCallBridge bridge, DoubleSession remote) {
+    barrier(h, bridge, remote);
+  }
+
+  static void barrier(BridgeHarness h, RealtimeCallBridge bridge, DoubleSession remote) {
     long before = remote.inputAudioBytes();
     h.kurento.send(BridgeHarness.leg(bridge), 0, 160, Tones.pattern(160, 1));
     h.kurento.send(BridgeHarness.leg(bridge), 0, 160, Tones.pattern(160, 2)); // a whole 40 ms append
@@ -104,7 +110,7 @@ class BargeInTest {
   @Test
   void withoutAPlayoutDelayTheTruncateIsAtTheAudioSent() {
     h.close();
-    BridgeHarness direct = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.defaults().withPlayoutDelayMs(0), null,
+    BridgeHarness direct = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.from(ConfigValues.lookup(MapConfig.of(BridgeSettings.PLAYOUT_DELAY_MS, "0"))), null,
         BridgeMetrics.NONE);
     try {
       direct.openai.enqueue(Turn.of().audio(1000, 440, "Something."));
@@ -157,6 +163,41 @@ class BargeInTest {
     assertThat(bridge.bargeIns()).isZero();
     Await.until(BridgeHarness.WAIT, "the bot's line", () -> h.listener.lines.stream().anyMatch(l -> l.text().equals("Short.")));
     assertThat(h.listener.lines.stream().filter(l -> l.text().equals("Short.")).findFirst().orElseThrow().interrupted()).isFalse();
+  }
+
+  @Test
+  void aResponseCutByALostConnectionIsNotTheBotTalkingWhenTheCallerNextSpeaks() {
+    h.close();
+    // the JDK client notices a cut (no close frame) only most of the time; a short keepalive catches the rest
+    BridgeHarness cut = new BridgeHarness(s -> s.toBuilder().keepalive(Duration.ofMillis(300)).build(),
+        BridgeSettings.defaults(), null, metrics);
+    try {
+      cut.openai.enqueue(Turn.of().audio(200, 440, "I was").drop()); // no response.done ever comes for it
+      RealtimeCallBridge bridge = cut.started(AudioCodec.PCMU);
+      DoubleSession first = cut.openai.awaitSession(0, BridgeHarness.WAIT);
+      // the caller's turn starts the answer (turn detection's, not a request of ours that a fresh session would be sent again)
+      first.speechStarted();
+      first.speechStopped();
+      DoubleSession fresh = cut.openai.awaitSession(1, BridgeHarness.WAIT);
+      Await.until(BridgeHarness.WAIT, "the reconnect reported",
+          () -> cut.listener.problems.stream().anyMatch(p -> p.contains("connection was lost")));
+      assertThat(first.sent("response.done")).isEmpty();
+      Await.until(BridgeHarness.WAIT, "what came of the cut answer played out", () -> {
+        cut.tick();
+        return bridge.audio().outbound().queuedMs() == 0 && bridge.audio().outbound().playing().isEmpty();
+      });
+
+      fresh.speechStarted();
+      fresh.speechStopped(); // the double answers: its audio reaching the bridge means speech_started was handled
+      Await.until(BridgeHarness.WAIT, "the next answer queued", () -> bridge.audio().outbound().queuedMs() > 0);
+      barrier(cut, bridge, fresh);
+      assertThat(fresh.received("conversation.item.truncate")).isEmpty();
+      assertThat(fresh.received("response.create")).as("nothing asked of the fresh session").isEmpty();
+      assertThat(bridge.bargeIns()).as("the bot was silent when the caller spoke").isZero();
+      assertThat(metrics.events).doesNotContain("barge-in");
+    } finally {
+      cut.close();
+    }
   }
 
   @Test

@@ -96,7 +96,7 @@ class BridgeAudioTest {
     assertThat(audio.getJsonObject("input").getJsonObject("format").getInt("rate")).isEqualTo(24_000);
     assertThat(audio.getJsonObject("output").getJsonObject("format").getString("type")).isEqualTo("audio/pcm");
 
-    OpusFrameEncoder encoder = new OpusFrameEncoder(32_000, 5);
+    OpusFrameEncoder encoder = new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 32_000, 5);
     byte[] packet = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
     int frames = 50;
     for (int i = 0; i < frames; i++) {

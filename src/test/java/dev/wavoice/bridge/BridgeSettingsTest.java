@@ -18,7 +18,6 @@ class BridgeSettingsTest {
   void defaultsAreAsDocumented() {
     BridgeSettings settings = BridgeSettings.defaults();
     assertThat(settings.appendBatchMs()).isEqualTo(40);
-    assertThat(settings.framesPerAppend()).isEqualTo(2);
     assertThat(settings.playoutDelayMs()).isEqualTo(100);
     assertThat(settings.endCallDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(settings.endCallTail()).isEqualTo(Duration.ofMillis(500));

@@ -29,7 +29,7 @@ class BridgeToolsTest {
 
   final WhatsAppCloudDouble meta = WhatsAppCloudDouble.start("graph-token", PHONE_NUMBER_ID);
   final GraphApi graph = new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE_NUMBER_ID, "graph-token",
-      Duration.ofSeconds(2), 0, Duration.ofMillis(50)), HttpClient.newHttpClient(), WireJson.create(), d -> {});
+      Duration.ofSeconds(2), 0, Duration.ofMillis(50), GraphSettings.DEFAULT_END_BUDGET), HttpClient.newHttpClient(), WireJson.create(), d -> {});
   final RecordingMetrics metrics = new RecordingMetrics();
   BridgeHarness h = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.defaults(), graph, metrics);
 
@@ -41,7 +41,7 @@ class BridgeToolsTest {
 
   void endCallSettings(Duration drainTimeout, Duration tail) {
     h.close();
-    h = new BridgeHarness(UnaryOperator.identity(), BridgeSettings.defaults().withEndCall(drainTimeout, tail), graph, metrics);
+    h = new BridgeHarness(UnaryOperator.identity(), new BridgeSettings(BridgeSettings.defaults().appendBatchMs(), BridgeSettings.defaults().playoutDelayMs(), drainTimeout, tail), graph, metrics);
   }
 
   @Test

@@ -34,7 +34,7 @@ class CallRecordingTest {
   final RecordingMetrics metrics = new RecordingMetrics();
   BridgeHarness h;
   int callerFrames;
-  final OpusFrameEncoder callerOpus = new OpusFrameEncoder(32_000, 5);
+  final OpusFrameEncoder callerOpus = new OpusFrameEncoder(OpusFrameEncoder.SAMPLE_RATE, 32_000, 5);
 
   @AfterEach
   void close() {

@@ -453,29 +453,34 @@ class ActiveCallTest {
 
   // ---- the ports and parts, played by the test
 
-  /** An incoming channel like WhatsApp's: a provisional answer, then an accept; what it was asked, in order. */
-  private static final class Channel implements CallChannel.Incoming {
+  /** Either side of a WhatsApp call as the core sees it: Meta's peer, no trickling; what it was asked, in order. */
+  private abstract static class WhatsAppLike {
     final List<String> steps = new ArrayList<>();
+
+    public String name() {
+      return CallOrchestrator.WHATSAPP;
+    }
+
+    public boolean tricklesCandidates() {
+      return false;
+    }
+
+    public boolean whatsAppPeer() {
+      return true;
+    }
+
+    public void hangUp(CallId id, boolean accepted) {
+      steps.add(accepted ? "hangUp terminate" : "hangUp reject");
+    }
+  }
+
+  /** An incoming channel like WhatsApp's: a provisional answer, then an accept. */
+  private static final class Channel extends WhatsAppLike implements CallChannel.Incoming {
     final List<Duration> budgets = new ArrayList<>();
     CompletableFuture<Void> holdAnswer;
     CompletableFuture<Void> holdAccept;
     ChannelFailure acceptFailure;
     ChannelFailure hangUpFailure;
-
-    @Override
-    public String name() {
-      return CallOrchestrator.WHATSAPP;
-    }
-
-    @Override
-    public boolean tricklesCandidates() {
-      return false;
-    }
-
-    @Override
-    public boolean whatsAppPeer() {
-      return true;
-    }
 
     @Override
     public void created(CallId id) {
@@ -505,7 +510,7 @@ class ActiveCallTest {
 
     @Override
     public void hangUp(CallId id, boolean accepted) {
-      steps.add(accepted ? "hangUp terminate" : "hangUp reject");
+      super.hangUp(id, accepted);
       if (hangUpFailure != null) {
         throw hangUpFailure;
       }
@@ -524,24 +529,8 @@ class ActiveCallTest {
     }
   }
 
-  private static final class Dialler implements CallChannel.Outgoing {
-    final List<String> steps = new ArrayList<>();
+  private static final class Dialler extends WhatsAppLike implements CallChannel.Outgoing {
     RuntimeException failure;
-
-    @Override
-    public String name() {
-      return CallOrchestrator.WHATSAPP;
-    }
-
-    @Override
-    public boolean tricklesCandidates() {
-      return false;
-    }
-
-    @Override
-    public boolean whatsAppPeer() {
-      return true;
-    }
 
     @Override
     public CallId dial(String sdpOffer) {
@@ -550,11 +539,6 @@ class ActiveCallTest {
         throw failure;
       }
       return new CallId("wacid.placed");
-    }
-
-    @Override
-    public void hangUp(CallId id, boolean accepted) {
-      steps.add(accepted ? "hangUp terminate" : "hangUp reject");
     }
   }
 
@@ -565,7 +549,7 @@ class ActiveCallTest {
     MediaException failure;
     Runnable whileAnswering;
     MediaListener listener;
-    Session session;
+    RecordingMediaSession session;
 
     @Override
     public MediaSession answer(CallId callId, String remoteOffer, RtpLeg rtpLeg, MediaListener listener) {
@@ -574,7 +558,7 @@ class ActiveCallTest {
         throw failure;
       }
       this.listener = listener;
-      session = new Session(callId, ANSWER);
+      session = new RecordingMediaSession(callId, ANSWER, listener);
       if (whileAnswering != null) {
         whileAnswering.run();
       }
@@ -584,58 +568,13 @@ class ActiveCallTest {
     @Override
     public MediaSession offer(CallId callId, RtpLeg rtpLeg, MediaListener listener) {
       this.listener = listener;
-      session = new Session(callId, OFFER_SDP);
+      session = new RecordingMediaSession(callId, OFFER_SDP, listener);
       return session;
     }
 
     @Override
     public boolean available() {
       return true;
-    }
-  }
-
-  private static final class Session implements MediaSession {
-    final CallId callId;
-    final String sdp;
-    final AtomicInteger closed = new AtomicInteger();
-    String remoteAnswer;
-
-    Session(CallId callId, String sdp) {
-      this.callId = callId;
-      this.sdp = sdp;
-    }
-
-    @Override
-    public CallId callId() {
-      return callId;
-    }
-
-    @Override
-    public String localSdp() {
-      return sdp;
-    }
-
-    @Override
-    public void applyRemoteAnswer(String sdpAnswer) {
-      remoteAnswer = sdpAnswer;
-    }
-
-    @Override
-    public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {}
-
-    @Override
-    public RtpRemote rtpTarget() {
-      return RtpRemote.at(new InetSocketAddress("127.0.0.1", 40000));
-    }
-
-    @Override
-    public String kmsUrl() {
-      return "ws://127.0.0.1:8888/kurento";
-    }
-
-    @Override
-    public void close() {
-      closed.incrementAndGet();
     }
   }
 

@@ -35,7 +35,7 @@ class CallErasureTest {
 
   @BeforeEach
   void open() {
-    records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString()));
+    records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString()), null);
     recording = new RecordingSettings(true, dir.resolve("recordings"), "This call is recorded.");
     live = new java.util.concurrent.CopyOnWriteArraySet<>();
     erasure = new CallErasure(records, live::contains, recording);

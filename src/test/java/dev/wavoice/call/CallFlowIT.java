@@ -12,7 +12,6 @@ import dev.wavoice.testkit.kms.PipelineDouble;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -26,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -47,25 +45,17 @@ class CallFlowIT {
   private static final double BOT_TONE_HZ = 660;
 
   private static DoublesStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(DoublesStack doubles) {
     stack = doubles;
-    meta = doubles.webhooks();
-    admin = doubles.admin();
   }
 
   @AfterEach
   void noProtocolViolationsAndNoCallLeftBehind() {
     stack.openai.assertNoViolations();
     assertThat(stack.kms.protocolViolations()).isEmpty();
-    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
-  }
-
-  private static String newCallId() {
-    return "wacid.CF" + UUID.randomUUID().toString().replace("-", "");
+    stack.admin().awaitNoLiveCall(WAIT);
   }
 
   private static String connect(String callId) {
@@ -73,22 +63,11 @@ class CallFlowIT {
   }
 
   private static void terminate(String callId) {
-    assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
   }
 
   private static List<String> actions(String callId) {
     return stack.whatsapp.acceptedActions(callId);
-  }
-
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
   }
 
   private static Optional<PipelineDouble> pipeline(String callId) {
@@ -130,18 +109,18 @@ class CallFlowIT {
   }
 
   private static boolean live(String callId) {
-    return admin.get("/api/calls").body().contains(callId);
+    return stack.admin().get("/api/calls").body().contains(callId);
   }
 
   @Test
   void aCallIsAnsweredByTheAgentHeardBothWaysAndEndedByMeta() throws Exception {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CF");
     int sessionsBefore = stack.openai.sessions().size();
     // the double's caller speaks a steady tone, so the test says when the caller stopped talking
     stack.openai.configureNextSession(s -> s.autoVad(false)
         .enqueue(Turn.of().audio(1500, BOT_TONE_HZ, "Hello, this is the wavoice agent.")));
 
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
 
     // pre_accept, then accept once media connected, with the same SDP answer
     Await.until(WAIT, "pre_accept and accept of " + callId, () -> actions(callId).equals(List.of("pre_accept", "accept")));
@@ -167,7 +146,7 @@ class CallFlowIT {
 
     terminate(callId);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(record.getString("direction")).isEqualTo("INBOUND");
@@ -211,30 +190,30 @@ class CallFlowIT {
 
   @Test
   void aDuplicateConnectMakesOneCall() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CF");
     int sessionsBefore = stack.openai.sessions().size();
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "accept", () -> actions(callId).contains("accept"));
     terminate(callId);
-    endedRecord(callId);
+    stack.admin().endedRecord(callId, WAIT);
     assertThat(actions(callId)).containsExactly("pre_accept", "accept");
     assertThat(stack.openai.sessions().size() - sessionsBefore).isEqualTo(1);
   }
 
   @Test
   void mediaThatNeverConnectsIsNeverAcceptedAndIsRejectedAtTheDeadline() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CF");
     String silentCaller = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> {
       JsonObject session = c.getJsonObject("session");
       String sdp = session.getString("sdp").replaceFirst("a=ice-ufrag:", "a=ice-ufrag:silent");
       return Json.createObjectBuilder(c).add("id", callId)
           .add("session", Json.createObjectBuilder(session).add("sdp", sdp)).build();
     }).toString();
-    assertThat(meta.send(silentCaller).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(silentCaller).statusCode()).isEqualTo(200);
 
     Await.until(WAIT, "pre_accept", () -> actions(callId).contains("pre_accept"));
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
     assertThat(record.getString("outcome")).isEqualTo("REJECTED");
     assertThat(actions(callId)).containsExactly("pre_accept", "reject");
@@ -246,7 +225,7 @@ class CallFlowIT {
   @Test
   void aCallForAnotherPhoneNumberIsAcknowledgedCountedAndNeverAnswered() {
     String otherNumberId = "436666719500001";
-    List<String> callIds = List.of(newCallId(), newCallId());
+    List<String> callIds = List.of(Fixtures.newCallId("CF"), Fixtures.newCallId("CF"));
     double countedBefore = metric("wavoice_webhook_other_number_calls_total");
     long callRequestsBefore = graphCallRequests();
     int sessionsBefore = stack.openai.sessions().size();
@@ -255,7 +234,7 @@ class CallFlowIT {
     for (String callId : List.of(callIds.get(0), callIds.get(0), callIds.get(0), callIds.get(1))) {
       String forOtherNumber = connect(callId).replace(DoublesStack.PHONE_NUMBER_ID, otherNumberId);
       assertThat(forOtherNumber).contains(otherNumberId);
-      assertThat(meta.send(forOtherNumber).statusCode()).isEqualTo(200);
+      assertThat(stack.webhooks().send(forOtherNumber).statusCode()).isEqualTo(200);
     }
 
     // counted when acknowledged (the webhook decides before answering)
@@ -268,7 +247,7 @@ class CallFlowIT {
     // never answered: not dispatched, no call, no record, no Graph request, no media, no OpenAI session
     for (String callId : callIds) {
       assertThat(stack.probe().callEvents(callId)).isEmpty();
-      assertThat(admin.get("/api/calls/" + callId).statusCode()).isEqualTo(404);
+      assertThat(stack.admin().get("/api/calls/" + callId).statusCode()).isEqualTo(404);
       assertThat(stack.whatsapp.requests()).noneMatch(r -> callId.equals(r.callId()));
       assertThat(pipeline(callId)).isEmpty();
       assertThat(live(callId)).isFalse();
@@ -279,27 +258,27 @@ class CallFlowIT {
 
   @Test
   void overCapacityIsRejected() {
-    List<String> calls = List.of(newCallId(), newCallId(), newCallId());
+    List<String> calls = List.of(Fixtures.newCallId("CF"), Fixtures.newCallId("CF"), Fixtures.newCallId("CF"));
     for (String id : calls) {
-      assertThat(meta.send(connect(id)).statusCode()).isEqualTo(200);
+      assertThat(stack.webhooks().send(connect(id)).statusCode()).isEqualTo(200);
       Await.until(WAIT, "accept of " + id, () -> actions(id).contains("accept"));
     }
-    String extra = newCallId();
-    assertThat(meta.send(connect(extra)).statusCode()).isEqualTo(200);
-    JsonObject record = endedRecord(extra);
+    String extra = Fixtures.newCallId("CF");
+    assertThat(stack.webhooks().send(connect(extra)).statusCode()).isEqualTo(200);
+    JsonObject record = stack.admin().endedRecord(extra, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OVER_CAPACITY");
     assertThat(actions(extra)).containsExactly("reject");
     assertThat(pipeline(extra)).isEmpty();
     calls.forEach(CallFlowIT::terminate);
-    calls.forEach(CallFlowIT::endedRecord);
+    calls.forEach(id -> stack.admin().endedRecord(id, WAIT));
   }
 
   @Test
   void openAiRefusingTheSessionRejectsTheCallWithTheReason() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CF");
     stack.openai.configureNextSession(DoubleSession::mismatchFormats);
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
-    JsonObject record = endedRecord(callId);
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OPENAI_REFUSED");
     assertThat(record.getString("endDetail")).isNotBlank();
     assertThat(actions(callId)).doesNotContain("accept").endsWith("reject");
@@ -308,34 +287,34 @@ class CallFlowIT {
 
   @Test
   void anOperatorHangsUpThroughTheAdminApi() {
-    String callId = newCallId();
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    String callId = Fixtures.newCallId("CF");
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "accept", () -> actions(callId).contains("accept"));
-    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
-    JsonObject record = endedRecord(callId);
+    assertThat(stack.admin().post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OPERATOR_HANGUP");
     assertThat(actions(callId)).containsExactly("pre_accept", "accept", "terminate");
-    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(404);
+    assertThat(stack.admin().post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(404);
   }
 
   @Test
   void aKurentoRestartMidCallEndsItCleanlyAndNewCallsWorkAfterwards() {
-    String callId = newCallId();
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    String callId = Fixtures.newCallId("CF");
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "accept", () -> actions(callId).contains("accept"));
 
     stack.kms.restart();
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("KMS_RESTARTED");
     assertThat(actions(callId)).containsExactly("pre_accept", "accept", "terminate");
 
     Await.until(WAIT, "kurento ready again", () -> stack.app.get("/health/ready").statusCode() == 200);
-    String after = newCallId();
-    assertThat(meta.send(connect(after)).statusCode()).isEqualTo(200);
+    String after = Fixtures.newCallId("CF");
+    assertThat(stack.webhooks().send(connect(after)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "accept after the restart", () -> actions(after).contains("accept"));
     terminate(after);
-    assertThat(endedRecord(after).getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(stack.admin().endedRecord(after, WAIT).getString("endReason")).isEqualTo("REMOTE_TERMINATE");
   }
 
   @Test
@@ -348,9 +327,9 @@ class CallFlowIT {
         HttpResponse<String> ready = stack.app.get("/health/ready");
         return ready.statusCode() == 503 && ready.body().contains("\"kurento\"");
       });
-      String callId = newCallId();
-      assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
-      JsonObject record = endedRecord(callId);
+      String callId = Fixtures.newCallId("CF");
+      assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
+      JsonObject record = stack.admin().endedRecord(callId, WAIT);
       assertThat(record.getString("endReason")).isEqualTo("KMS_UNAVAILABLE");
       assertThat(actions(callId)).containsExactly("reject");
     } finally {
@@ -369,7 +348,7 @@ class CallFlowIT {
       assertThat(client.post("/api/calls", "{\"to\":\"13175550000\"}").statusCode()).isEqualTo(401);
       assertThat(client.post("/api/calls/x/hangup", null).statusCode()).isEqualTo(401);
     }
-    HttpResponse<String> ok = admin.get("/api/calls");
+    HttpResponse<String> ok = stack.admin().get("/api/calls");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.body()).doesNotContain(DoublesStack.ACCESS_TOKEN, DoublesStack.APP_SECRET, DoublesStack.OPENAI_API_KEY);
   }

@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.LimitsStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.kms.PipelineDouble;
 import dev.wavoice.testkit.openai.DoubleSession;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,26 +33,22 @@ class CallLimitsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static LimitsStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(LimitsStack limits) {
     stack = limits;
-    meta = limits.webhooks();
-    admin = limits.admin();
   }
 
   @AfterEach
   void noProtocolViolationsAndNoCallLeftBehind() {
     stack.openai.assertNoViolations();
     assertThat(stack.kms.protocolViolations()).isEmpty();
-    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
+    stack.admin().awaitNoLiveCall(WAIT);
   }
 
   @Test
   void mediaThatDoesNotConnectIsAcceptedAfterTheDelayAndTheCallEndsAtTheMediaDeadline() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CL");
     int sessionsBefore = stack.openai.sessions().size();
     // the KMS double never connects a caller whose ICE ufrag starts with "silent"
     String silentCaller = Fixtures.editCalls(Fixtures.whatsappJson("webhook-connect-user-initiated.json"), c -> {
@@ -66,19 +58,19 @@ class CallLimitsIT {
           .add("session", Json.createObjectBuilder(session).add("sdp", sdp)).build();
     }).toString();
     assertThat(silentCaller).contains("a=ice-ufrag:silent");
-    assertThat(meta.send(silentCaller).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(silentCaller).statusCode()).isEqualTo(200);
 
     Await.until(WAIT, "accept without media", () -> actions(callId).equals(List.of("pre_accept", "accept")));
     var requests = stack.whatsapp.callActions(callId);
     assertThat(requests.get(1).sdp()).isEqualTo(requests.get(0).sdp());
     JsonObject live = Await.value(WAIT, "the record of the accept", () -> {
-      JsonObject r = Fixtures.parse(admin.get("/api/calls/" + callId).body());
+      JsonObject r = Fixtures.parse(stack.admin().get("/api/calls/" + callId).body());
       return r.containsKey("mediaAtAccept") ? r : null;
     });
     assertThat(live.getBoolean("mediaAtAccept")).isFalse();
     assertThat(live.getString("outcome")).isEqualTo("IN_PROGRESS");
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
     assertThat(record.getBoolean("mediaAtAccept")).isFalse();
     assertThat(record.containsKey("acceptedAt")).isTrue();
@@ -98,15 +90,15 @@ class CallLimitsIT {
 
   @Test
   void aCallIsTerminatedAtItsMaximumDuration() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CL");
     int sessionsBefore = stack.openai.sessions().size();
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "accept", () -> actions(callId).equals(List.of("pre_accept", "accept")));
     // media was up at accept: the agent greets at once
     DoubleSession session = stack.openai.awaitSession(sessionsBefore, WAIT);
     Await.until(WAIT, "the greeting asked for", () -> !session.received("response.create").isEmpty());
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("MAX_DURATION");
     assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
     assertThat(record.getBoolean("mediaAtAccept")).isTrue();
@@ -119,9 +111,9 @@ class CallLimitsIT {
 
   @Test
   void aCallerWhoseRtpStopsIsHungUp() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("CL");
     int sessionsBefore = stack.openai.sessions().size();
-    assertThat(meta.send(connect(callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(connect(callId)).statusCode()).isEqualTo(200);
     Await.until(WAIT, "accept", () -> actions(callId).equals(List.of("pre_accept", "accept")));
     DoubleSession session = stack.openai.awaitSession(sessionsBefore, WAIT);
     Await.until(WAIT, "caller audio at OpenAI", () -> session.inputAudioBytes() >= 8_000);
@@ -129,7 +121,7 @@ class CallLimitsIT {
     // the caller's packets stop, with no event from Kurento and no terminate from Meta
     pipeline(callId).orElseThrow().webRtc().stopCallerAudio();
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("MEDIA_INACTIVE");
     assertThat(record.getString("outcome")).isEqualTo("FAILED");
     assertThat(record.getString("endDetail")).contains("no RTP from the caller");
@@ -137,10 +129,6 @@ class CallLimitsIT {
     assertThat(CallFlowIT.timeline(record)).containsKeys("first_caller_rtp", "end");
     assertThat(endedCounted("FAILED", "MEDIA_INACTIVE")).isGreaterThanOrEqualTo(1);
     Await.until(WAIT, "pipeline released", () -> pipeline(callId).isEmpty());
-  }
-
-  private static String newCallId() {
-    return "wacid.CL" + UUID.randomUUID().toString().replace("-", "");
   }
 
   private static String connect(String callId) {
@@ -153,17 +141,6 @@ class CallLimitsIT {
 
   private static Optional<PipelineDouble> pipeline(String callId) {
     return stack.kms.pipelineTagged("wavoice.call-id", callId);
-  }
-
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
   }
 
   /** {@code wavoice_calls_ended_total} for this outcome and reason, as {@code /metrics} shows it. */

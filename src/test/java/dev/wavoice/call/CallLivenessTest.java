@@ -1,15 +1,13 @@
 package dev.wavoice.call;
 
+import dev.wavoice.testkit.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.CallId;
 import dev.wavoice.testkit.MapConfig;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +33,7 @@ class CallLivenessTest {
   @BeforeEach
   void open() {
     records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString(),
-        "wavoice.kurento.instance-tag", TAG));
+        "wavoice.kurento.instance-tag", TAG), null);
   }
 
   @AfterEach
@@ -137,7 +135,7 @@ class CallLivenessTest {
         line("caller", T0.plusSeconds(2), "Hi."))));
     records.close();
     records = new CallRecordStore(MapConfig.of("wavoice.data-dir", dir.resolve("data").toString(),
-        "wavoice.kurento.instance-tag", TAG));
+        "wavoice.kurento.instance-tag", TAG), null);
 
     assertThat(found(id).orElseThrow().transcript()).extracting(TranscriptEntry::text).containsExactly("Hello.", "Hi.");
   }
@@ -165,34 +163,6 @@ class CallLivenessTest {
 
   private static TranscriptEntry line(String speaker, Instant at, String text) {
     return new TranscriptEntry(speaker, at, text);
-  }
-
-  /** A clock the test sets. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   /** The record as the database has it once the writes queued so far have landed. */

@@ -29,7 +29,7 @@ class CallRecordStoreTest {
   @Test
   void closingLetsThePendingWritesLand() {
     MapConfig config = MapConfig.of("wavoice.data-dir", dir.resolve("data").toString());
-    CallRecordStore store = new CallRecordStore(config);
+    CallRecordStore store = new CallRecordStore(config, null);
     for (int i = 0; i < 200; i++) {
       store.insert(record("wacid.DRAIN" + i));
       int n = i;
@@ -37,7 +37,7 @@ class CallRecordStoreTest {
     }
     store.close();
 
-    CallRecordStore reopened = new CallRecordStore(config);
+    CallRecordStore reopened = new CallRecordStore(config, null);
     try {
       for (int i = 0; i < 200; i++) {
         assertThat(reopened.find(new CallId("wacid.DRAIN" + i))).hasValueSatisfying(
@@ -53,7 +53,7 @@ class CallRecordStoreTest {
     CallRecordStore store = new CallRecordStore(MapConfig.of(
         "wavoice.db.url", "jdbc:postgresql://127.0.0.1:" + Ports.freeTcpPort() + "/wavoice",
         "wavoice.db.user", "wavoice",
-        "wavoice.db.shutdown-drain-seconds", "1"));
+        "wavoice.db.shutdown-drain-seconds", "1"), null);
     List<String> severe = new CopyOnWriteArrayList<>();
     Handler capture = new Handler() {
       @Override

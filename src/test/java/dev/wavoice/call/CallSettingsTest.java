@@ -35,4 +35,22 @@ class CallSettingsTest {
     assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.max-duration-seconds", "half an hour")))
         .hasMessageContaining("wavoice.calls.max-duration-seconds must be a whole number");
   }
+
+  @Test
+  void everyBadValueNamesItsKey() {
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.max-active", "0")))
+        .hasMessage("wavoice.calls.max-active must be 1 or more, was 0");
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.media-timeout-seconds", "soon")))
+        .hasMessageContaining("wavoice.calls.media-timeout-seconds must be a whole number");
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.outbound-answer-timeout-seconds", "0")))
+        .hasMessageContaining("wavoice.calls.outbound-answer-timeout-seconds must be 1 or more");
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.shutdown-grace-seconds", "-5")))
+        .hasMessageContaining("wavoice.calls.shutdown-grace-seconds must be 0 or more");
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.time-zone", "Mars/Olympus")))
+        .hasMessageStartingWith("wavoice.calls.time-zone: ");
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.calls.business-hours", "whenever")))
+        .hasMessageStartingWith("wavoice.calls.business-hours: ");
+    assertThatThrownBy(() -> CallSettings.from(MapConfig.of("wavoice.media.codec", "g729")))
+        .hasMessageStartingWith("wavoice.media.codec must be pcmu or opus");
+  }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
+import dev.wavoice.testkit.app.IncomingCalls;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.audio.Tones;
@@ -14,13 +14,10 @@ import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.tools.ToolServer;
 import dev.wavoice.testkit.tools.ToolServer.Reply;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -44,14 +41,10 @@ class CallToolsIT {
   private static final String CALLER = "13175550000";
 
   private static DoublesStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(DoublesStack doubles) {
     stack = doubles;
-    meta = doubles.webhooks();
-    admin = doubles.admin();
   }
 
   @AfterEach
@@ -60,32 +53,19 @@ class CallToolsIT {
     try {
       stack.openai.assertNoViolations();
       assertThat(stack.kms.protocolViolations()).isEmpty();
-      Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
+      stack.admin().awaitNoLiveCall(WAIT);
     } finally {
-      // a test that failed mid-call must not fail the next ones with its leftover call
-      jakarta.json.Json.createReader(new java.io.StringReader(admin.get("/api/calls").body())).readArray()
-          .forEach(call -> admin.post("/api/calls/" + call.asJsonObject().getString("callId") + "/hangup", null));
+      stack.admin().hangUpAll();
     }
-  }
-
-  private static String newCallId() {
-    return "wacid.TL" + UUID.randomUUID().toString().replace("-", "");
   }
 
   /** Starts an answered call whose OpenAI session plays {@code turns} as its responses; returns that session. */
   private static DoubleSession answeredCall(String callId, Turn... turns) {
-    int before = stack.openai.sessions().size();
-    stack.openai.configureNextSession(s -> {
-      s.autoVad(false);
+    return IncomingCalls.answered(stack.webhooks(), stack.whatsapp, stack.openai, callId, s -> {
       for (Turn t : turns) {
         s.enqueue(t);
       }
-    });
-    assertThat(meta.send(Fixtures.withCallId("webhook-connect-user-initiated.json", callId)).statusCode()).isEqualTo(200);
-    Await.until(WAIT, "accept of " + callId, () -> stack.whatsapp.acceptedActions(callId).contains("accept"));
-    DoubleSession session = stack.openai.awaitSession(before, WAIT);
-    Await.until(WAIT, "caller audio at OpenAI", () -> session.inputAudioBytes() > 0);
-    return session;
+    }, WAIT);
   }
 
   /** The caller says something: turn detection commits it and the next scripted response starts. */
@@ -94,24 +74,13 @@ class CallToolsIT {
     session.speechStopped();
   }
 
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
-  }
-
   private static void terminate(String callId) {
-    assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
-    endedRecord(callId);
+    assertThat(stack.webhooks().send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
+    stack.admin().endedRecord(callId, WAIT);
   }
 
   private static boolean live(String callId) {
-    return admin.get("/api/calls").body().contains(callId);
+    return stack.admin().get("/api/calls").body().contains(callId);
   }
 
   /** The {@code function_call_output}s the app sent, in order. */
@@ -139,7 +108,7 @@ class CallToolsIT {
 
   @Test
   void endCallPlaysTheGoodbyeToTheEndThenTerminatesTheCall() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("TL");
     int goodbyeMs = 1200;
     DoubleSession session = answeredCall(callId,
         Turn.of().audio(goodbyeMs, BOT_TONE_HZ, "Thank you for calling, goodbye.")
@@ -149,7 +118,7 @@ class CallToolsIT {
 
     callerSpeaks(session);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("AGENT_ENDED");
     assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
     assertThat(record.getString("endDetail")).isEqualTo("the caller said goodbye");
@@ -167,7 +136,7 @@ class CallToolsIT {
 
   @Test
   void sendWhatsAppMessageTextsTheCallerAndTheResultGoesBackToTheModel() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("TL");
     String text = "Your order A-17 ships tomorrow: https://shop.example.test/o/A-17";
     DoubleSession session = answeredCall(callId,
         Turn.of().audio(300, BOT_TONE_HZ, "I am sending you the link.")
@@ -203,7 +172,7 @@ class CallToolsIT {
 
   @Test
   void theHttpToolIsCalledAsDocumentedAndItsReplyGoesBackToTheModel() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("TL");
     String reply = "{\"status\":\"shipped\",\"eta\":\"tomorrow\"}";
     stack.tools.answer(200, reply);
     int requestsBefore = stack.tools.requests().size();
@@ -234,7 +203,7 @@ class CallToolsIT {
 
   @Test
   void eachFailureOfTheHttpToolReachesTheModelAsAClearErrorAndTheCallGoesOn() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("TL");
     int timeoutMs = DoublesStack.HTTP_TOOL_TIMEOUT_MS;
     stack.tools.then(
         Reply.of(503, "{\"message\":\"maintenance\"}"),
@@ -270,7 +239,7 @@ class CallToolsIT {
     assertThat(live(callId)).isTrue();
     assertThat(session.isClosed()).isFalse();
     terminate(callId);
-    JsonObject record = admin.call(callId);
+    JsonObject record = stack.admin().call(callId);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
   }
 }

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
 import dev.wavoice.testkit.whatsapp.MetaErrors;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,14 +37,10 @@ class GraphFaultsIT {
   private static final String ACCEPT = "calls/accept";
 
   private static DoublesStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(DoublesStack doubles) {
     stack = doubles;
-    meta = doubles.webhooks();
-    admin = doubles.admin();
   }
 
   @AfterEach
@@ -57,30 +49,15 @@ class GraphFaultsIT {
     stack.whatsapp.release(ACCEPT);
     stack.whatsapp.observeRequests(request -> {});
     assertThat(stack.kms.protocolViolations()).isEmpty();
-    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
-  }
-
-  private static String newCallId() {
-    return "wacid.GF" + UUID.randomUUID().toString().replace("-", "");
+    stack.admin().awaitNoLiveCall(WAIT);
   }
 
   private static void send(String fixture, String callId) {
-    assertThat(meta.send(Fixtures.withCallId(fixture, callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(Fixtures.withCallId(fixture, callId)).statusCode()).isEqualTo(200);
   }
 
   private static List<GraphRequest> actions(String callId) {
     return stack.whatsapp.callActions(callId);
-  }
-
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
   }
 
   /**
@@ -100,7 +77,7 @@ class GraphFaultsIT {
 
   @Test
   void aThrottledPreAcceptAndAFailingAcceptAreRetriedAndTheCallGoesOn() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("GF");
     stack.whatsapp.failNext(PRE_ACCEPT, 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null),
         Map.of("Retry-After", "1"));
     stack.whatsapp.failNext(ACCEPT, 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null));
@@ -113,7 +90,7 @@ class GraphFaultsIT {
     assertThat(actions(callId).get(1).body()).isEqualTo(actions(callId).get(0).body());
 
     send("webhook-terminate-completed.json", callId);
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
     Await.until(WAIT, "pipeline released", () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
@@ -121,7 +98,7 @@ class GraphFaultsIT {
 
   @Test
   void aHangUpWhileWaitingOutMetasRetryAfterMeansNoRetry() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("GF");
     long givenUpBefore = appLogCount("the answer is no longer needed; not retried");
     stack.whatsapp.failNext(PRE_ACCEPT, 503, MetaErrors.error(2, "OAuthException", "Service temporarily unavailable", null),
         Map.of("Retry-After", "3"));
@@ -130,7 +107,7 @@ class GraphFaultsIT {
     Await.until(WAIT, "Meta's 503 to the pre_accept", () -> !actions(callId).isEmpty());
     send("webhook-terminate-completed.json", callId);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     Await.until(WAIT, "pipeline released", () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
     // after Meta's wait the retry is dropped: it would reach Meta on a call the app knows has ended
@@ -149,14 +126,14 @@ class GraphFaultsIT {
 
   @Test
   void aThrottleLongerThanTheCallCanWaitEndsItAtOnceReleasedBeforeMetaIsToldReject() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("GF");
     stack.whatsapp.failNext(PRE_ACCEPT, 429, MetaErrors.error(130429, "OAuthException", "Rate limit hit", null),
         Map.of("Retry-After", "60"));
     List<Boolean> released = releasedBeforeMetaHears(callId, "reject");
 
     send("webhook-connect-user-initiated.json", callId);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("GRAPH_ERROR");
     assertThat(record.getString("endDetail")).contains("Rate limit hit");
     assertThat(record.getJsonArray("errors").toString()).contains("graph calls/pre_accept", "130429");
@@ -168,7 +145,7 @@ class GraphFaultsIT {
 
   @Test
   void aPreAcceptMetaHoldsEndsTheCallByTheMediaDeadlineReleasedBeforeMetaIsToldReject() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("GF");
     int sessionsBefore = stack.openai.sessions().size();
     stack.whatsapp.stall(PRE_ACCEPT);
     List<Boolean> released = releasedBeforeMetaHears(callId, "reject");
@@ -179,7 +156,7 @@ class GraphFaultsIT {
 
     // Meta never answers: the call ends by its media deadline, whichever comes first of the deadline itself
     // and the last attempt (its timeout cut to what is left of the deadline) giving up
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isIn("MEDIA_TIMEOUT", "GRAPH_ERROR");
     assertThat(record.getString("outcome")).isIn("REJECTED", "FAILED");
     assertThat(CallFlowIT.timeline(record)).doesNotContainKeys("pre_accept_sent", "accept_sent");
@@ -198,7 +175,7 @@ class GraphFaultsIT {
 
   @Test
   void anAcceptMetaHoldsDoesNotHoldUpTheCallersHangUp() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("GF");
     int sessionsBefore = stack.openai.sessions().size();
     stack.whatsapp.stall(ACCEPT);
 
@@ -209,7 +186,7 @@ class GraphFaultsIT {
     send("webhook-terminate-completed.json", callId);
 
     // ended and released while Meta still holds the accept; Meta ended the call, so it is told nothing
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     Await.until(WAIT, "pipeline released", () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
     Await.until(WAIT, "OpenAI session closed", session::isClosed);
@@ -219,6 +196,6 @@ class GraphFaultsIT {
     stack.whatsapp.release(ACCEPT);
     Await.until(WAIT, "no request held", () -> stack.whatsapp.stalled(ACCEPT) == 0);
     assertThat(actions(callId)).extracting(GraphRequest::action).doesNotContain("terminate", "reject");
-    assertThat(endedRecord(callId).getString("endReason")).isEqualTo("REMOTE_TERMINATE");
+    assertThat(stack.admin().endedRecord(callId, WAIT).getString("endReason")).isEqualTo("REMOTE_TERMINATE");
   }
 }

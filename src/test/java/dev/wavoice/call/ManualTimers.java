@@ -1,10 +1,9 @@
 package dev.wavoice.call;
 
+import dev.wavoice.testkit.MovableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,31 +23,18 @@ final class ManualTimers extends AbstractExecutorService implements ScheduledExe
 
   private final PriorityQueue<Task> due = new PriorityQueue<>(Comparator.comparingLong((Task t) -> t.atMs).thenComparingLong(t -> t.seq));
   private final Instant start;
+  private final MovableClock clock;
   private long nowMs;
   private long seq;
 
   ManualTimers(Instant start) {
     this.start = start;
+    this.clock = new MovableClock(start);
   }
 
   /** The clock these timers keep. */
   Clock clock() {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return start.plusMillis(nowMs);
-      }
-    };
+    return clock;
   }
 
   /** Moves time on by {@code by}, running what falls due. */
@@ -61,6 +47,7 @@ final class ManualTimers extends AbstractExecutorService implements ScheduledExe
       }
       due.poll();
       nowMs = Math.max(nowMs, next.atMs);
+      clock.set(start.plusMillis(nowMs));
       if (!next.cancelled) {
         if (next.periodMs > 0) {
           next.atMs += next.periodMs;
@@ -72,6 +59,7 @@ final class ManualTimers extends AbstractExecutorService implements ScheduledExe
       }
     }
     nowMs = until;
+    clock.set(start.plusMillis(nowMs));
   }
 
   /** Tasks still waiting to run (not cancelled). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.audio.Tones;
@@ -45,13 +44,11 @@ class OutboundCallIT {
 
   private static DoublesStack stack;
   private static WhatsAppCloudDouble meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(DoublesStack doubles) {
     stack = doubles;
     meta = doubles.whatsapp;
-    admin = doubles.admin();
   }
 
   @BeforeEach
@@ -65,7 +62,7 @@ class OutboundCallIT {
     meta.healthy();
     stack.openai.assertNoViolations();
     assertThat(stack.kms.protocolViolations()).isEmpty();
-    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
+    stack.admin().awaitNoLiveCall(WAIT);
   }
 
   private static String newUser() {
@@ -73,11 +70,11 @@ class OutboundCallIT {
   }
 
   private static HttpResponse<String> dial(String user) {
-    return admin.post("/api/calls", "{\"to\":\"+" + user + "\",\"bizOpaqueCallbackData\":\"it-outbound\"}");
+    return stack.admin().post("/api/calls", "{\"to\":\"+" + user + "\",\"bizOpaqueCallbackData\":\"it-outbound\"}");
   }
 
   private static JsonObject request(String id) {
-    HttpResponse<String> response = admin.get("/api/calls/requests/" + id);
+    HttpResponse<String> response = stack.admin().get("/api/calls/requests/" + id);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return Fixtures.parse(response.body());
   }
@@ -87,9 +84,9 @@ class OutboundCallIT {
   }
 
   private static void hangUp(String callId) {
-    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
+    assertThat(stack.admin().post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
     Await.until(WAIT, "the call " + callId + " to end", () ->
-        !admin.call(callId).getString("outcome").equals("IN_PROGRESS"));
+        !stack.admin().call(callId).getString("outcome").equals("IN_PROGRESS"));
   }
 
   @Test
@@ -120,7 +117,7 @@ class OutboundCallIT {
     assertThat(connect.body().getString("biz_opaque_callback_data")).isEqualTo("it-outbound");
     assertThat(connect.status()).isEqualTo(200);
     String callId = placed.getString("callId");
-    assertThat(admin.call(callId).getString("direction")).isEqualTo("OUTBOUND");
+    assertThat(stack.admin().call(callId).getString("direction")).isEqualTo("OUTBOUND");
     hangUp(callId);
   }
 
@@ -171,10 +168,10 @@ class OutboundCallIT {
 
   @Test
   void badInputIsRefusedBeforeAskingMeta() {
-    assertThat(admin.post("/api/calls", "{\"to\":\"abc\"}").statusCode()).isEqualTo(400);
-    assertThat(admin.post("/api/calls", "{\"to\":\"4915112345678\",\"bizOpaqueCallbackData\":\"" + "x".repeat(513) + "\"}")
+    assertThat(stack.admin().post("/api/calls", "{\"to\":\"abc\"}").statusCode()).isEqualTo(400);
+    assertThat(stack.admin().post("/api/calls", "{\"to\":\"4915112345678\",\"bizOpaqueCallbackData\":\"" + "x".repeat(513) + "\"}")
         .statusCode()).isEqualTo(400);
-    assertThat(admin.get("/api/calls/requests/req-unknown").statusCode()).isEqualTo(404);
+    assertThat(stack.admin().get("/api/calls/requests/req-unknown").statusCode()).isEqualTo(404);
   }
 
   // ---- a placed call, whole
@@ -204,17 +201,6 @@ class OutboundCallIT {
     new OutgoingCallWebhooks(stack.webhooks(), "it-outbound").userHangsUp(callId, user);
   }
 
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
-  }
-
   /**
    * The pipeline of the call to {@code user}: the one whose offer (its ICE credentials; wavoice fits the
    * rest of the SDP to WhatsApp) went to Meta in its {@code connect}. It is tagged with wavoice's own id.
@@ -236,10 +222,10 @@ class OutboundCallIT {
   /** Answers a placed call and waits until the agent is on it; returns the call's OpenAI session. */
   private static DoubleSession answeredAndConnected(String callId, String user, int sessionsBefore) {
     status(callId, user, "RINGING");
-    assertThat(admin.call(callId).getString("outcome")).isEqualTo("IN_PROGRESS");
+    assertThat(stack.admin().call(callId).getString("outcome")).isEqualTo("IN_PROGRESS");
     answer(callId, user, sdp -> sdp);
     status(callId, user, "ACCEPTED");
-    Await.until(WAIT, "the call connected", () -> admin.call(callId).containsKey("acceptedAt"));
+    Await.until(WAIT, "the call connected", () -> stack.admin().call(callId).containsKey("acceptedAt"));
     return stack.openai.awaitSession(sessionsBefore, WAIT);
   }
 
@@ -275,7 +261,7 @@ class OutboundCallIT {
 
     userHangsUp(callId, user);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(record.getString("direction")).isEqualTo("OUTBOUND");
@@ -298,9 +284,9 @@ class OutboundCallIT {
     PipelineDouble pipeline = pipeline(user);
     answeredAndConnected(callId, user, sessionsBefore);
 
-    assertThat(admin.post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
+    assertThat(stack.admin().post("/api/calls/" + callId + "/hangup", null).statusCode()).isEqualTo(202);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("outcome")).isEqualTo("COMPLETED");
     assertThat(record.getString("endReason")).isEqualTo("OPERATOR_HANGUP");
     assertThat(meta.acceptedActions(callId)).containsExactly("terminate");
@@ -315,7 +301,7 @@ class OutboundCallIT {
     status(callId, user, "RINGING");
     status(callId, user, "REJECTED");
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("outcome")).isEqualTo("NOT_ANSWERED");
     assertThat(record.getString("endReason")).isEqualTo("NOT_ANSWERED");
     assertThat(record.getString("endDetail")).contains("rejected");
@@ -324,7 +310,7 @@ class OutboundCallIT {
     Await.until(WAIT, "pipeline released", () -> released(pipeline));
     // Meta follows a rejection with its terminate: the ended call is left as it was
     userHangsUp(callId, user);
-    assertThat(admin.call(callId).getString("endReason")).isEqualTo("NOT_ANSWERED");
+    assertThat(stack.admin().call(callId).getString("endReason")).isEqualTo("NOT_ANSWERED");
   }
 
   @Test
@@ -334,7 +320,7 @@ class OutboundCallIT {
     PipelineDouble pipeline = pipeline(user);
     status(callId, user, "RINGING");
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("outcome")).isEqualTo("NOT_ANSWERED");
     assertThat(record.getString("endReason")).isEqualTo("ANSWER_TIMEOUT");
     assertThat(record.getString("endDetail")).isEqualTo("no answer within " + DoublesStack.OUTBOUND_ANSWER_TIMEOUT_SECONDS + " s");
@@ -350,7 +336,7 @@ class OutboundCallIT {
     // the callee never answers connectivity checks
     answer(callId, user, sdp -> sdp.replaceFirst("a=ice-ufrag:", "a=ice-ufrag:silent"));
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("MEDIA_TIMEOUT");
     assertThat(record.getString("endDetail")).isEqualTo("media did not connect after the answer");
     assertThat(record.containsKey("acceptedAt")).isFalse();
@@ -366,7 +352,7 @@ class OutboundCallIT {
     // an answer must say active or passive; actpass is an offerer's word
     answer(callId, user, sdp -> sdp.replace("a=setup:active", "a=setup:actpass"));
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("MEDIA_SETUP_FAILED");
     assertThat(record.getString("endDetail")).contains("setup");
     assertThat(stack.kms.errorsSent()).isNotEmpty();

@@ -59,7 +59,7 @@ class PermissionFirstDialerTest {
   @BeforeEach
   void start() {
     meta = WhatsAppCloudDouble.start(TOKEN, PHONE);
-    graph = new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, Duration.ofSeconds(5), 0, Duration.ofMillis(50)),
+    graph = new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, Duration.ofSeconds(5), 0, Duration.ofMillis(50), GraphSettings.DEFAULT_END_BUDGET),
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), WireJson.create(), d -> { });
   }
 

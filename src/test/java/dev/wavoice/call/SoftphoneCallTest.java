@@ -159,7 +159,8 @@ class SoftphoneCallTest {
     call.hangUp(EndReason.REMOTE_TERMINATE, "the softphone hung up");
     assertThat(call.ended().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.REMOTE_TERMINATE);
     assertThat(browser.messages).last().isEqualTo("ended REMOTE_TERMINATE the softphone hung up");
-    assertThat(media.session.closed).isTrue();
+    assertThat(media.session.closed.get()).isEqualTo(1);
+    assertThat(media.session.remoteAnswer).as("a softphone call takes no remote answer").isNull();
     assertThat(bridges.bridge.closed.get()).isEqualTo(1);
     CallRecord record = records.byId.get(call.id().value());
     assertThat(record.channel()).isEqualTo("softphone");
@@ -258,7 +259,7 @@ class SoftphoneCallTest {
     volatile boolean available = true;
     volatile MediaException failure;
     volatile CountDownLatch holdAnswer;
-    volatile Session session;
+    volatile RecordingMediaSession session;
     final List<String> offers = new CopyOnWriteArrayList<>();
 
     @Override
@@ -267,7 +268,7 @@ class SoftphoneCallTest {
       if (failure != null) {
         throw failure;
       }
-      session = new Session(callId, listener);
+      session = new RecordingMediaSession(callId, ANSWER, listener);
       if (holdAnswer != null) {
         try {
           holdAnswer.await(5, TimeUnit.SECONDS); // Kurento gathering
@@ -286,53 +287,6 @@ class SoftphoneCallTest {
     @Override
     public boolean available() {
       return available;
-    }
-  }
-
-  private static final class Session implements MediaSession {
-    final CallId callId;
-    final MediaListener listener;
-    final List<String> remoteCandidates = new CopyOnWriteArrayList<>();
-    volatile boolean closed;
-
-    Session(CallId callId, MediaListener listener) {
-      this.callId = callId;
-      this.listener = listener;
-    }
-
-    @Override
-    public CallId callId() {
-      return callId;
-    }
-
-    @Override
-    public String localSdp() {
-      return Media.ANSWER;
-    }
-
-    @Override
-    public void applyRemoteAnswer(String sdpAnswer) {
-      throw new AssertionError("a softphone call takes no remote answer");
-    }
-
-    @Override
-    public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
-      remoteCandidates.add(candidate + "/" + sdpMid + "/" + sdpMLineIndex);
-    }
-
-    @Override
-    public RtpRemote rtpTarget() {
-      return RtpRemote.at(new InetSocketAddress("127.0.0.1", 40000));
-    }
-
-    @Override
-    public String kmsUrl() {
-      return "ws://127.0.0.1:8888/kurento";
-    }
-
-    @Override
-    public void close() {
-      closed = true;
     }
   }
 

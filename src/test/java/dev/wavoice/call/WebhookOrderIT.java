@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.whatsapp.GraphRequest;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -38,14 +34,10 @@ class WebhookOrderIT {
   private static final String PRE_ACCEPT = "calls/pre_accept";
 
   private static DoublesStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(DoublesStack doubles) {
     stack = doubles;
-    meta = doubles.webhooks();
-    admin = doubles.admin();
   }
 
   @AfterEach
@@ -53,30 +45,15 @@ class WebhookOrderIT {
     stack.whatsapp.release(PRE_ACCEPT);
     stack.openai.assertNoViolations();
     assertThat(stack.kms.protocolViolations()).isEmpty();
-    Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
-  }
-
-  private static String newCallId() {
-    return "wacid.WO" + UUID.randomUUID().toString().replace("-", "");
+    stack.admin().awaitNoLiveCall(WAIT);
   }
 
   private static int send(String fixture, String callId) {
-    return meta.send(Fixtures.withCallId(fixture, callId)).statusCode();
+    return stack.webhooks().send(Fixtures.withCallId(fixture, callId)).statusCode();
   }
 
   private static List<String> graphActions(String callId) {
     return stack.whatsapp.callActions(callId).stream().map(GraphRequest::action).toList();
-  }
-
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
   }
 
   private static boolean appLogSays(String text) {
@@ -89,7 +66,7 @@ class WebhookOrderIT {
 
   @Test
   void aTerminateWhileMetaHoldsThePreAcceptEndsAndReleasesTheCallAtOnceAndNoAcceptEverFollows() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("WO");
     int sessionsBefore = stack.openai.sessions().size();
     stack.whatsapp.stall(PRE_ACCEPT);
 
@@ -102,11 +79,11 @@ class WebhookOrderIT {
     assertThat(send("webhook-terminate-completed.json", callId)).isEqualTo(200);
 
     // ended and released while Meta still holds the pre_accept
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     Await.until(WAIT, "pipeline released", () -> stack.kms.pipelineTagged("wavoice.call-id", callId).isEmpty());
     Await.until(WAIT, "OpenAI session closed", session::isClosed);
-    assertThat(admin.get("/api/calls").body()).doesNotContain(callId);
+    assertThat(stack.admin().get("/api/calls").body()).doesNotContain(callId);
     assertThat(stack.whatsapp.stalled(PRE_ACCEPT)).as("the pre_accept still with Meta").isPositive();
 
     // a second terminate (another delivery, with Meta's error) changes nothing
@@ -117,7 +94,7 @@ class WebhookOrderIT {
 
     // Meta's terminate ended it: no accept after the late pre_accept answer, and no reject either
     assertThat(graphActions(callId)).doesNotContain("accept", "reject");
-    JsonObject after = endedRecord(callId);
+    JsonObject after = stack.admin().endedRecord(callId, WAIT);
     assertThat(after.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(after.containsKey("mediaAtAccept")).isFalse(); // never accepted
     assertThat(CallFlowIT.timeline(after)).containsKey("end").doesNotContainKeys("pre_accept_sent", "accept_sent");
@@ -125,7 +102,7 @@ class WebhookOrderIT {
 
   @Test
   void aConnectDeliveredAfterItsTerminateStartsNothing() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("WO");
     int sessionsBefore = stack.openai.sessions().size();
 
     assertThat(send("webhook-terminate-completed.json", callId)).isEqualTo(200);
@@ -133,7 +110,7 @@ class WebhookOrderIT {
         appLogSays("terminate for call " + callId + ", which is not live here"));
     assertThat(send("webhook-connect-user-initiated.json", callId)).isEqualTo(200);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(record.getString("endDetail")).contains("before the connect");
     assertThat(CallFlowIT.timeline(record)).doesNotContainKeys("pre_accept_sent", "media_connected", "accept_sent");
@@ -142,6 +119,6 @@ class WebhookOrderIT {
     assertThat(stack.kms.requests()).as("Kurento requests naming the call (its pipeline's tag)")
         .noneMatch(r -> r.toString().contains(callId));
     assertThat(stack.openai.sessions()).hasSize(sessionsBefore);
-    assertThat(admin.get("/api/calls").body()).doesNotContain(callId);
+    assertThat(stack.admin().get("/api/calls").body()).doesNotContain(callId);
   }
 }

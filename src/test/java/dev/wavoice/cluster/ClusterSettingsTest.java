@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.call.DatabaseSettings;
+import dev.wavoice.testkit.MapConfig;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class ClusterSettingsTest {
 
   @Test
   void clusteredOnTheEmbeddedH2IsRefusedNamingTheDatabaseUrl() {
-    DatabaseSettings h2 = new DatabaseSettings("jdbc:h2:file:./data/wavoice", Optional.empty(), Optional.empty());
+    DatabaseSettings h2 = DatabaseSettings.from(MapConfig.of());
     assertThatThrownBy(() -> settings(Map.of(ClusterSettings.ENABLED, "true")).checkDatabase(h2))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("wavoice.db.url")
@@ -39,8 +40,8 @@ class ClusterSettingsTest {
 
   @Test
   void clusteredOnPostgresqlOrAloneOnH2IsFine() {
-    DatabaseSettings h2 = new DatabaseSettings("jdbc:h2:file:./data/wavoice", Optional.empty(), Optional.empty());
-    DatabaseSettings postgres = new DatabaseSettings("jdbc:postgresql://db/wavoice", Optional.empty(), Optional.empty());
+    DatabaseSettings h2 = DatabaseSettings.from(MapConfig.of());
+    DatabaseSettings postgres = DatabaseSettings.from(MapConfig.of(DatabaseSettings.URL, "jdbc:postgresql://db/wavoice"));
     settings(Map.of()).checkDatabase(h2);
     settings(Map.of(ClusterSettings.ENABLED, "true")).checkDatabase(postgres);
   }

@@ -112,7 +112,7 @@ class DoctorTest {
   }
 
   GraphApi graph(Duration timeout) {
-    return new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, timeout, 0, Duration.ofMillis(50)),
+    return new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, timeout, 0, Duration.ofMillis(50), GraphSettings.DEFAULT_END_BUDGET),
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), WireJson.create(), d -> { });
   }
 
@@ -431,7 +431,7 @@ class DoctorTest {
   /** A real Graph error from the double, as the call layer or a settings write would get it. */
   static GraphApiException refusedWith(String operation, int status, jakarta.json.JsonObject body) {
     meta.failNext(operation, status, body);
-    GraphApi api = new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, READ_TIMEOUT, 0, Duration.ofMillis(50)),
+    GraphApi api = new GraphApi(new GraphSettings(meta.baseUrl(), "v23.0", PHONE, TOKEN, READ_TIMEOUT, 0, Duration.ofMillis(50), GraphSettings.DEFAULT_END_BUDGET),
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), WireJson.create(), d -> { });
     meta.knowCall("wacid.SEEN");
     meta.grantCallPermission("13175550000");

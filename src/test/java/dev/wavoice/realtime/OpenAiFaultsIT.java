@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
+import dev.wavoice.testkit.app.IncomingCalls;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
 import dev.wavoice.testkit.openai.UpgradeRefusal;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -44,53 +42,26 @@ class OpenAiFaultsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static DoublesStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(DoublesStack doubles) {
     stack = doubles;
-    meta = stack.webhooks();
-    admin = stack.admin();
   }
 
   @AfterEach
   void noViolationsAndNoCallLeftBehind() {
     try {
       assertThat(stack.kms.protocolViolations()).isEmpty();
-      Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
+      stack.admin().awaitNoLiveCall(WAIT);
     } finally {
       stack.openai.clearRefusals();
-      for (var live : Fixtures.parse("{\"calls\":" + admin.get("/api/calls").body() + "}").getJsonArray("calls")) {
-        admin.post("/api/calls/" + live.asJsonObject().getString("callId") + "/hangup", null);
-      }
+      stack.admin().hangUpAll();
     }
-  }
-
-  private static String newCallId() {
-    return "wacid.OF" + UUID.randomUUID().toString().replace("-", "");
   }
 
   /** A call up with its first OpenAI session; the callers' steady tone is no speech (the test says when). */
   private static DoubleSession connect(String callId, Consumer<DoubleSession> setup) {
-    int before = stack.openai.sessions().size();
-    stack.openai.configureNextSession(s -> setup.accept(s.autoVad(false)));
-    assertThat(meta.send(Fixtures.withCallId("webhook-connect-user-initiated.json", callId)).statusCode()).isEqualTo(200);
-    Await.until(WAIT, "accept of " + callId, () -> stack.whatsapp.acceptedActions(callId).contains("accept"));
-    DoubleSession first = stack.openai.awaitSession(before, WAIT);
-    Await.until(WAIT, "caller audio at OpenAI", () -> first.inputAudioBytes() > 0);
-    return first;
-  }
-
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
+    return IncomingCalls.answered(stack.webhooks(), stack.whatsapp, stack.openai, callId, setup, WAIT);
   }
 
   private static List<String> errors(JsonObject record) {
@@ -98,13 +69,13 @@ class OpenAiFaultsIT {
   }
 
   private static List<String> liveErrors(String callId) {
-    HttpResponse<String> response = admin.get("/api/calls/" + callId);
+    HttpResponse<String> response = stack.admin().get("/api/calls/" + callId);
     JsonObject record = response.statusCode() != 200 ? null : Fixtures.parse(response.body());
     return record == null || !record.containsKey("errors") ? List.of() : errors(record);
   }
 
   private static void hangUpAsTheCaller(String callId) {
-    assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
+    assertThat(stack.webhooks().send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
   }
 
   private static void assertReleased(String callId) {
@@ -124,7 +95,7 @@ class OpenAiFaultsIT {
 
   @Test
   void aSessionThatGoesSilentIsFoundByTheKeepaliveAndTheCallGoesOnOnAFreshSession() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("OF");
     DoubleSession first = connect(callId, s -> {});
     int before = stack.openai.sessions().size();
     stack.openai.configureNextSession(s -> s.autoVad(false));
@@ -136,7 +107,7 @@ class OpenAiFaultsIT {
     assertThat(stack.whatsapp.acceptedActions(callId)).containsExactly("pre_accept", "accept");
 
     hangUpAsTheCaller(callId);
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(errors(record)).anySatisfy(e -> assertThat(e)
         .contains("connection was lost", "TRANSPORT", "did not answer a WebSocket ping within 3000 ms"));
@@ -147,7 +118,7 @@ class OpenAiFaultsIT {
 
   @Test
   void aSessionCutWithoutACloseFrameMidAnswerGoesOnOnAFreshSession() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("OF");
     DoubleSession first = connect(callId, s -> s.enqueue(Turn.of().audio(400, 660, "I was about to").drop()));
     int before = stack.openai.sessions().size();
     stack.openai.configureNextSession(s -> s.autoVad(false));
@@ -160,7 +131,7 @@ class OpenAiFaultsIT {
     assertThat(first.closeCode()).isEqualTo(1006);
 
     hangUpAsTheCaller(callId);
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(errors(record)).anySatisfy(e -> assertThat(e).contains("connection was lost"));
     assertReleased(callId);
@@ -178,7 +149,7 @@ class OpenAiFaultsIT {
   @MethodSource("refusals")
   void aLostSessionWhoseReconnectOpenAiRefusesEndsTheCallWithBothReasons(String fault, UpgradeRefusal refusal,
       String lost, String refusedKind) {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("OF");
     DoubleSession first = connect(callId, s -> {});
     int sessions = stack.openai.sessions().size();
     stack.openai.refuseNextUpgrades(1, refusal);
@@ -189,7 +160,7 @@ class OpenAiFaultsIT {
       first.closeWith(1011, "internal error");
     }
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OPENAI_FAILED");
     assertThat(record.getString("outcome")).isEqualTo("FAILED");
     assertThat(record.getString("endDetail")).contains(lost)
@@ -204,7 +175,7 @@ class OpenAiFaultsIT {
 
   @Test
   void anErrorAResponseDrawsCostsThatAnswerNotTheCall() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("OF");
     DoubleSession session = connect(callId, s -> s.enqueue(Turn.of()
         .error("server_error", "The server had an error while processing your request. Sorry about that!")
         .status("failed")));
@@ -225,7 +196,7 @@ class OpenAiFaultsIT {
         .anyMatch(e -> e.startsWith("OpenAI Realtime: error server_error")));
 
     hangUpAsTheCaller(callId);
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     assertThat(errors(record)).anySatisfy(e -> assertThat(e)
         .isEqualTo("OpenAI Realtime: error server_error: The server had an error while processing your request. Sorry about that!"));
@@ -234,7 +205,7 @@ class OpenAiFaultsIT {
 
   @Test
   void aFatalErrorEndsTheCallWithTheReasonAndIsNotRetried() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("OF");
     DoubleSession session = connect(callId, s -> s.enqueue(Turn.of().error("insufficient_quota",
         "You exceeded your current quota, please check your plan and billing details.")));
     int sessions = stack.openai.sessions().size();
@@ -242,7 +213,7 @@ class OpenAiFaultsIT {
     session.speechStarted();
     session.speechStopped();
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OPENAI_FAILED");
     assertThat(record.getString("endDetail")).contains("SERVER_ERROR", "insufficient_quota", "You exceeded your current quota");
     assertThat(stack.openai.sessions()).hasSize(sessions); // a new session would be refused the same way

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
-import dev.wavoice.testkit.app.AdminClient;
+import dev.wavoice.testkit.app.IncomingCalls;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.app.ShortSessionsStack;
 import dev.wavoice.testkit.app.Stacks;
@@ -12,14 +12,11 @@ import dev.wavoice.testkit.audio.Tones;
 import dev.wavoice.testkit.kms.WebRtcEndpointDouble;
 import dev.wavoice.testkit.openai.DoubleSession;
 import dev.wavoice.testkit.openai.Turn;
-import dev.wavoice.testkit.whatsapp.WebhookSender;
 import jakarta.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -44,14 +41,10 @@ class SessionRolloverIT {
   private static final int PAUSE_FRAMES = 25;
 
   private static DoublesStack stack;
-  private static WebhookSender meta;
-  private static AdminClient admin;
 
   @BeforeAll
   static void start(ShortSessionsStack shortSessions) {
     stack = shortSessions.doubles;
-    meta = stack.webhooks();
-    admin = stack.admin();
     // the callers here speak a steady tone: every session (also those of later rollovers) hears speech only
     // when the test says so, else the tone would be a barge-in cutting the agent short
     stack.openai.configureEverySession(s -> s.autoVad(false));
@@ -62,33 +55,14 @@ class SessionRolloverIT {
     try {
       stack.openai.assertNoViolations();
       assertThat(stack.kms.protocolViolations()).isEmpty();
-      Await.until(WAIT, "no live call left by the test", () -> admin.get("/api/calls").body().equals("[]"));
+      stack.admin().awaitNoLiveCall(WAIT);
     } finally {
-      // calls here roll over for ever: a test that failed half-way must not leave its call to the next ones
-      for (var live : Fixtures.parse("{\"calls\":" + admin.get("/api/calls").body() + "}").getJsonArray("calls")) {
-        admin.post("/api/calls/" + live.asJsonObject().getString("callId") + "/hangup", null);
-      }
+      stack.admin().hangUpAll(); // calls here roll over for ever
     }
   }
 
-  private static String newCallId() {
-    return "wacid.RO" + UUID.randomUUID().toString().replace("-", "");
-  }
-
   private static void connect(String callId) {
-    assertThat(meta.send(Fixtures.withCallId("webhook-connect-user-initiated.json", callId)).statusCode()).isEqualTo(200);
-    Await.until(WAIT, "accept of " + callId, () -> stack.whatsapp.acceptedActions(callId).contains("accept"));
-  }
-
-  private static JsonObject endedRecord(String callId) {
-    return Await.value(WAIT, "the record of " + callId + " to be complete", () -> {
-      HttpResponse<String> response = admin.get("/api/calls/" + callId);
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      JsonObject record = Fixtures.parse(response.body());
-      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
-    });
+    IncomingCalls.connectAndAwaitAccept(stack.webhooks(), stack.whatsapp, callId, WAIT);
   }
 
   /** A stretch of the agent's speech as the caller heard it: 20 ms frames of its tone, and the longest break inside. */
@@ -128,7 +102,7 @@ class SessionRolloverIT {
 
   @Test
   void theCallMovesToAFreshSessionAtAPauseBeforeTheLimitWithTheRecapAndNothingCut() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("RO");
     int before = stack.openai.sessions().size();
     int answerMs = 6000;
     // the first session would expire well after the rollover time; its answer is still active then
@@ -194,8 +168,8 @@ class SessionRolloverIT {
     Await.until(WAIT, "the second answer heard", () -> heardSpeech(caller.heardByCaller()).size() == 2);
     assertThat(heardSpeech(caller.heardByCaller()).get(1).toneFrames() * 20).isGreaterThanOrEqualTo(1000 - 60);
 
-    assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
-    JsonObject record = endedRecord(callId);
+    assertThat(stack.webhooks().send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("REMOTE_TERMINATE");
     // usage of every session of the call (later ones may have been opened by further rollovers)
     List<DoubleSession> sessions = stack.openai.sessions().subList(before, stack.openai.sessions().size());
@@ -207,7 +181,7 @@ class SessionRolloverIT {
 
   @Test
   void aMoveThatFailsEndsTheCallCleanlyWhenTheOldSessionReachesItsLimit() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("RO");
     int before = stack.openai.sessions().size();
     stack.openai.configureNextSession(s -> s.autoVad(false).maxDuration(Duration.ofSeconds(9)));
     // the fresh session does not confirm the formats: it can never take over
@@ -216,7 +190,7 @@ class SessionRolloverIT {
     DoubleSession first = stack.openai.awaitSession(before, WAIT);
     DoubleSession refused = stack.openai.awaitSession(before + 1, WAIT);
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OPENAI_FAILED");
     assertThat(record.getString("outcome")).isEqualTo("FAILED");
     assertThat(record.getString("endDetail")).contains("SESSION_EXPIRED");
@@ -233,7 +207,7 @@ class SessionRolloverIT {
 
   @Test
   void aSessionThatEndsWithNoWarningBeforeTheRolloverEndsTheCallCleanly() {
-    String callId = newCallId();
+    String callId = Fixtures.newCallId("RO");
     int before = stack.openai.sessions().size();
     stack.openai.configureNextSession(s -> s.autoVad(false));
     connect(callId);
@@ -241,7 +215,7 @@ class SessionRolloverIT {
 
     first.expireNow();
 
-    JsonObject record = endedRecord(callId);
+    JsonObject record = stack.admin().endedRecord(callId, WAIT);
     assertThat(record.getString("endReason")).isEqualTo("OPENAI_FAILED");
     assertThat(record.getString("endDetail")).contains("SESSION_EXPIRED");
     assertThat(stack.whatsapp.acceptedActions(callId)).containsExactly("pre_accept", "accept", "terminate");

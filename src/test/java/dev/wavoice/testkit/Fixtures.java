@@ -63,6 +63,11 @@ public final class Fixtures {
     return JSON.createObjectBuilder(webhook).add("entry", entries).build();
   }
 
+  /** A fresh WhatsApp call id, {@code wacid.<tag><random>}: the tag says which test made it. */
+  public static String newCallId(String tag) {
+    return "wacid." + tag + java.util.UUID.randomUUID().toString().replace("-", "");
+  }
+
   /** A webhook body with the call (or status) id replaced. */
   public static String withCallId(String fixture, String callId) {
     return editCalls(whatsappJson(fixture), call -> JSON.createObjectBuilder(call).add("id", callId).build()).toString();

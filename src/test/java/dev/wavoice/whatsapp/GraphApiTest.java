@@ -50,7 +50,7 @@ class GraphApiTest {
   }
 
   GraphApi client(String token, int maxRetries) {
-    var settings = new GraphSettings(meta.baseUrl(), "v23.0", PHONE, token, Duration.ofSeconds(2), maxRetries, Duration.ofMillis(200));
+    var settings = new GraphSettings(meta.baseUrl(), "v23.0", PHONE, token, Duration.ofSeconds(2), maxRetries, Duration.ofMillis(200), GraphSettings.DEFAULT_END_BUDGET);
     return new GraphApi(settings, HttpClient.newHttpClient(), WireJson.create(), pauses::add);
   }
 

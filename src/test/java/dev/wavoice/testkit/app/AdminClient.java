@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.app;
 
+import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -51,6 +52,30 @@ public final class AdminClient {
       throw new IllegalStateException("GET /api/calls/" + callId + " answered " + response.statusCode() + ": " + response.body());
     }
     return Fixtures.parse(response.body());
+  }
+
+  /** The call's record once it is complete (its outcome no longer {@code IN_PROGRESS}), waited for up to {@code wait}. */
+  public JsonObject endedRecord(String callId, Duration wait) {
+    return Await.value(wait, "the record of " + callId + " to be complete", () -> {
+      HttpResponse<String> response = get("/api/calls/" + callId);
+      if (response.statusCode() != 200) {
+        return null;
+      }
+      JsonObject record = Fixtures.parse(response.body());
+      return record.getString("outcome").equals("IN_PROGRESS") ? null : record;
+    });
+  }
+
+  /** Waits until no call is live, as each test that makes calls must leave the app. */
+  public void awaitNoLiveCall(Duration wait) {
+    Await.until(wait, "no live call left by the test", () -> get("/api/calls").body().equals("[]"));
+  }
+
+  /** Hangs up every live call: a test that failed mid-call must not leave its call to the next ones. */
+  public void hangUpAll() {
+    for (var live : Fixtures.parse("{\"calls\":" + get("/api/calls").body() + "}").getJsonArray("calls")) {
+      post("/api/calls/" + live.asJsonObject().getString("callId") + "/hangup", null);
+    }
   }
 
   private HttpRequest.Builder request(String path) {

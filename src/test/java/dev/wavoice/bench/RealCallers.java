@@ -43,7 +43,7 @@ sealed interface RealCallers extends AutoCloseable {
   }
 
   /** The multi-peer mode pauses one length: the pattern's pauses on average, in whole 20 ms frames. */
-  private static int averagePauseMs(CallerSpeech pattern) {
+  static int averagePauseMs(CallerSpeech pattern) {
     int average = (int) pattern.pausesMs().stream().mapToInt(Integer::intValue).average().orElseThrow();
     return average / 20 * 20;
   }

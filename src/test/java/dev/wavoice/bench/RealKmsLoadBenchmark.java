@@ -25,8 +25,9 @@ import org.kurento.client.MediaPipeline;
  * Kurento and of the callers over {@code --seconds}, what the callers received and heard (the bot's
  * turns and the dropouts inside them), what the app counted (caller packets lost or late on the RTP leg,
  * Opus frames not encoded in time), and after the calls: records, pipelines left on Kurento, the
- * app's sockets and threads. Kurento transcodes every call (Opus ⇄ PCMU in PCMU mode; in Opus mode it
- * decodes and re-encodes too), so it, not the app, is where these 2 cores run out.
+ * app's sockets and threads, and which coders Kurento's graph of a call holds. In PCMU mode Kurento transcodes
+ * every call (Opus ⇄ PCMU); in Opus mode it passes Opus through. Either way it, not the app, is where these 2
+ * cores run out. {@code --callers peers} runs every call's WhatsApp peer in one process ({@link RealCallers}).
  */
 final class RealKmsLoadBenchmark {
 
@@ -59,7 +60,8 @@ final class RealKmsLoadBenchmark {
     System.out.println("- real Kurento Media Server and real WebRTC callers ("
         + ("peers".equals(callers) ? "WhatsApp peers, all in one process" : "GStreamer, one process each") + ") on this machine; " + seconds
         + " s measured per step after " + settle + " s; calls connect " + spacingMs + " ms apart; the caller talks "
-        + pattern.talkMs() + " ms then pauses " + pattern.pausesMs() + " ms by turns; answers 3 s"
+        + pattern.talkMs() + " ms then pauses " + ("peers".equals(callers) ? RealCallers.averagePauseMs(pattern) : pattern.pausesMs())
+        + " ms by turns; answers 3 s"
         + (kmsEnv.isEmpty() ? "" : "; Kurento's environment adds " + kmsEnv));
     System.out.println();
     System.out.println("| codec | calls | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms)"

@@ -30,40 +30,48 @@ record HeardAudio(long audibleMs, int turns, int dropouts, long dropoutMs) {
       if (format.getSampleSizeInBits() != 16 || format.getChannels() != 1 || format.isBigEndian()) {
         throw new IllegalArgumentException(wav + ": expected 16-bit little-endian mono, got " + format);
       }
-      byte[] pcm = in.readAllBytes();
-      int frameSamples = (int) (format.getSampleRate() * FRAME_MS / 1000);
-      int frames = pcm.length / 2 / frameSamples;
-      long audible = 0;
-      int turns = 0;
-      int dropouts = 0;
-      long dropoutFrames = 0;
-      int silentRun = -1; // silent frames since the last audible one; -1 before the first turn
-      for (int f = 0; f < frames; f++) {
-        double sum = 0;
-        for (int i = 0; i < frameSamples; i++) {
-          int at = 2 * (f * frameSamples + i);
-          double sample = (short) ((pcm[at] & 0xff) | (pcm[at + 1] << 8));
-          sum += sample * sample;
-        }
-        if (Math.sqrt(sum / frameSamples) > AUDIBLE_RMS) {
-          audible++;
-          if (silentRun < 0 || silentRun >= TURN_GAP_FRAMES) {
-            turns++;
-          } else if (silentRun > 0) {
-            dropouts++;
-            dropoutFrames += silentRun;
-          }
-          silentRun = 0;
-        } else if (silentRun >= 0) {
-          silentRun++;
-        }
+      byte[] bytes = in.readAllBytes();
+      short[] pcm = new short[bytes.length / 2];
+      for (int i = 0; i < pcm.length; i++) {
+        pcm[i] = (short) ((bytes[2 * i] & 0xff) | (bytes[2 * i + 1] << 8));
       }
-      return new HeardAudio(audible * FRAME_MS, turns, dropouts, dropoutFrames * FRAME_MS);
+      return of(pcm, (int) format.getSampleRate());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (UnsupportedAudioFileException e) {
       throw new IllegalArgumentException(wav + ": not a WAV file", e);
     }
+  }
+
+  /** As {@link #of(Path)}, for decoded mono samples at {@code sampleRate}. */
+  static HeardAudio of(short[] pcm, int sampleRate) {
+    int frameSamples = sampleRate * FRAME_MS / 1000;
+    int frames = pcm.length / frameSamples;
+    long audible = 0;
+    int turns = 0;
+    int dropouts = 0;
+    long dropoutFrames = 0;
+    int silentRun = -1; // silent frames since the last audible one; -1 before the first turn
+    for (int f = 0; f < frames; f++) {
+      double sum = 0;
+      for (int i = 0; i < frameSamples; i++) {
+        double sample = pcm[f * frameSamples + i];
+        sum += sample * sample;
+      }
+      if (Math.sqrt(sum / frameSamples) > AUDIBLE_RMS) {
+        audible++;
+        if (silentRun < 0 || silentRun >= TURN_GAP_FRAMES) {
+          turns++;
+        } else if (silentRun > 0) {
+          dropouts++;
+          dropoutFrames += silentRun;
+        }
+        silentRun = 0;
+      } else if (silentRun >= 0) {
+        silentRun++;
+      }
+    }
+    return new HeardAudio(audible * FRAME_MS, turns, dropouts, dropoutFrames * FRAME_MS);
   }
 
   /**

@@ -7,11 +7,9 @@ import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.caller.Caller;
 import dev.wavoice.testkit.kms.CallerSpeech;
 import dev.wavoice.testkit.kms.RealKms;
-import dev.wavoice.testkit.kurento.SdpFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +25,9 @@ import org.kurento.client.MediaPipeline;
  * Kurento and of the callers over {@code --seconds}, what the callers received and heard (the bot's
  * turns and the dropouts inside them), what the app counted (caller packets lost or late on the RTP leg,
  * Opus frames not encoded in time), and after the calls: records, pipelines left on Kurento, the
- * app's sockets and threads. Kurento transcodes every call (Opus ⇄ PCMU in PCMU mode; in Opus mode it
- * decodes and re-encodes too), so it, not the app, is where these 2 cores run out.
+ * app's sockets and threads, and which coders Kurento's graph of a call holds. In PCMU mode Kurento transcodes
+ * every call (Opus ⇄ PCMU); in Opus mode it passes Opus through. Either way it, not the app, is where these 2
+ * cores run out. {@code --callers peers} runs every call's WhatsApp peer in one process ({@link RealCallers}).
  */
 final class RealKmsLoadBenchmark {
 
@@ -36,6 +35,8 @@ final class RealKmsLoadBenchmark {
   static final int KMS_PORTS_PER_CALL = 8;
   /** A step breaks when a caller heard less than this share of its call as audio (packets lost on the way). */
   static final double MIN_AUDIO_SHARE = 0.9;
+  /** The callers' tone while they talk. */
+  static final int CALLER_TONE_HZ = 440;
 
   private RealKmsLoadBenchmark() {}
 
@@ -47,32 +48,38 @@ final class RealKmsLoadBenchmark {
     int spacingMs = Integer.parseInt(options.getOrDefault("--spacing-ms", "200"));
     List<Integer> ramp = Arrays.stream(options.getOrDefault("--calls", "5,10,20").split(",")).map(Integer::parseInt).toList();
     int maxCalls = ramp.stream().max(Integer::compare).orElseThrow();
+    String callers = options.getOrDefault("--callers", "gstreamer");
+    Map<String, String> kmsEnv = kmsEnv(options.getOrDefault("--kms-env", ""));
 
     Path speech = Path.of("target", "load", "caller-speech.wav").toAbsolutePath();
     Files.createDirectories(speech.getParent());
     CallerSpeech pattern = CallLoadBenchmark.CALLER;
     // it begins at the longest pause, so that the greeting is heard whole before the caller first talks
-    HeardAudio.writeSpeech(speech, pattern, 440, (2 * pattern.talkMs() + pattern.pausesMs().getFirst()) / HeardAudio.FRAME_MS);
+    HeardAudio.writeSpeech(speech, pattern, CALLER_TONE_HZ, (2 * pattern.talkMs() + pattern.pausesMs().getFirst()) / HeardAudio.FRAME_MS);
 
-    System.out.println("- real Kurento Media Server and real WebRTC callers (one process each) on this machine; " + seconds
+    System.out.println("- real Kurento Media Server and real WebRTC callers ("
+        + ("peers".equals(callers) ? "WhatsApp peers, all in one process" : "GStreamer, one process each") + ") on this machine; " + seconds
         + " s measured per step after " + settle + " s; calls connect " + spacingMs + " ms apart; the caller talks "
-        + pattern.talkMs() + " ms then pauses " + pattern.pausesMs() + " ms by turns; answers 3 s");
+        + pattern.talkMs() + " ms then pauses " + ("peers".equals(callers) ? RealCallers.averagePauseMs(pattern) : pattern.pausesMs())
+        + " ms by turns; answers 3 s"
+        + (kmsEnv.isEmpty() ? "" : "; Kurento's environment adds " + kmsEnv));
     System.out.println();
     System.out.println("| codec | calls | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms)"
         + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
         + " | bridge: barge-in flush p50 / p99 (µs)"
         + " | app CPU per call (% of a core) | Kurento CPU per call (% of a core) | Kurento CPU (% of a core) | callers' CPU (% of a core)"
         + " | audio received by callers, least (% of the call) | bot turns heard | dropouts heard (count / ms)"
+        + " | packets lost on the way to the callers | longest wait between two packets at a caller (ms)"
         + " | caller packets lost / late at the app | Opus frames not encoded in time | completed | pipelines left"
-        + " | app sockets before → after | app threads before → after | load average |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + " | app sockets before → after | app threads before → after | load average | coders in a call's pipeline (Kurento's graph) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-real-" + codec.name().toLowerCase(), codec,
-          () -> new LoadKms.Real(RealKms.start(KMS_PORTS_PER_CALL * (maxCalls + 10))), CallLoadBenchmark.ANSWER, maxCalls + 10,
+          () -> new LoadKms.Real(RealKms.start(KMS_PORTS_PER_CALL * (maxCalls + 10), kmsEnv)), CallLoadBenchmark.ANSWER, maxCalls + 10,
           CallLoadBenchmark.APP_JVM)) {
         CallDriver driver = new CallDriver(stack);
         try { // warm-up: first connections, JIT, Kurento's first pipelines
-          step(stack, driver, codec, 2, spacingMs, settle, settle, speech);
+          step(stack, driver, codec, 2, spacingMs, settle, settle, speech, callers);
         } catch (Exception | AssertionError failed) {
           System.out.println("| " + codec + " | 2 (warm-up) | failed: " + String.valueOf(failed.getMessage()).replace('\n', ' ') + " |");
           continue;
@@ -80,7 +87,7 @@ final class RealKmsLoadBenchmark {
         for (int calls : ramp) {
           CallLoadBenchmark.Row row;
           try {
-            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech);
+            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech, callers);
           } catch (Exception | AssertionError failed) {
             row = new CallLoadBenchmark.Row(codec, calls, "| " + codec + " | " + calls + " | step failed: "
                 + String.valueOf(failed.getMessage()).replace('\n', ' ') + " (load average " + PacerBenchmark.loadAverage() + ") |", true);
@@ -95,53 +102,39 @@ final class RealKmsLoadBenchmark {
   }
 
   static CallLoadBenchmark.Row step(LoadStack stack, CallDriver driver, AudioCodec codec, int count, int spacingMs, int settle,
-      int seconds, Path speech) throws Exception {
+      int seconds, Path speech, String kind) throws Exception {
     long socketsBefore = stack.appSockets();
     long threadsBefore = stack.appThreads();
     Map<String, Double> countersBefore = stack.appCounters();
     int callSeconds = settle + seconds + 10; // media time from each caller's answer: it outlasts the measured window
-    List<Caller> callers = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        callers.add(Caller.offeringRecorded(callSeconds, speech));
-      }
-      List<CallDriver.Offer> offers = new ArrayList<>();
-      for (Caller caller : callers) {
-        // WhatsApp's offers are ICE-lite: the app answers them by role inversion, as in production
-        offers.add(new CallDriver.Offer(SdpFixtures.withIceLite(caller.awaitOffer()), caller::answer));
-      }
+    try (RealCallers callers = RealCallers.start(kind, count, callSeconds, speech, CallLoadBenchmark.CALLER, CALLER_TONE_HZ)) {
+      List<CallDriver.Offer> offers = callers.offers();
       List<CallDriver.Call> calls = driver.connect(count, spacingMs, offers::get);
       driver.awaitAccepted(calls, CallLoadBenchmark.SETUP_DEADLINE);
       Thread.sleep(settle * 1000L); // a benchmark: real time is what is measured
+      String coders = coders(stack);
 
       long wall0 = System.nanoTime();
       long app0 = stack.appCpuNanos();
       long kms0 = stack.kms.cpuNanos();
-      long callers0 = callers.stream().mapToLong(Caller::cpuNanos).sum();
+      long callers0 = callers.cpuNanos();
       Thread.sleep(seconds * 1000L);
       long wall = System.nanoTime() - wall0;
       long appCpu = stack.appCpuNanos() - app0;
       long kmsCpu = stack.kms.cpuNanos() - kms0;
-      long callersCpu = callers.stream().mapToLong(Caller::cpuNanos).sum() - callers0;
+      long callersCpu = callers.cpuNanos() - callers0;
       String load = PacerBenchmark.loadAverage();
       String bridge = stack.bridgeLatencies();
 
-      List<Caller.Report> reports = new ArrayList<>();
-      for (Caller caller : callers) {
-        reports.add(caller.awaitReport(Duration.ofSeconds(callSeconds + 30)));
-      }
+      List<RealCallers.Heard> heard = callers.awaitHeard(Duration.ofSeconds(callSeconds + 30));
       Map<String, Double> countersAfter = stack.appCounters();
-      int turns = 0;
-      int dropouts = 0;
-      long dropoutMs = 0;
-      for (Caller caller : callers) {
-        HeardAudio heard = HeardAudio.of(caller.heard());
-        turns += heard.turns();
-        dropouts += heard.dropouts();
-        dropoutMs += heard.dropoutMs();
-      }
-      double leastAudio = reports.stream().mapToDouble(r -> r.receivedAudioMs() / (callSeconds * 1000.0)).min().orElse(0);
-      boolean media = reports.stream().allMatch(Caller.Report::dtlsConnected);
+      int turns = heard.stream().mapToInt(h -> h.audio().turns()).sum();
+      int dropouts = heard.stream().mapToInt(h -> h.audio().dropouts()).sum();
+      long dropoutMs = heard.stream().mapToLong(h -> h.audio().dropoutMs()).sum();
+      long lostOnTheWay = heard.stream().mapToLong(RealCallers.Heard::lostPackets).sum();
+      long longestGap = heard.stream().mapToLong(RealCallers.Heard::maxGapMs).max().orElse(0);
+      double leastAudio = heard.stream().mapToDouble(h -> h.receivedAudioMs() / (callSeconds * 1000.0)).min().orElse(0);
+      boolean media = heard.stream().allMatch(RealCallers.Heard::dtlsConnected);
 
       driver.terminate(calls);
       driver.awaitRecords(calls, CallLoadBenchmark.END_DEADLINE);
@@ -157,17 +150,17 @@ final class RealKmsLoadBenchmark {
 
       boolean broken = completed < count || !media || leastAudio < MIN_AUDIO_SHARE;
       String line = String.format(
-          "| %s | %d | %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.1f | %d | %d / %d | %.0f / %.0f | %.0f | %d / %d | %d | %d → %d | %d → %d | %s |",
+          "| %s | %d | %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.1f | %d | %d / %d | %s | %s | %.0f / %.0f | %.0f | %d / %d | %d | %d → %d | %d → %d | %s | %s |",
           codec, count, CallLoadBenchmark.millis(calls, c -> c.preAcceptNanos - c.connectSentNanos),
           CallLoadBenchmark.millis(calls, c -> c.acceptNanos - c.connectSentNanos), bridge,
           100.0 * appCpu / wall / count, 100.0 * kmsCpu / wall / count, 100.0 * kmsCpu / wall, 100.0 * callersCpu / wall,
-          100 * leastAudio, turns, dropouts, dropoutMs, delta(countersBefore, countersAfter, "wavoice_bridge_caller_packets_lost"),
+          100 * leastAudio, turns, dropouts, dropoutMs, "peers".equals(kind) ? Long.toString(lostOnTheWay) : "-",
+          "peers".equals(kind) ? Long.toString(longestGap) : "-",
+          delta(countersBefore, countersAfter, "wavoice_bridge_caller_packets_lost"),
           delta(countersBefore, countersAfter, "wavoice_bridge_caller_packets_late"),
           delta(countersBefore, countersAfter, "wavoice_bridge_bot_frames_encode_late"), completed, count, pipelines, socketsBefore,
-          stack.appSockets(), threadsBefore, stack.appThreads(), load);
+          stack.appSockets(), threadsBefore, stack.appThreads(), load, coders);
       return new CallLoadBenchmark.Row(codec, count, line, broken);
-    } finally {
-      callers.forEach(Caller::close);
     }
   }
 
@@ -187,10 +180,39 @@ final class RealKmsLoadBenchmark {
   }
 
   private static long appPipelines(KurentoClient kurento) {
-    return kurento.getServerManager().getPipelines().stream()
-        .filter((MediaPipeline p) -> p.getTags().stream()
-            .anyMatch(t -> PipelineTags.INSTANCE.equals(t.getKey()) && DoublesStack.KURENTO_INSTANCE_TAG.equals(t.getValue())))
-        .count();
+    return kurento.getServerManager().getPipelines().stream().filter(RealKmsLoadBenchmark::ours).count();
+  }
+
+  /** Audio coders, resamplers and converters in one of the app's pipelines, from Kurento's own graph of it. */
+  static String coders(LoadStack stack) {
+    KurentoClient kurento = KurentoClient.create(stack.kms.url());
+    try {
+      return kurento.getServerManager().getPipelines().stream().filter(RealKmsLoadBenchmark::ours).findFirst()
+          .map(p -> PipelineCoders.in(p.getGstreamerDot()).toString()).orElse("no pipeline");
+    } finally {
+      kurento.destroy();
+    }
+  }
+
+  private static boolean ours(MediaPipeline pipeline) {
+    return pipeline.getTags().stream()
+        .anyMatch(t -> PipelineTags.INSTANCE.equals(t.getKey()) && DoublesStack.KURENTO_INSTANCE_TAG.equals(t.getValue()));
+  }
+
+  /** {@code --kms-env K=V;K=V}: added to Kurento's environment. */
+  static Map<String, String> kmsEnv(String spec) {
+    Map<String, String> env = new java.util.TreeMap<>();
+    for (String pair : spec.split(";")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException("--kms-env is NAME=VALUE;NAME=VALUE, got " + pair);
+      }
+      env.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return env;
   }
 
   private static double delta(Map<String, Double> before, Map<String, Double> after, String counter) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,11 +33,13 @@ public final class RealKms implements AutoCloseable {
   private final int minPort;
   private final int window;
   private final Path dir;
+  private final Map<String, String> extraEnv;
   private Process process;
 
-  private RealKms(Path runScript, int window) {
+  private RealKms(Path runScript, int window, Map<String, String> extraEnv) {
     this.runScript = runScript;
     this.window = window;
+    this.extraEnv = Map.copyOf(extraEnv);
     this.port = Ports.freeTcpPort();
     this.minPort = 40000 + 2 * ThreadLocalRandom.current().nextInt((10000 - window) / 2 + 1);
     this.dir = Path.of("target", "kms", Integer.toString(port)).toAbsolutePath();
@@ -48,12 +51,20 @@ public final class RealKms implements AutoCloseable {
 
   /** As {@link #start()}, with a window of {@code ports} RTP/ICE ports (load runs need more than tests). */
   public static RealKms start(int ports) {
+    return start(ports, Map.of());
+  }
+
+  /**
+   * As {@link #start(int)}, with {@code env} added to Kurento's environment after the settings above (load runs
+   * try Kurento's knobs this way, e.g. {@code GST_DEBUG}).
+   */
+  public static RealKms start(int ports, Map<String, String> env) {
     String run = System.getProperty(RUN_PROPERTY, "");
     if (run.isBlank() || run.startsWith("${") || !Files.isExecutable(Path.of(run))) {
       throw new IllegalStateException("the real Kurento Media Server is needed: set env WAVOICE_KMS_RUN (or -D" + RUN_PROPERTY
           + ") to the run.sh printed by the KMS install.sh (see README, .ci/run); found '" + run + "'");
     }
-    RealKms kms = new RealKms(Path.of(run), ports);
+    RealKms kms = new RealKms(Path.of(run), ports, env);
     kms.startProcess();
     return kms;
   }
@@ -71,6 +82,7 @@ public final class RealKms implements AutoCloseable {
       env.put("KMS_MAX_PORT", Integer.toString(maxPort()));
       env.put("KMS_NETWORK_INTERFACES", "lo");
       env.put("KMS_RUNTIME_DIR", dir.resolve("runtime").toString());
+      env.putAll(extraEnv);
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -23,7 +23,7 @@ import java.util.Arrays;
  */
 public final class PeerAudio {
 
-  static final int SAMPLE_RATE = 48_000;
+  public static final int SAMPLE_RATE = 48_000;
   static final int FRAME_SAMPLES = 960;
   /** WhatsApp's offer asks for maxaveragebitrate=20000. */
   static final int BITRATE = 20_000;

@@ -93,25 +93,44 @@ public final class WhatsAppPeers implements AutoCloseable {
 
   /** Waits for every peer to finish; their reports by peer number. */
   public Map<Integer, WhatsAppPeer.Report> awaitReports(Duration deadline) {
+    Map<Integer, WhatsAppPeer.Report> reports = new TreeMap<>();
+    awaitReportLines(deadline).forEach((i, json) -> reports.put(i, WhatsAppPeer.report(json, heardFile(i), process.exitValue())));
+    return reports;
+  }
+
+  /**
+   * Waits for every peer to finish; their report lines as the program wrote them, by peer number, without
+   * decoding what they heard (load runs decode {@link #heardFile(int)} themselves, once).
+   */
+  public Map<Integer, JsonObject> awaitReportLines(Duration deadline) {
     try {
       if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("the WhatsApp peers did not finish within " + deadline + ": " + log());
       }
-      Map<Integer, WhatsAppPeer.Report> reports = new TreeMap<>();
+      Map<Integer, JsonObject> lines = new TreeMap<>();
       for (String line : Files.readAllLines(dir.resolve("report.json"), StandardCharsets.UTF_8)) {
         if (!line.isBlank()) {
           JsonObject json = Fixtures.parse(line);
-          int i = json.getInt("peer");
-          reports.put(i, WhatsAppPeer.report(json, peerDir(i).resolve("heard.rtp"), process.exitValue()));
+          lines.put(json.getInt("peer"), json);
         }
       }
-      return reports;
+      return lines;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** Peer {@code i}'s recording of every RTP packet it received (see {@link PeerAudio#read}). */
+  public Path heardFile(int i) {
+    return peerDir(i).resolve("heard.rtp");
+  }
+
+  /** CPU time the process used so far (user + system), while it runs. */
+  public long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   public String log() {

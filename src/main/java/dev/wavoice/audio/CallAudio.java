@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * One call's audio plane: its bound RTP/RTCP sockets, the receive path (running from the moment the
@@ -144,7 +145,7 @@ public final class CallAudio implements AutoCloseable {
    * Tells {@code observer} once when the first RTP packet from Kurento (the caller's audio) arrived, as
    * this plane's monotonic nanos; on the receive thread, or at once if it already came. One observer.
    */
-  public void onFirstPacket(java.util.function.LongConsumer observer) {
+  public void onFirstPacket(LongConsumer observer) {
     inbound.onFirstPacket(Objects.requireNonNull(observer, "observer"));
   }
 

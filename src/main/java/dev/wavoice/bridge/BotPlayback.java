@@ -55,7 +55,7 @@ final class BotPlayback {
   private final BridgeTimings timings;
   private final Set<String> active = new LinkedHashSet<>();
   private final Set<String> discarded = new HashSet<>();
-  private final Map<String, Item> items = new LinkedHashMap<>(16, 0.75f, false) {
+  private final Map<String, Item> items = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Item> eldest) {
       return size() > REMEMBERED_ITEMS;

@@ -62,7 +62,7 @@ final class CallRecorder implements SentAudioTap {
     static final Outcome NONE = new Outcome(null, null, 0, 0);
   }
 
-  private enum Kind { CALLER, BOT, SILENCE, END }
+  private enum Kind { CALLER, BOT, SILENCE }
 
   private static final class Slot {
     final byte[] bytes;
@@ -237,7 +237,6 @@ final class CallRecorder implements SentAudioTap {
         Arrays.fill(bot, (short) 0);
         emit();
       }
-      case END -> { }
     }
   }
 

@@ -753,7 +753,8 @@ public final class RealtimeSession implements AutoCloseable {
 
   /**
    * Makes one attempt, at once, to replace a lost connection: a fresh session (the one a rollover
-   * prepared, if any) with the recap. A later loss gets its own attempt. The opening is bounded like any (twice the connect timeout); if it fails too (OpenAI
+   * prepared, if any) with the recap. A later loss gets its own attempt, up to {@link #MAX_RECONNECTS}
+   * per call. The opening is bounded like any (twice the connect timeout); if it fails too (OpenAI
    * refuses the upgrade: 401, 429, 5xx; or does not answer), the session fails with both reasons.
    */
   private void reconnect(RealtimeConnection lost, RealtimeFailure why) {

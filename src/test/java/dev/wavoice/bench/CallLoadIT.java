@@ -66,6 +66,9 @@ class CallLoadIT {
       added.removeIf(CallLoadIT::cachedPoolWorker);
       assertThat(added).as("app threads not there before the calls (%d threads before, %d after)", threads, leaks.threadsAfter())
           .isEmpty();
+      // the strict doubles saw nothing the real services would refuse
+      stack.whatsapp.assertNoViolations();
+      assertThat(stack.openai.violations()).as("OpenAI double's protocol violations").isEmpty();
     }
   }
 

@@ -38,6 +38,14 @@ final class ChildJvm implements AutoCloseable {
       }
     }
 
+    /** What OpenAI would have refused so far ({@code GET /violations}, a JSON array). */
+    JsonArray violations() {
+      String body = control(HttpRequest.newBuilder(URI.create(controlUrl + "/violations")).GET(), 200, "did not list its violations");
+      try (var reader = Json.createReader(new StringReader(body))) {
+        return reader.readArray();
+      }
+    }
+
     /** Session options for every session from now on (the double's control interface, {@code POST /every-session}). */
     void everySession(String json) {
       control(HttpRequest.newBuilder(URI.create(controlUrl + "/every-session")).POST(HttpRequest.BodyPublishers.ofString(json)),

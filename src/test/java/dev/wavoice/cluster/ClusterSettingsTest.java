@@ -1,6 +1,7 @@
 package dev.wavoice.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.call.DatabaseSettings;
@@ -42,7 +43,8 @@ class ClusterSettingsTest {
   void clusteredOnPostgresqlOrAloneOnH2IsFine() {
     DatabaseSettings h2 = DatabaseSettings.from(MapConfig.of());
     DatabaseSettings postgres = DatabaseSettings.from(MapConfig.of(DatabaseSettings.URL, "jdbc:postgresql://db/wavoice"));
-    settings(Map.of()).checkDatabase(h2);
-    settings(Map.of(ClusterSettings.ENABLED, "true")).checkDatabase(postgres);
+    assertThatNoException().as("alone on the embedded H2").isThrownBy(() -> settings(Map.of()).checkDatabase(h2));
+    assertThatNoException().as("clustered on PostgreSQL")
+        .isThrownBy(() -> settings(Map.of(ClusterSettings.ENABLED, "true")).checkDatabase(postgres));
   }
 }

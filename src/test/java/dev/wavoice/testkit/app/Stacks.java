@@ -89,9 +89,11 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
   @Override
   public void beforeAll(ExtensionContext context) {
     for (Object started : started(context)) {
-      openai(started).forEach(OpenAiRealtimeDouble::clearViolations);
-      openai(started).forEach(OpenAiRealtimeDouble::clearRefusals);
-      graph(started).forEach(WhatsAppCloudDouble::clearViolations);
+      for (Doubles d : doubles(started)) {
+        d.openai().clearViolations();
+        d.openai().clearRefusals();
+        d.graph().clearViolations();
+      }
     }
   }
 
@@ -99,16 +101,14 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
   public void afterEach(ExtensionContext context) {
     List<AssertionError> failures = new ArrayList<>();
     for (Object started : started(context)) {
-      for (OpenAiRealtimeDouble openai : openai(started)) {
+      for (Doubles d : doubles(started)) {
         try {
-          openai.assertNoViolations();
+          d.openai().assertNoViolations();
         } catch (AssertionError e) {
           failures.add(e);
         }
-      }
-      for (WhatsAppCloudDouble graph : graph(started)) {
         try {
-          graph.assertNoViolations();
+          d.graph().assertNoViolations();
         } catch (AssertionError e) {
           failures.add(e);
         }
@@ -133,32 +133,22 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
     return started;
   }
 
-  private static List<OpenAiRealtimeDouble> openai(Object stack) {
-    return switch (stack) {
-      case DoublesStack s -> List.of(s.openai);
-      case ShortSessionsStack s -> List.of(s.doubles.openai);
-      case PostgresStack s -> List.of(s.doubles.openai);
-      case H2Stack s -> List.of(s.doubles.openai);
-      case LimitsStack s -> List.of(s.openai);
-      case CrashStack s -> List.of(s.openai);
-      case RealKmsStack s -> List.of(s.openai);
-      case RecordingKmsStack s -> List.of(s.real.openai);
-      case ClusterStack s -> List.of(s.openai);
-      default -> List.of();
-    };
+  /** The strict doubles a stack runs (one OpenAI Realtime double, one Graph API double). */
+  private record Doubles(OpenAiRealtimeDouble openai, WhatsAppCloudDouble graph) {
   }
 
-  private static List<WhatsAppCloudDouble> graph(Object stack) {
+  /** The stack's strict doubles; none for a part without them (the real KMS, the unconfigured app). */
+  private static List<Doubles> doubles(Object stack) {
     return switch (stack) {
-      case DoublesStack s -> List.of(s.whatsapp);
-      case ShortSessionsStack s -> List.of(s.doubles.whatsapp);
-      case PostgresStack s -> List.of(s.doubles.whatsapp);
-      case H2Stack s -> List.of(s.doubles.whatsapp);
-      case LimitsStack s -> List.of(s.whatsapp);
-      case CrashStack s -> List.of(s.whatsapp);
-      case RealKmsStack s -> List.of(s.whatsapp);
-      case RecordingKmsStack s -> List.of(s.real.whatsapp);
-      case ClusterStack s -> List.of(s.whatsapp);
+      case DoublesStack s -> List.of(new Doubles(s.openai, s.whatsapp));
+      case ShortSessionsStack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp));
+      case PostgresStack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp));
+      case H2Stack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp));
+      case LimitsStack s -> List.of(new Doubles(s.openai, s.whatsapp));
+      case CrashStack s -> List.of(new Doubles(s.openai, s.whatsapp));
+      case RealKmsStack s -> List.of(new Doubles(s.openai, s.whatsapp));
+      case RecordingKmsStack s -> List.of(new Doubles(s.real.openai, s.real.whatsapp));
+      case ClusterStack s -> List.of(new Doubles(s.openai, s.whatsapp));
       default -> List.of();
     };
   }

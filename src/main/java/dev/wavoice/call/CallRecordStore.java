@@ -1,6 +1,7 @@
 package dev.wavoice.call;
 
 import dev.wavoice.CallId;
+import dev.wavoice.ConfigValues;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -67,7 +68,7 @@ public class CallRecordStore {
   @Inject
   public CallRecordStore(Config config, WavoiceMetrics metrics) {
     this.settings = DatabaseSettings.from(config);
-    this.instance = KurentoSettings.instanceTag(key -> config.getOptionalValue(key, String.class));
+    this.instance = KurentoSettings.instanceTag(ConfigValues.lookup(config));
     this.clock = Clock.systemUTC();
     String failedText = "attempts to write call records that failed (each is retried or, if the database refuses it, given up)";
     String droppedText = "call record writes dropped: queue_full, refused (by a database that answers), shutdown, closed";

@@ -47,8 +47,7 @@ public class ReadinessFacts {
 
   public Status now() {
     List<Fact> facts = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    required.forEach(part -> missing.addAll(part.missingKeys()));
+    List<String> missing = RequiredSettings.missingIn(required);
     if (!missing.isEmpty()) {
       facts.add(new Fact("config", "settings missing for calls: " + String.join(", ", missing),
           "set them as environment variables (" + String.join(", ", missing.stream().map(ConfigValues::envName).toList())

@@ -1,8 +1,5 @@
 package dev.wavoice.call;
 
-import static dev.wavoice.ConfigValues.check;
-import static dev.wavoice.ConfigValues.number;
-
 import dev.wavoice.AppExecutors;
 import dev.wavoice.CallId;
 import dev.wavoice.ConfigValues;
@@ -75,9 +72,7 @@ public class CallLiveness {
   }
 
   static Duration interval(Config config) {
-    long seconds = number(ConfigValues.lookup(config), ALIVE_INTERVAL_SECONDS, 5);
-    check(seconds >= 1, ALIVE_INTERVAL_SECONDS, "1 or more", seconds);
-    return Duration.ofSeconds(seconds);
+    return Duration.ofSeconds(ConfigValues.atLeast(ConfigValues.lookup(config), ALIVE_INTERVAL_SECONDS, 5, 1));
   }
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {

@@ -54,6 +54,11 @@ public final class ConfigValues {
     return (int) value;
   }
 
+  /** The environment variable that sets {@code key}: {@code wavoice.db.max-pending-writes} → {@code WAVOICE_DB_MAX_PENDING_WRITES}. */
+  public static String envName(String key) {
+    return key.toUpperCase().replace('.', '_').replace('-', '_');
+  }
+
   /** Fails with "{@code key} must be {@code allowed}, was {@code value}" unless {@code ok}. */
   public static void check(boolean ok, String key, String allowed, long value) {
     if (!ok) {

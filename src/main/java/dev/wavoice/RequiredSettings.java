@@ -1,5 +1,6 @@
 package dev.wavoice;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,4 +11,11 @@ public interface RequiredSettings {
 
   /** The MicroProfile Config keys (e.g. {@code wavoice.whatsapp.app-secret}) that are required but not set. */
   List<String> missingKeys();
+
+  /** Every part's missing keys, in the parts' order. */
+  static List<String> missingIn(Iterable<? extends RequiredSettings> parts) {
+    List<String> missing = new ArrayList<>();
+    parts.forEach(part -> missing.addAll(part.missingKeys()));
+    return missing;
+  }
 }

@@ -1,10 +1,8 @@
 package dev.wavoice.call;
 
-import static dev.wavoice.ConfigValues.check;
-import static dev.wavoice.ConfigValues.number;
-
 import dev.wavoice.AppExecutors;
 import dev.wavoice.CallId;
+import dev.wavoice.ConfigValues;
 import dev.wavoice.WavoiceMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -74,9 +72,7 @@ public class CallLiveness {
   }
 
   static Duration interval(Config config) {
-    long seconds = number(k -> config.getOptionalValue(k, String.class), ALIVE_INTERVAL_SECONDS, 5);
-    check(seconds >= 1, ALIVE_INTERVAL_SECONDS, "1 or more", seconds);
-    return Duration.ofSeconds(seconds);
+    return Duration.ofSeconds(ConfigValues.atLeast(ConfigValues.lookup(config), ALIVE_INTERVAL_SECONDS, 5, 1));
   }
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {

@@ -1,6 +1,7 @@
 package dev.wavoice.call;
 
 import dev.wavoice.CallId;
+import dev.wavoice.ConfigValues;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -67,7 +69,7 @@ public class CallRecordStore {
   @Inject
   public CallRecordStore(Config config, WavoiceMetrics metrics) {
     this.settings = DatabaseSettings.from(config);
-    this.instance = KurentoSettings.instanceTag(key -> config.getOptionalValue(key, String.class));
+    this.instance = KurentoSettings.instanceTag(ConfigValues.lookup(config));
     this.clock = Clock.systemUTC();
     String failedText = "attempts to write call records that failed (each is retried or, if the database refuses it, given up)";
     String droppedText = "call record writes dropped: queue_full, refused (by a database that answers), shutdown, closed";
@@ -165,31 +167,21 @@ public class CallRecordStore {
    * before instances were recorded count as this instance's).
    */
   public List<CallId> inProgressStartedBefore(Instant cutoff) {
-    EntityManager em = factory().createEntityManager();
-    try {
-      return em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.outcome = :live AND r.startedAt < :cutoff"
-                  + " AND (r.instance = :instance OR r.instance IS NULL) ORDER BY r.startedAt", String.class)
-          .setParameter("live", CallOutcome.IN_PROGRESS)
-          .setParameter("cutoff", cutoff)
-          .setParameter("instance", instance)
-          .getResultList().stream().map(CallId::new).toList();
-    } finally {
-      em.close();
-    }
+    return read(em -> em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.outcome = :live AND r.startedAt < :cutoff"
+                + " AND (r.instance = :instance OR r.instance IS NULL) ORDER BY r.startedAt", String.class)
+        .setParameter("live", CallOutcome.IN_PROGRESS)
+        .setParameter("cutoff", cutoff)
+        .setParameter("instance", instance)
+        .getResultList().stream().map(CallId::new).toList());
   }
 
   /** Ids of records still in progress that the instance tagged {@code instance} wrote (a lost cluster member's). */
   public List<CallId> inProgressOf(String instance) {
-    EntityManager em = factory().createEntityManager();
-    try {
-      return em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.outcome = :live AND r.instance = :instance"
-                  + " ORDER BY r.startedAt", String.class)
-          .setParameter("live", CallOutcome.IN_PROGRESS)
-          .setParameter("instance", instance)
-          .getResultList().stream().map(CallId::new).toList();
-    } finally {
-      em.close();
-    }
+    return read(em -> em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.outcome = :live AND r.instance = :instance"
+                + " ORDER BY r.startedAt", String.class)
+        .setParameter("live", CallOutcome.IN_PROGRESS)
+        .setParameter("instance", instance)
+        .getResultList().stream().map(CallId::new).toList());
   }
 
   /** Queues a change to the record of this call (without waiting), applied after the writes queued before it. */
@@ -238,24 +230,14 @@ public class CallRecordStore {
   }
 
   public Optional<CallRecord> find(CallId callId) {
-    EntityManager em = factory().createEntityManager();
-    try {
-      return Optional.ofNullable(em.find(CallRecord.class, callId.value()));
-    } finally {
-      em.close();
-    }
+    return read(em -> Optional.ofNullable(em.find(CallRecord.class, callId.value())));
   }
 
   /** The most recent records, newest first. */
   public List<CallRecord> recent(int limit) {
-    EntityManager em = factory().createEntityManager();
-    try {
-      return em.createQuery("SELECT r FROM CallRecord r ORDER BY r.startedAt DESC", CallRecord.class)
-          .setMaxResults(limit)
-          .getResultList();
-    } finally {
-      em.close();
-    }
+    return read(em -> em.createQuery("SELECT r FROM CallRecord r ORDER BY r.startedAt DESC", CallRecord.class)
+        .setMaxResults(limit)
+        .getResultList());
   }
 
   /**
@@ -284,16 +266,11 @@ public class CallRecordStore {
 
   /** Ids of records of calls that started before {@code cutoff}, oldest first, at most {@code limit}. */
   public List<CallId> startedBefore(Instant cutoff, int limit) {
-    EntityManager em = factory().createEntityManager();
-    try {
-      return em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.startedAt < :cutoff ORDER BY r.startedAt",
-              String.class)
-          .setParameter("cutoff", cutoff)
-          .setMaxResults(limit)
-          .getResultList().stream().map(CallId::new).toList();
-    } finally {
-      em.close();
-    }
+    return read(em -> em.createQuery("SELECT r.callId FROM CallRecord r WHERE r.startedAt < :cutoff ORDER BY r.startedAt",
+            String.class)
+        .setParameter("cutoff", cutoff)
+        .setMaxResults(limit)
+        .getResultList().stream().map(CallId::new).toList());
   }
 
   /** True when the database answers a trivial query now. */
@@ -304,15 +281,12 @@ public class CallRecordStore {
   /** Asks the database a trivial query now: empty when it answers, else why not (the root cause's first line). */
   private Optional<String> probe() {
     try {
-      EntityManager em = factory().createEntityManager();
-      try {
+      return read(em -> {
         em.createQuery("SELECT COUNT(r) FROM CallRecord r WHERE r.callId = ''")
             .setHint("jakarta.persistence.query.timeout", PROBE_TIMEOUT_MS)
             .getSingleResult();
         return Optional.empty();
-      } finally {
-        em.close();
-      }
+      });
     } catch (RuntimeException e) {
       String reason = RecordWrites.rootMessage(e);
       LOG.fine(() -> "database not reachable: " + reason);
@@ -322,6 +296,16 @@ public class CallRecordStore {
 
   public String describe() {
     return settings.toString();
+  }
+
+  /** Runs a read in an entity manager of its own, closed afterwards. */
+  private <T> T read(Function<EntityManager, T> work) {
+    EntityManager em = factory().createEntityManager();
+    try {
+      return work.apply(em);
+    } finally {
+      em.close();
+    }
   }
 
   private void inTransaction(Consumer<EntityManager> work) {

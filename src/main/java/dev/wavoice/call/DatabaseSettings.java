@@ -46,9 +46,9 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
     // the process keeps every committed write — the transcript so far, the last alive mark
     String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice")
         + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;WRITE_DELAY=0";
-    long maxPending = number(k -> config.getOptionalValue(k, String.class), MAX_PENDING_WRITES, DEFAULT_MAX_PENDING_WRITES);
+    long maxPending = number(ConfigValues.lookup(config), MAX_PENDING_WRITES, DEFAULT_MAX_PENDING_WRITES);
     check(maxPending >= 100 && maxPending <= 10_000_000, MAX_PENDING_WRITES, "100 to 10000000", maxPending);
-    long drain = number(k -> config.getOptionalValue(k, String.class), SHUTDOWN_DRAIN_SECONDS, DEFAULT_SHUTDOWN_DRAIN_SECONDS);
+    long drain = number(ConfigValues.lookup(config), SHUTDOWN_DRAIN_SECONDS, DEFAULT_SHUTDOWN_DRAIN_SECONDS);
     check(drain >= 0 && drain <= 600, SHUTDOWN_DRAIN_SECONDS, "0 to 600", drain);
     DatabaseSettings settings = new DatabaseSettings(
         url.orElse(h2),

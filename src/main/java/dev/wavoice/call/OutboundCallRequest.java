@@ -109,22 +109,20 @@ public final class OutboundCallRequest {
   }
 
   synchronized boolean declined(String detail, Instant at) {
-    if (state != State.AWAITING_PERMISSION) {
-      return false;
-    }
-    state = State.DECLINED;
-    failure = new OutboundCallRefused(OutboundCallRefused.Kind.CONFLICT, "permission_declined", detail);
-    updatedAt = at;
-    dialed.complete(this);
-    return true;
+    return endWaiting(State.DECLINED, "permission_declined", detail, at);
   }
 
   synchronized boolean expired(String detail, Instant at) {
+    return endWaiting(State.EXPIRED, "permission_expired", detail, at);
+  }
+
+  /** AWAITING_PERMISSION → {@code end} without a dial; false when the request is no longer waiting. */
+  private boolean endWaiting(State end, String error, String detail, Instant at) {
     if (state != State.AWAITING_PERMISSION) {
       return false;
     }
-    state = State.EXPIRED;
-    failure = new OutboundCallRefused(OutboundCallRefused.Kind.CONFLICT, "permission_expired", detail);
+    state = end;
+    failure = new OutboundCallRefused(OutboundCallRefused.Kind.CONFLICT, error, detail);
     updatedAt = at;
     dialed.complete(this);
     return true;

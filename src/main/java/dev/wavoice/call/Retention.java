@@ -1,6 +1,7 @@
 package dev.wavoice.call;
 
 import dev.wavoice.AppExecutors;
+import dev.wavoice.ConfigValues;
 import dev.wavoice.WavoiceMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -41,7 +42,7 @@ public class Retention {
 
   @Inject
   public Retention(Config config, CallErasure erasure, WavoiceMetrics metrics, Clock clock) {
-    this(RetentionSettings.from(key -> config.getOptionalValue(key, String.class)), erasure,
+    this(RetentionSettings.from(ConfigValues.lookup(config)), erasure,
         n -> metrics.count(PURGED, "calls whose record and recording were purged by retention", n), clock);
   }
 

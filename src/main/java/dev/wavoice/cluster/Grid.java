@@ -1,6 +1,7 @@
 package dev.wavoice.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.wavoice.ConfigValues;
 import dev.wavoice.call.DatabaseSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +40,7 @@ public class Grid {
 
   @PostConstruct
   void init() {
-    settings = ClusterSettings.from(key -> config.getOptionalValue(key, String.class));
+    settings = ClusterSettings.from(ConfigValues.lookup(config));
     if (!settings.enabled()) {
       return;
     }

@@ -96,7 +96,7 @@ public class LiveCalls {
     if (calls == null) {
       return registry.find(new CallId(callId)).map(c -> grid.localMember());
     }
-    return Optional.ofNullable(calls.get(callId)).map(json -> GridMessages.read(json, LiveCall.class).owner());
+    return Optional.ofNullable(calls.get(callId)).map(LiveCalls::owner);
   }
 
   /** The live calls the other members hold. */
@@ -127,7 +127,7 @@ public class LiveCalls {
     }
     List<String> held = new ArrayList<>();
     for (Map.Entry<String, String> e : calls.entrySet()) {
-      if (member.equals(GridMessages.read(e.getValue(), LiveCall.class).owner())) {
+      if (member.equals(owner(e.getValue()))) {
         held.add(e.getKey());
         calls.delete(e.getKey());
       }
@@ -166,6 +166,11 @@ public class LiveCalls {
     }
   }
 
+  /** The member named in a live-call entry of the grid. */
+  private static String owner(String liveCallJson) {
+    return GridMessages.read(liveCallJson, LiveCall.class).owner();
+  }
+
   private void publish(ActiveCall call, String self) {
     calls.setAsync(call.id().value(), GridMessages.json(new LiveCall(self, instance, call.view())));
   }
@@ -177,7 +182,7 @@ public class LiveCalls {
       for (Map.Entry<String, String> e : calls.entrySet()) {
         // gone, or known by another id now (an outgoing call once Meta gave it its id)
         boolean current = registry.find(new CallId(e.getKey())).filter(c -> c.id().value().equals(e.getKey())).isPresent();
-        if (!current && self.equals(GridMessages.read(e.getValue(), LiveCall.class).owner())) {
+        if (!current && self.equals(owner(e.getValue()))) {
           calls.delete(e.getKey());
         }
       }

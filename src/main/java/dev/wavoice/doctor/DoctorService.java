@@ -25,7 +25,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -174,10 +173,6 @@ public class DoctorService {
   }
 
   private List<String> missingRequiredKeys() {
-    List<String> missing = new ArrayList<>();
-    for (RequiredSettings part : required) {
-      missing.addAll(part.missingKeys());
-    }
-    return missing;
+    return RequiredSettings.missingIn(required);
   }
 }

@@ -1,5 +1,6 @@
 package dev.wavoice.doctor;
 
+import dev.wavoice.ConfigValues;
 import dev.wavoice.media.KmsStatus;
 import dev.wavoice.realtime.ModelAccessProbe;
 import dev.wavoice.whatsapp.WebhookTraffic;
@@ -48,7 +49,7 @@ final class ServiceChecks {
   }
 
   private static String envNames(List<String> keys) {
-    return String.join(", ", keys.stream().map(k -> k.toUpperCase().replace('.', '_').replace('-', '_')).toList());
+    return String.join(", ", keys.stream().map(ConfigValues::envName).toList());
   }
 
   static DoctorCheck webhookTraffic(WebhookTraffic traffic, Instant startedAt, Instant now, DoctorSettings settings) {

@@ -55,7 +55,7 @@ public class AdminToken {
 
   @Inject
   public AdminToken(Config config) {
-    Optional<String> configured = ConfigValues.text(k -> config.getOptionalValue(k, String.class), KEY);
+    Optional<String> configured = ConfigValues.text(config, KEY);
     if (configured.isPresent()) {
       token = configured.get().getBytes(StandardCharsets.UTF_8);
       source = new Source(true, Optional.empty(), false, Optional.empty());

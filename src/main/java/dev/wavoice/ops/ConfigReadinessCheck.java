@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -25,10 +24,7 @@ public class ConfigReadinessCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    List<String> missing = new ArrayList<>();
-    for (RequiredSettings part : parts) {
-      missing.addAll(part.missingKeys());
-    }
+    List<String> missing = RequiredSettings.missingIn(parts);
     var response = HealthCheckResponse.named("config");
     if (missing.isEmpty()) {
       return response.up().build();

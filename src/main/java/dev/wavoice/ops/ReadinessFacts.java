@@ -1,5 +1,6 @@
 package dev.wavoice.ops;
 
+import dev.wavoice.ConfigValues;
 import dev.wavoice.RequiredSettings;
 import dev.wavoice.call.CallRecordStore;
 import dev.wavoice.media.KmsStatus;
@@ -46,11 +47,10 @@ public class ReadinessFacts {
 
   public Status now() {
     List<Fact> facts = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    required.forEach(part -> missing.addAll(part.missingKeys()));
+    List<String> missing = RequiredSettings.missingIn(required);
     if (!missing.isEmpty()) {
       facts.add(new Fact("config", "settings missing for calls: " + String.join(", ", missing),
-          "set them as environment variables (" + String.join(", ", missing.stream().map(ReadinessFacts::envName).toList())
+          "set them as environment variables (" + String.join(", ", missing.stream().map(ConfigValues::envName).toList())
               + ") or in MicroProfile Config, then restart",
           "docs/configuration.md"));
     }
@@ -71,9 +71,5 @@ public class ReadinessFacts {
     List<Check> checks = List.of(new Check("config", missing.isEmpty() ? "UP" : "DOWN"),
         new Check("database", database ? "UP" : "DOWN"), new Check("kurento", kurentoUp ? "UP" : "DOWN"));
     return new Status(facts.isEmpty(), checks, List.copyOf(missing), List.copyOf(facts));
-  }
-
-  static String envName(String key) {
-    return key.toUpperCase().replace('.', '_').replace('-', '_');
   }
 }

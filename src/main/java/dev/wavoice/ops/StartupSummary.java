@@ -72,7 +72,7 @@ public class StartupSummary {
   List<String> block(String contextPath, AdminToken.Source source, ReadinessFacts.Status status) {
     List<String> lines = new ArrayList<>();
     lines.add("wavoice is running.");
-    Optional<String> publicUrl = ConfigValues.text(k -> config.getOptionalValue(k, String.class), "wavoice.public-url");
+    Optional<String> publicUrl = ConfigValues.text(config, "wavoice.public-url");
     String local = localUrl(contextPath);
     lines.add("  console:     " + local + publicUrl.map(p -> " (public: " + p + ")").orElse(""));
     if (source.configured()) {

@@ -109,14 +109,14 @@ public final class DeliveryDeduplicator {
     @Override
     public boolean firstDelivery(String key) {
       Instant now = clock.instant();
-      Instant[] previous = new Instant[1];
+      boolean[] fresh = new boolean[1];
       seen.compute(
           key,
           (k, at) -> {
-            previous[0] = at;
-            return (at != null && at.plus(window).isAfter(now)) ? at : now;
+            fresh[0] = at == null || !at.plus(window).isAfter(now);
+            return fresh[0] ? now : at;
           });
-      boolean first = previous[0] == null || !previous[0].plus(window).isAfter(now);
+      boolean first = fresh[0];
       if (first && seen.size() > maxEntries) {
         prune(now);
       }

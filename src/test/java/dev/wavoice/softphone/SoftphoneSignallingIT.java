@@ -125,7 +125,8 @@ class SoftphoneSignallingIT {
       assertThat(ended.getString("detail")).startsWith("BAD_SDP");
       assertThat(signal.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1000 call ended");
 
-      JsonObject record = stack.admin().call(call.getString("callId"));
+      // the record is written behind the call (its write queue): wait until its end has landed
+      JsonObject record = stack.admin().endedRecord(call.getString("callId"), WAIT);
       assertThat(record.getString("channel")).isEqualTo("softphone");
       assertThat(record.getString("endReason")).isEqualTo("MEDIA_SETUP_FAILED");
     }

@@ -262,7 +262,7 @@ function onEvent(name, event) {
     const t = transcriptOf(event.callId);
     if (event.state === 'ENDED') {
       t.ended = true;
-      loadRecords();
+      loadRecordsUntilEnded(event.callId, 20);
     }
     loadCalls();
   }
@@ -287,6 +287,15 @@ $('dial').addEventListener('submit', async (event) => {
 
 // ---- records
 
+// a record is written behind its call (through a queue): look again until the call's end has landed
+async function loadRecordsUntilEnded(callId, tries) {
+  const records = await loadRecords();
+  const record = records.find((r) => r.callId === callId);
+  if (record && record.outcome === 'IN_PROGRESS' && tries > 1) {
+    setTimeout(() => loadRecordsUntilEnded(callId, tries - 1), 500);
+  }
+}
+
 async function loadRecords() {
   const body = $('records');
   let records;
@@ -294,11 +303,11 @@ async function loadRecords() {
     records = await api('api/records?limit=20');
   } catch (e) {
     body.replaceChildren(el('tr', {}, el('td', {colspan: 9, class: 'empty', text: `Error: ${e.message}`})));
-    return;
+    return [];
   }
   if (!records.length) {
     body.replaceChildren(el('tr', {}, el('td', {colspan: 9, class: 'empty', text: 'No calls yet.'})));
-    return;
+    return records;
   }
   body.replaceChildren(...records.map((r) => el('tr', {'data-call': r.callId},
     el('td', {'data-label': 'Started', text: dateTime(r.startedAt)}),
@@ -310,6 +319,7 @@ async function loadRecords() {
     el('td', {'data-label': 'Tokens', class: 'num', text: String(r.totalTokens)}),
     el('td', {'data-label': 'Cost', class: 'num', text: r.usage ? `$${r.usage.estimatedCostUsd.toFixed(4)}` : '–'}),
     el('td', {class: 'actions'}, el('button', {type: 'button', text: 'Details', onclick: () => showRecord(r.callId)})))));
+  return records;
 }
 
 async function showRecord(callId) {

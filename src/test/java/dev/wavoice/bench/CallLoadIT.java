@@ -69,6 +69,7 @@ class CallLoadIT {
       // the strict doubles saw nothing the real services would refuse
       stack.whatsapp.assertNoViolations();
       assertThat(stack.openai.violations()).as("OpenAI double's protocol violations").isEmpty();
+      assertThat(stack.kmsViolations()).as("KMS double's protocol violations").isEmpty();
     }
   }
 

@@ -140,6 +140,12 @@ final class LoadStack implements AutoCloseable {
     return values(kmsDouble().ask("FIRST-AUDIO", "FIRST-AUDIO"));
   }
 
+  /** What the KMS double would have refused so far (requests that broke Kurento's JSON-RPC protocol). */
+  List<String> kmsViolations() {
+    String[] answer = kmsDouble().ask("VIOLATIONS", "VIOLATIONS ").split("\t");
+    return java.util.Arrays.asList(answer).subList(1, answer.length);
+  }
+
   /** CPU time of the app's JVM so far (user + system, from the OS). */
   long appCpuNanos() {
     return ProcessHandle.of(app.pid()).flatMap(p -> p.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(0L);

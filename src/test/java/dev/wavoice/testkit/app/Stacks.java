@@ -1,5 +1,6 @@
 package dev.wavoice.testkit.app;
 
+import dev.wavoice.testkit.kms.KmsDouble;
 import dev.wavoice.testkit.kms.RealKms;
 import dev.wavoice.testkit.openai.OpenAiRealtimeDouble;
 import dev.wavoice.testkit.whatsapp.WhatsAppCloudDouble;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * ask for another shared part (the real-KMS stack uses the one real KMS of the run). When a test fails,
  * every running app writes a thread dump next to its log.
  *
- * <p>The strict doubles of the running stacks (OpenAI Realtime, Meta's Graph API) are shared too: each
+ * <p>The strict doubles of the running stacks (OpenAI Realtime, Meta's Graph API, the KMS double) are shared too: each
  * test class starts with their violation lists cleared (what a previous class left behind is not its
  * doing), and after each test the extension asserts they saw nothing the real services would refuse.
  */
@@ -93,6 +94,9 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
         d.openai().clearViolations();
         d.openai().clearRefusals();
         d.graph().clearViolations();
+        if (d.kms() != null) {
+          d.kms().clearViolations();
+        }
       }
     }
   }
@@ -109,6 +113,13 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
         }
         try {
           d.graph().assertNoViolations();
+        } catch (AssertionError e) {
+          failures.add(e);
+        }
+        try {
+          if (d.kms() != null) {
+            d.kms().assertNoViolations();
+          }
         } catch (AssertionError e) {
           failures.add(e);
         }
@@ -133,22 +144,22 @@ public final class Stacks implements ParameterResolver, TestWatcher, BeforeAllCa
     return started;
   }
 
-  /** The strict doubles a stack runs (one OpenAI Realtime double, one Graph API double). */
-  private record Doubles(OpenAiRealtimeDouble openai, WhatsAppCloudDouble graph) {
+  /** The strict doubles a stack runs (one OpenAI Realtime double, one Graph API double, the KMS double unless Kurento is real). */
+  private record Doubles(OpenAiRealtimeDouble openai, WhatsAppCloudDouble graph, KmsDouble kms) {
   }
 
   /** The stack's strict doubles; none for a part without them (the real KMS, the unconfigured app). */
   private static List<Doubles> doubles(Object stack) {
     return switch (stack) {
-      case DoublesStack s -> List.of(new Doubles(s.openai, s.whatsapp));
-      case ShortSessionsStack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp));
-      case PostgresStack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp));
-      case H2Stack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp));
-      case LimitsStack s -> List.of(new Doubles(s.openai, s.whatsapp));
-      case CrashStack s -> List.of(new Doubles(s.openai, s.whatsapp));
-      case RealKmsStack s -> List.of(new Doubles(s.openai, s.whatsapp));
-      case RecordingKmsStack s -> List.of(new Doubles(s.real.openai, s.real.whatsapp));
-      case ClusterStack s -> List.of(new Doubles(s.openai, s.whatsapp));
+      case DoublesStack s -> List.of(new Doubles(s.openai, s.whatsapp, s.kms));
+      case ShortSessionsStack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp, s.doubles.kms));
+      case PostgresStack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp, s.doubles.kms));
+      case H2Stack s -> List.of(new Doubles(s.doubles.openai, s.doubles.whatsapp, s.doubles.kms));
+      case LimitsStack s -> List.of(new Doubles(s.openai, s.whatsapp, s.kms));
+      case CrashStack s -> List.of(new Doubles(s.openai, s.whatsapp, s.kms));
+      case RealKmsStack s -> List.of(new Doubles(s.openai, s.whatsapp, null));
+      case RecordingKmsStack s -> List.of(new Doubles(s.real.openai, s.real.whatsapp, null));
+      case ClusterStack s -> List.of(new Doubles(s.openai, s.whatsapp, s.kms));
       default -> List.of();
     };
   }

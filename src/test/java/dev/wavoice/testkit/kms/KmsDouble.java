@@ -187,6 +187,19 @@ public final class KmsDouble implements AutoCloseable {
     return List.copyOf(protocolViolations);
   }
 
+  /** Forgets the violations seen so far (each test class of a shared stack starts clean). */
+  public void clearViolations() {
+    protocolViolations.clear();
+  }
+
+  /** Fails, listing them, if any request broke the protocol. */
+  public void assertNoViolations() {
+    List<String> seen = protocolViolations();
+    if (!seen.isEmpty()) {
+      throw new AssertionError("the KMS double saw " + seen.size() + " protocol violation(s): " + seen);
+    }
+  }
+
   /** What wavoice's RTP brought to the callers, as timed at arrival (for load runs). */
   public BotAudioArrivals arrivals() {
     return arrivals;

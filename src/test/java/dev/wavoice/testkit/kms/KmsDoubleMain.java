@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code --control-stdin} it also reads commands on its standard input and exits when it closes:
  * {@code STATS} prints {@code STATS pipelines=N key=value...} (the {@link BotAudioArrivals} figures),
  * {@code RESET} clears them, {@code FIRST-AUDIO} prints {@code FIRST-AUDIO callId=nanos...} (each call's
- * first audible frame from wavoice, {@code System.nanoTime()} of this machine).
+ * first audible frame from wavoice, {@code System.nanoTime()} of this machine), {@code VIOLATIONS} prints
+ * {@code VIOLATIONS N} and the N protocol violations seen so far, each after a tab, on one line.
  */
 public final class KmsDoubleMain {
 
@@ -76,6 +78,12 @@ public final class KmsDoubleMain {
           System.out.println("RESET");
         }
         case "FIRST-AUDIO" -> System.out.println("FIRST-AUDIO" + join(kms.arrivals().takeFirstAudio()));
+        case "VIOLATIONS" -> {
+          List<String> seen = kms.protocolViolations();
+          StringBuilder answer = new StringBuilder("VIOLATIONS ").append(seen.size());
+          seen.forEach(v -> answer.append('\t').append(v.replaceAll("\\s", " ")));
+          System.out.println(answer);
+        }
         default -> System.out.println("ERROR unknown command " + line);
       }
       System.out.flush();

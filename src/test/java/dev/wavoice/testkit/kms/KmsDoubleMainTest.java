@@ -55,4 +55,43 @@ class KmsDoubleMainTest {
       assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
   }
+
+  @Test
+  void itListsTheProtocolViolationsOnItsControlChannel() throws Exception {
+    int port = Ports.freeTcpPort();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), KmsDoubleMain.class.getName(),
+        "--port", Integer.toString(port), "--ports", "43100-43199", "--control-stdin").redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        java.io.PrintWriter in = new java.io.PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      String url = CompletableFuture.supplyAsync(() -> lineStarting(out, "KMS double listening on ")).get(30, TimeUnit.SECONDS)
+          .substring("KMS double listening on ".length());
+      in.println("VIOLATIONS");
+      assertThat(CompletableFuture.supplyAsync(() -> lineStarting(out, "VIOLATIONS")).get(10, TimeUnit.SECONDS)).isEqualTo("VIOLATIONS 0");
+
+      try (RawKurentoSocket socket = RawKurentoSocket.open(url)) {
+        assertThat(socket.call("{\"id\":1,\"method\":\"ping\",\"jsonrpc\":\"1.0\"}").getJsonObject("error").getInt("code")).isEqualTo(-32600);
+      }
+      in.println("VIOLATIONS");
+      String listed = CompletableFuture.supplyAsync(() -> lineStarting(out, "VIOLATIONS")).get(10, TimeUnit.SECONDS);
+      assertThat(listed.split("\t")).hasSize(2).startsWith("VIOLATIONS 1");
+      assertThat(listed.split("\t")[1]).startsWith("invalid JSON-RPC request: ").contains("\"jsonrpc\":\"1.0\"");
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static String lineStarting(BufferedReader out, String prefix) {
+    try {
+      for (String line; (line = out.readLine()) != null; ) {
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+      return null;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

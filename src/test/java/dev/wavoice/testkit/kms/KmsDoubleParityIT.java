@@ -99,6 +99,9 @@ class KmsDoubleParityIT {
     List<JsonObject> fromDouble;
     try (KmsDouble kms = KmsDouble.start()) {
       fromDouble = run(kms.url());
+      // of the script's bad requests, the one that breaks JSON-RPC itself is the client's fault: the
+      // double flags it (and only it), as it would flag the app sending one
+      assertThat(kms.protocolViolations()).singleElement().asString().startsWith("invalid JSON-RPC request: ").contains("\"jsonrpc\":\"1.0\"");
     }
     List<Step> steps = script();
     for (int i = 0; i < steps.size(); i++) {
@@ -122,6 +125,7 @@ class KmsDoubleParityIT {
           assertThat(socket.closedByServer()).as(url).isTrue();
         }
       }
+      assertThat(kms.protocolViolations()).containsExactly("not a JSON object: not json");
     }
   }
 

@@ -391,6 +391,11 @@ public final class RealtimeSession implements AutoCloseable {
       case ResponseCreated e -> {
         String id = e.response() == null ? null : e.response().id();
         synchronized (lock) {
+          if (connection != current) {
+            // the session was replaced after this event was routed: its response died with it, and the
+            // gate now belongs to the fresh session (else a response that never ends would hold it)
+            return;
+          }
           gate.created(id);
           responseExpected = false;
         }
@@ -436,7 +441,7 @@ public final class RealtimeSession implements AutoCloseable {
       case ResponseDone e -> responseDone(connection, e.response());
       case ConversationItemTruncated e -> listener.truncated(e.itemId(), e.contentIndex(), e.audioEndMs());
       case RateLimitsUpdated e -> listener.rateLimits(e.rateLimits() == null ? List.of() : e.rateLimits());
-      case ErrorEvent e -> error(e.error());
+      case ErrorEvent e -> error(connection, e.error());
       case InputAudioTimeoutTriggered e ->
           LOG.fine(() -> label + ": the caller was silent for the idle timeout; OpenAI prompts them");
       // the rest carries nothing the bridge needs: the deltas are summed up by their .done events
@@ -520,6 +525,9 @@ public final class RealtimeSession implements AutoCloseable {
     synchronized (lock) {
       usage = usage.plus(used);
       total = usage;
+      if (connection != current) {
+        return; // replaced after this event was routed: only its usage counts, as for any late event
+      }
       gate.done(response.id());
       calls = calls(response);
       if (completed && !calls.isEmpty()) {
@@ -606,13 +614,14 @@ public final class RealtimeSession implements AutoCloseable {
     }
   }
 
-  private void error(ErrorInfo error) {
+  private void error(RealtimeConnection connection, ErrorInfo error) {
     if (error == null) {
       return;
     }
     boolean aboutRequest;
     synchronized (lock) {
-      aboutRequest = gate.refused(error.eventId(), error.code());
+      // a refusal on a session replaced meanwhile is about a request the fresh session has queued again
+      aboutRequest = connection == current && gate.refused(error.eventId(), error.code());
     }
     if (RealtimeErrors.severity(error) == RealtimeErrors.Severity.BENIGN) {
       LOG.fine(() -> label + ": OpenAI error " + RealtimeErrors.describe(error));

@@ -3,6 +3,7 @@ package dev.wavoice.bridge;
 import static dev.wavoice.ConfigValues.text;
 
 import dev.wavoice.CallId;
+import dev.wavoice.DataDirectory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -21,9 +22,6 @@ public record RecordingSettings(boolean enabled, Path dir, String disclosure) {
   public static final String ENABLED = "wavoice.recording.enabled";
   public static final String DIR = "wavoice.recording.dir";
   public static final String DISCLOSURE = "wavoice.recording.disclosure";
-  /** The application's data directory (also where the embedded database lives). */
-  public static final String DATA_DIR = "wavoice.data-dir";
-  static final String DEFAULT_DATA_DIR = "./data";
   static final String DEFAULT_DISCLOSURE = "This call is recorded.";
   /** The content type of a recording file. */
   public static final String CONTENT_TYPE = "audio/ogg; codecs=opus";
@@ -40,7 +38,7 @@ public record RecordingSettings(boolean enabled, Path dir, String disclosure) {
       throw new IllegalArgumentException(ENABLED + " must be true or false, was '" + enabled + "'");
     }
     Path dir = text(lookup, DIR).map(Path::of)
-        .orElseGet(() -> Path.of(text(lookup, DATA_DIR).orElse(DEFAULT_DATA_DIR)).resolve("recordings"));
+        .orElseGet(() -> DataDirectory.of(lookup).resolve("recordings"));
     return new RecordingSettings(enabled.equals("true"), dir, text(lookup, DISCLOSURE).orElse(DEFAULT_DISCLOSURE));
   }
 

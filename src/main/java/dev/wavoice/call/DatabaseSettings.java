@@ -4,7 +4,7 @@ import static dev.wavoice.ConfigValues.check;
 import static dev.wavoice.ConfigValues.number;
 
 import dev.wavoice.ConfigValues;
-import java.nio.file.Path;
+import dev.wavoice.DataDirectory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,8 +23,6 @@ import org.eclipse.microprofile.config.Config;
 public record DatabaseSettings(String url, Optional<String> user, Optional<String> password, int maxPendingWrites,
     Duration shutdownDrain, boolean sharedWithOthers) {
 
-  public static final String DATA_DIR = "wavoice.data-dir";
-  public static final String DEFAULT_DATA_DIR = "./data";
   public static final String URL = "wavoice.db.url";
   public static final String USER = "wavoice.db.user";
   public static final String PASSWORD = "wavoice.db.password";
@@ -41,10 +39,9 @@ public record DatabaseSettings(String url, Optional<String> user, Optional<Strin
 
   public static DatabaseSettings from(Config config) {
     Optional<String> url = ConfigValues.text(config, URL);
-    String dataDir = config.getOptionalValue(DATA_DIR, String.class).orElse(DEFAULT_DATA_DIR);
     // WRITE_DELAY=0: a commit reaches the file at once (H2 otherwise holds it up to 500 ms), so a crash of
     // the process keeps every committed write — the transcript so far, the last alive mark
-    String h2 = "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath().normalize().resolve("wavoice")
+    String h2 = "jdbc:h2:file:" + DataDirectory.of(ConfigValues.lookup(config)).resolve("wavoice")
         + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;WRITE_DELAY=0";
     long maxPending = number(ConfigValues.lookup(config), MAX_PENDING_WRITES, DEFAULT_MAX_PENDING_WRITES);
     check(maxPending >= 100 && maxPending <= 10_000_000, MAX_PENDING_WRITES, "100 to 10000000", maxPending);

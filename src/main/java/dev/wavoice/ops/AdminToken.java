@@ -1,7 +1,7 @@
 package dev.wavoice.ops;
 
 import dev.wavoice.ConfigValues;
-import dev.wavoice.call.DatabaseSettings;
+import dev.wavoice.DataDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -61,8 +61,7 @@ public class AdminToken {
       source = new Source(true, Optional.empty(), false, Optional.empty());
       return;
     }
-    Path file = Path.of(config.getOptionalValue(DatabaseSettings.DATA_DIR, String.class).orElse(DatabaseSettings.DEFAULT_DATA_DIR))
-        .toAbsolutePath().normalize().resolve(FILE);
+    Path file = DataDirectory.of(ConfigValues.lookup(config)).resolve(FILE);
     try {
       boolean generated = !Files.exists(file);
       String value = generated ? generate(file) : Files.readString(file, StandardCharsets.UTF_8).strip();

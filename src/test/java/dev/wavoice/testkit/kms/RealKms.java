@@ -117,6 +117,11 @@ public final class RealKms implements AutoCloseable {
     return minPort + window - 1;
   }
 
+  /** Kurento's process id (run.sh execs the server), e.g. to profile it. */
+  public long pid() {
+    return process.pid();
+  }
+
   public Path log() {
     return dir.resolve("kms.log");
   }

@@ -27,7 +27,8 @@ import org.kurento.client.MediaPipeline;
  * Opus frames not encoded in time), and after the calls: records, pipelines left on Kurento, the
  * app's sockets and threads, and which coders Kurento's graph of a call holds. In PCMU mode Kurento transcodes
  * every call (Opus ⇄ PCMU); in Opus mode it passes Opus through. Either way it, not the app, is where these 2
- * cores run out. {@code --callers peers} runs every call's WhatsApp peer in one process ({@link RealCallers}).
+ * cores run out. {@code --callers peers} runs every call's WhatsApp peer in one process ({@link RealCallers});
+ * {@code --perf DIR} profiles Kurento over each measured step ({@link PerfRecording}).
  */
 final class RealKmsLoadBenchmark {
 
@@ -50,6 +51,7 @@ final class RealKmsLoadBenchmark {
     int maxCalls = ramp.stream().max(Integer::compare).orElseThrow();
     String callers = options.getOrDefault("--callers", "gstreamer");
     Map<String, String> kmsEnv = kmsEnv(options.getOrDefault("--kms-env", ""));
+    PerfRecording perf = PerfRecording.from(options.get("--perf"));
 
     Path speech = Path.of("target", "load", "caller-speech.wav").toAbsolutePath();
     Files.createDirectories(speech.getParent());
@@ -79,7 +81,7 @@ final class RealKmsLoadBenchmark {
           CallLoadBenchmark.APP_JVM)) {
         CallDriver driver = new CallDriver(stack);
         try { // warm-up: first connections, JIT, Kurento's first pipelines
-          step(stack, driver, codec, 2, spacingMs, settle, settle, speech, callers);
+          step(stack, driver, codec, 2, spacingMs, settle, settle, speech, callers, PerfRecording.OFF);
         } catch (Exception | AssertionError failed) {
           System.out.println("| " + codec + " | 2 (warm-up) | failed: " + String.valueOf(failed.getMessage()).replace('\n', ' ') + " |");
           continue;
@@ -87,7 +89,7 @@ final class RealKmsLoadBenchmark {
         for (int calls : ramp) {
           CallLoadBenchmark.Row row;
           try {
-            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech, callers);
+            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech, callers, perf);
           } catch (Exception | AssertionError failed) {
             row = new CallLoadBenchmark.Row(codec, calls, "| " + codec + " | " + calls + " | step failed: "
                 + String.valueOf(failed.getMessage()).replace('\n', ' ') + " (load average " + PacerBenchmark.loadAverage() + ") |", true);
@@ -102,7 +104,7 @@ final class RealKmsLoadBenchmark {
   }
 
   static CallLoadBenchmark.Row step(LoadStack stack, CallDriver driver, AudioCodec codec, int count, int spacingMs, int settle,
-      int seconds, Path speech, String kind) throws Exception {
+      int seconds, Path speech, String kind, PerfRecording perf) throws Exception {
     long socketsBefore = stack.appSockets();
     long threadsBefore = stack.appThreads();
     Map<String, Double> countersBefore = stack.appCounters();
@@ -114,6 +116,7 @@ final class RealKmsLoadBenchmark {
       Thread.sleep(settle * 1000L); // a benchmark: real time is what is measured
       String coders = coders(stack);
 
+      Process profile = stack.kms instanceof LoadKms.Real real ? perf.start(real.kms().pid(), codec.name().toLowerCase() + "-" + count) : null;
       long wall0 = System.nanoTime();
       long app0 = stack.appCpuNanos();
       long kms0 = stack.kms.cpuNanos();
@@ -123,6 +126,7 @@ final class RealKmsLoadBenchmark {
       long appCpu = stack.appCpuNanos() - app0;
       long kmsCpu = stack.kms.cpuNanos() - kms0;
       long callersCpu = callers.cpuNanos() - callers0;
+      PerfRecording.stop(profile);
       String load = PacerBenchmark.loadAverage();
       String bridge = stack.bridgeLatencies();
 

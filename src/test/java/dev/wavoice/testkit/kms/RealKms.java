@@ -20,12 +20,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * The real Kurento Media Server 7.3 (its {@code run.sh}, from system property {@code wavoice.it.kms-run},
  * env {@code WAVOICE_KMS_RUN}) started for a test run: WebSocket on 127.0.0.1 at a free port, ICE on
  * loopback only ({@code KMS_NETWORK_INTERFACES=lo}), no STUN/TURN, and a random RTP window (200 ports unless asked) in
- * 40000-49999 so two test runs on one machine do not collide. Its log goes to
- * {@code target/kms/<port>/kms.log}. Shared by all test classes of a run through {@code Stacks}.
+ * 40000-49999 so two test runs on one machine do not collide. Underneath, its environment has what the deployment
+ * gives Kurento ({@code kurento/kms.env}: the log levels), so tests and load runs exercise the shipped settings. Its log
+ * goes to {@code target/kms/<port>/kms.log}. Shared by all test classes of a run through {@code Stacks}.
  */
 public final class RealKms implements AutoCloseable {
 
   public static final String RUN_PROPERTY = "wavoice.it.kms-run";
+  /** Kurento's environment in the compose deployment (an env file: NAME=VALUE lines, # comments). */
+  static final Path SHIPPED_ENV = Path.of("kurento", "kms.env");
   private static final int WINDOW = 200;
 
   private final Path runScript;
@@ -76,6 +79,7 @@ public final class RealKms implements AutoCloseable {
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
       var env = builder.environment();
       env.keySet().removeIf(k -> k.startsWith("KMS_") || k.startsWith("GST_"));
+      env.putAll(shippedEnv(SHIPPED_ENV)); // the test's own settings below win
       env.put("KMS_LISTEN_ADDRESS", "127.0.0.1");
       env.put("KMS_PORT", Integer.toString(port));
       env.put("KMS_MIN_PORT", Integer.toString(minPort));
@@ -100,6 +104,23 @@ public final class RealKms implements AutoCloseable {
     });
   }
 
+  /** The NAME=VALUE lines of an env file as Compose reads it (no quoting: the value is the rest of the line). */
+  static Map<String, String> shippedEnv(Path file) throws IOException {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String entry = line.strip();
+      int eq = entry.indexOf('=');
+      if (entry.isEmpty() || entry.startsWith("#")) {
+        continue;
+      }
+      if (eq < 1) {
+        throw new IllegalStateException(file + ": not NAME=VALUE: " + line);
+      }
+      env.put(entry.substring(0, eq), entry.substring(eq + 1));
+    }
+    return env;
+  }
+
   public String url() {
     return "ws://127.0.0.1:" + port + "/kurento";
   }
@@ -115,6 +136,11 @@ public final class RealKms implements AutoCloseable {
 
   public int maxPort() {
     return minPort + window - 1;
+  }
+
+  /** Kurento's process id (run.sh execs the server), e.g. to profile it. */
+  public long pid() {
+    return process.pid();
   }
 
   public Path log() {

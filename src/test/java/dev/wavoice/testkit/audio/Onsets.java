@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Where sound begins after silence in a stream of samples that arrives in chunks (a caller's appends at the
  * OpenAI double, the packets a caller received), and when: each onset is the first sample at or above
- * {@link #LOUD} after at least {@code minSilenceMs} of samples below {@link #QUIET}, found in the chunk that
- * carried it. The start of the stream does not count as silence (a stream may begin in the middle of a
+ * {@link #LOUD} after at least {@code minSilenceMs} of samples below {@link #QUIET} (the samples between the
+ * two, through which a sound rises, neither count as silence nor end it), found in the chunk that carried it. The start of the stream does not count as silence (a stream may begin in the middle of a
  * sound). The tone that follows is measured too (its frequency from the rising crossings of the next
  * {@link #TONE_MS}), so that load runs can tell whose audio it is when every caller talks at its own pitch.
  * Not thread-safe: one stream, one reader.
@@ -33,6 +33,8 @@ public final class Onsets {
   private final int toneSamples;
   private final List<Onset> onsets = new ArrayList<>();
   private long quietRun;
+  // enough silence came: the next sample at or above LOUD is an onset
+  private boolean armed;
   // the onset whose tone is being measured, or null
   private Onset measuring;
   private int measured;
@@ -53,13 +55,21 @@ public final class Onsets {
       if (measuring != null) {
         measure(sample);
       }
-      if (magnitude >= LOUD && quietRun >= minSilenceSamples && measuring == null) {
+      if (magnitude < QUIET) {
+        armed |= ++quietRun >= minSilenceSamples;
+        continue;
+      }
+      quietRun = 0;
+      if (magnitude >= LOUD && armed) {
+        if (measuring != null) {
+          onsets.add(finished()); // a new sound before the last one's tone was measured whole
+        }
         measuring = new Onset(arrivalNanos, nanos(i), nanos(length), Double.NaN);
         measured = 0;
         crossings = 0;
         low = sample < 0;
       }
-      quietRun = magnitude < QUIET ? quietRun + 1 : 0;
+      armed &= magnitude < LOUD; // a sound rises through the samples between QUIET and LOUD: they do not disarm
     }
   }
 

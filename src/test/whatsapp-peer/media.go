@@ -142,12 +142,10 @@ func (m *media) send(t *transport, done <-chan struct{}) {
 		onset := m.talkOnset(i)
 		sentAt := time.Now().UnixNano()
 		if err == nil && t.send(protected) == nil {
-			if onset {
-				m.mu.Lock()
-				m.talkOnsets = append(m.talkOnsets, sentAt)
-				m.mu.Unlock()
-			}
 			m.mu.Lock()
+			if onset {
+				m.talkOnsets = append(m.talkOnsets, sentAt)
+			}
 			m.sent++
 			m.sentOctets += len(frame)
 			m.lastRTPTime = ts

@@ -95,6 +95,7 @@ public final class DoubleSession {
   // for latency runs, on the wall clock (ns since the Unix epoch: the clock every process of the machine
   // shares, Go's included): where the caller's sounds begin in the appends, and when each response's first
   // audio delta went out
+  private final Object onsetsLock = new Object();
   private Onsets callerOnsets;
   private String onsetsFormat;
   private final List<Long> responseAudioStarts = new CopyOnWriteArrayList<>();
@@ -400,7 +401,7 @@ public final class DoubleSession {
    * each with the time its append arrived (the wall clock, ns since the Unix epoch) and its place in it.
    */
   public List<Onsets.Onset> callerOnsets() {
-    synchronized (responseAudioStarts) {
+    synchronized (onsetsLock) {
       return callerOnsets == null ? List.of() : callerOnsets.onsets();
     }
   }
@@ -650,7 +651,7 @@ public final class DoubleSession {
   private void findOnsets(byte[] audio, long arrivedWallNanos) {
     String format = inputFormat();
     short[] samples = Audio.samples(format, audio);
-    synchronized (responseAudioStarts) {
+    synchronized (onsetsLock) {
       if (!format.equals(onsetsFormat)) {
         callerOnsets = new Onsets(Audio.sampleRate(format), 100);
         onsetsFormat = format;

@@ -41,7 +41,9 @@ type report struct {
 	ReceivedAudioMs   int64  `json:"received_audio_ms"`
 	ReceivedRTCP      int    `json:"received_rtcp_packets"`
 	UnprotectErrors   int    `json:"unprotect_errors"`
-	Error             string `json:"error,omitempty"`
+	// wall clock (Unix ns) just before each talk turn's first packet went out, turns after a pause only
+	TalkOnsets []int64 `json:"talk_onsets_unix_ns"`
+	Error      string  `json:"error,omitempty"`
 	iceStats
 }
 
@@ -63,7 +65,7 @@ func main() {
 	out := flags.String("out", "", "where to write our SDP (atomically)")
 	answerFile := flags.String("answer-file", "", "offer mode: the file the answer appears in")
 	offerFile := flags.String("offer-file", "", "answer mode: the file holding the offer")
-	send := flags.String("send", "", "Opus packets to send (16-bit big-endian length + bytes, 20 ms each, looped)")
+	send := flags.String("send", "", "Opus packets to send (16-bit big-endian length + bytes, 20 ms each, looped); multi mode: {peer} is the peer's number")
 	silence := flags.String("silence", "", "Opus packets to send while pausing (same format)")
 	talkMs := flags.Int("talk-ms", 0, "speak in turns: this long from --send ...")
 	pauseMs := flags.Int("pause-ms", 0, "... then this long from --silence; 0: no pauses")
@@ -128,6 +130,7 @@ func runMany(ctx context.Context, o options, n int, dir string) bool {
 		}
 		p := o
 		p.mode = "offer"
+		p.send = strings.ReplaceAll(o.send, "{peer}", strconv.Itoa(i))
 		p.out, p.answerFile, p.record = filepath.Join(peerDir, "offer.sdp"), filepath.Join(peerDir, "answer.sdp"), filepath.Join(peerDir, "heard.rtp")
 		wg.Add(1)
 		go func(i int) {
@@ -211,6 +214,7 @@ func run(ctx context.Context, o options) (r report) {
 		m.mu.Lock()
 		r.SentPackets, r.ReceivedPackets, r.ReceivedRTCP, r.UnprotectErrors = m.sent, m.received, m.receivedRTCP, m.unprotectErrors
 		r.ReceivedAudioMs = int64(m.receivedOpusMs)
+		r.TalkOnsets = append([]int64{}, m.talkOnsets...)
 		m.mu.Unlock()
 	}()
 	t.serve()

@@ -35,6 +35,7 @@ type media struct {
 	receivedRTCP    int
 	unprotectErrors int
 	lastRTPTime     uint32
+	talkOnsets      []int64 // wall clock (Unix ns) of each talk turn's first packet, just before it was sent
 }
 
 // readFrames reads the tone to send: Opus packets of 20 ms, each a big-endian 16-bit length and the bytes.
@@ -102,12 +103,14 @@ func (m *media) receive(b []byte) {
 		m.receivedOpusMs += opusDurationMs(p.Payload)
 	}
 	if m.recordTo != nil {
-		var head [13]byte
-		binary.BigEndian.PutUint32(head[0:], uint32(time.Since(m.start).Milliseconds()))
-		binary.BigEndian.PutUint16(head[4:], p.SequenceNumber)
-		binary.BigEndian.PutUint32(head[6:], p.Timestamp)
-		head[10] = p.PayloadType
-		binary.BigEndian.PutUint16(head[11:], uint16(len(p.Payload)))
+		// arrival on the wall clock, which every process of the machine shares: latency runs pair it
+		// with the times other processes took
+		var head [17]byte
+		binary.BigEndian.PutUint64(head[0:], uint64(time.Now().UnixNano()))
+		binary.BigEndian.PutUint16(head[8:], p.SequenceNumber)
+		binary.BigEndian.PutUint32(head[10:], p.Timestamp)
+		head[14] = p.PayloadType
+		binary.BigEndian.PutUint16(head[15:], uint16(len(p.Payload)))
 		m.recordTo.Write(head[:])
 		m.recordTo.Write(p.Payload)
 	}
@@ -136,8 +139,13 @@ func (m *media) send(t *transport, done <-chan struct{}) {
 		m.mu.Lock()
 		protected, err := m.keys.local.EncryptRTP(nil, raw, nil)
 		m.mu.Unlock()
+		onset := m.talkOnset(i)
+		sentAt := time.Now().UnixNano()
 		if err == nil && t.send(protected) == nil {
 			m.mu.Lock()
+			if onset {
+				m.talkOnsets = append(m.talkOnsets, sentAt)
+			}
 			m.sent++
 			m.sentOctets += len(frame)
 			m.lastRTPTime = ts
@@ -161,6 +169,14 @@ func (m *media) frame(i int) []byte {
 		return m.frames[(turn*m.talk+at)%len(m.frames)]
 	}
 	return m.silence[(at-m.talk)%len(m.silence)]
+}
+
+// talkOnset tells whether the i-th tick begins a talk turn that follows a pause (the first turn has none).
+func (m *media) talkOnset(i int) bool {
+	if m.talk == 0 || m.pause == 0 {
+		return false
+	}
+	return i > 0 && i%(m.talk+m.pause) == 0
 }
 
 func (m *media) senderReport(t *transport) {

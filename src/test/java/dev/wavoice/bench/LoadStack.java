@@ -63,6 +63,12 @@ final class LoadStack implements AutoCloseable {
   /** As above with the media server {@code kms} starts (the double or the real Kurento). */
   static LoadStack start(String name, AudioCodec codec, java.util.function.Supplier<LoadKms> kmsStarter, String answerTurnJson,
       int maxCalls, List<String> appJvmOptions) {
+    return start(name, codec, kmsStarter, answerTurnJson, maxCalls, appJvmOptions, Map.of());
+  }
+
+  /** As above, {@code appEnv} added to the app's environment last (a setting tried in a run, e.g. its append batch). */
+  static LoadStack start(String name, AudioCodec codec, java.util.function.Supplier<LoadKms> kmsStarter, String answerTurnJson,
+      int maxCalls, List<String> appJvmOptions, Map<String, String> appEnv) {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       ChildJvm.OpenAiDouble openai = ChildJvm.openAiDouble(DoublesStack.OPENAI_API_KEY);
@@ -82,6 +88,7 @@ final class LoadStack implements AutoCloseable {
       env.put("WAVOICE_MEDIA_RTP_PORT_RANGE", appPorts.first() + "-" + appPorts.last());
       env.put("WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(maxCalls));
       env.put("WAVOICE_AGENT_GREETING", GREETING);
+      env.putAll(appEnv);
       deleteTree(PayaraApp.workDir(name).resolve("data")); // each run counts its own records
       PayaraApp app = PayaraApp.start(name, env, appJvmOptions);
       started.add(app);

@@ -19,8 +19,12 @@ import java.util.Map;
  */
 sealed interface RealCallers extends AutoCloseable {
 
-  /** What one caller received and heard over its call. */
-  record Heard(boolean dtlsConnected, long receivedAudioMs, HeardAudio audio, int lostPackets, long maxGapMs) {}
+  /**
+   * What one caller received and heard over its call; the WhatsApp peers also say when each of their talk turns
+   * began and when each sound they heard arrived (the wall clock, ns since the Unix epoch: {@link MouthToEar}).
+   */
+  record Heard(boolean dtlsConnected, long receivedAudioMs, HeardAudio audio, int lostPackets, long maxGapMs,
+      MouthToEar.Caller times) {}
 
   /** The callers' offers, in call order, each with where its answer goes. */
   List<CallDriver.Offer> offers();
@@ -34,10 +38,11 @@ sealed interface RealCallers extends AutoCloseable {
   @Override
   void close();
 
-  static RealCallers start(String kind, int count, int callSeconds, Path speech, CallerSpeech pattern, int toneHz) {
+  /** {@code toneStepHz}: the WhatsApp peers talk each at its own pitch, {@code toneHz + i * toneStepHz}. */
+  static RealCallers start(String kind, int count, int callSeconds, Path speech, CallerSpeech pattern, int toneHz, int toneStepHz) {
     return switch (kind) {
       case "gstreamer" -> Processes.start(count, callSeconds, speech);
-      case "peers" -> new Peers(WhatsAppPeers.offering(count, callSeconds, toneHz, pattern.talkMs(), averagePauseMs(pattern)));
+      case "peers" -> new Peers(WhatsAppPeers.offering(count, callSeconds, toneHz, toneStepHz, pattern.talkMs(), averagePauseMs(pattern)));
       default -> throw new IllegalArgumentException("--callers is gstreamer or peers, got " + kind);
     };
   }
@@ -84,7 +89,8 @@ sealed interface RealCallers extends AutoCloseable {
       List<Heard> heard = new ArrayList<>();
       for (Caller caller : callers) {
         Caller.Report report = caller.awaitReport(deadline);
-        heard.add(new Heard(report.dtlsConnected(), report.receivedAudioMs(), HeardAudio.of(caller.heard()), 0, 0));
+        heard.add(new Heard(report.dtlsConnected(), report.receivedAudioMs(), HeardAudio.of(caller.heard()), 0, 0,
+            new MouthToEar.Caller(List.of(), List.of())));
       }
       return heard;
     }
@@ -129,7 +135,9 @@ sealed interface RealCallers extends AutoCloseable {
         int opus = line.getInt("opus_payload_type", 111);
         PeerAudio.Heard audio = PeerAudio.read(peers.heardFile(i), opus);
         heard.add(new Heard(line.getBoolean("dtls_connected", false), line.getJsonNumber("received_audio_ms").longValue(),
-            HeardAudio.of(audio.pcm(), PeerAudio.SAMPLE_RATE), audio.lostPackets(), audio.maxGapMs()));
+            HeardAudio.of(audio.pcm(), PeerAudio.SAMPLE_RATE), audio.lostPackets(), audio.maxGapMs(),
+            new MouthToEar.Caller(WhatsAppPeers.talkOnsets(line),
+                MouthToEar.heardOnsets(audio.pcm(), PeerAudio.SAMPLE_RATE, audio.packetStarts(), audio.arrivalNanos()))));
       }
       return heard;
     }

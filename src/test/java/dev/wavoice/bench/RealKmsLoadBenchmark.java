@@ -6,10 +6,15 @@ import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.caller.Caller;
 import dev.wavoice.testkit.kms.CallerSpeech;
+import dev.wavoice.testkit.audio.Onsets;
 import dev.wavoice.testkit.kms.RealKms;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +43,8 @@ final class RealKmsLoadBenchmark {
   static final double MIN_AUDIO_SHARE = 0.9;
   /** The callers' tone while they talk. */
   static final int CALLER_TONE_HZ = 440;
+  /** With the WhatsApp peers, caller {@code i} talks at {@code CALLER_TONE_HZ + i * CALLER_TONE_STEP_HZ}: its pitch names it. */
+  static final int CALLER_TONE_STEP_HZ = 20;
 
   private RealKmsLoadBenchmark() {}
 
@@ -52,6 +59,7 @@ final class RealKmsLoadBenchmark {
     String callers = options.getOrDefault("--callers", "gstreamer");
     Map<String, String> kmsEnv = kmsEnv(options.getOrDefault("--kms-env", ""));
     PerfRecording perf = PerfRecording.from(options.get("--perf"));
+    Map<String, String> appEnv = kmsEnv(options.getOrDefault("--app-env", ""));
 
     Path speech = Path.of("target", "load", "caller-speech.wav").toAbsolutePath();
     Files.createDirectories(speech.getParent());
@@ -64,7 +72,8 @@ final class RealKmsLoadBenchmark {
         + " s measured per step after " + settle + " s; calls connect " + spacingMs + " ms apart; the caller talks "
         + pattern.talkMs() + " ms then pauses " + ("peers".equals(callers) ? RealCallers.averagePauseMs(pattern) : pattern.pausesMs())
         + " ms by turns; answers 3 s"
-        + (kmsEnv.isEmpty() ? "" : "; Kurento's environment adds " + kmsEnv));
+        + (kmsEnv.isEmpty() ? "" : "; Kurento's environment adds " + kmsEnv)
+        + (appEnv.isEmpty() ? "" : "; the app's environment adds " + appEnv));
     System.out.println();
     System.out.println("| codec | calls | connect → pre_accept p50 / p99 (ms) | connect → accept p50 / p99 (ms)"
         + " | bridge: caller → OpenAI p50 / p99 (µs) | bridge: OpenAI → first frame on RTP p50 / p99 (ms)"
@@ -78,10 +87,11 @@ final class RealKmsLoadBenchmark {
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-real-" + codec.name().toLowerCase(), codec,
           () -> new LoadKms.Real(RealKms.start(KMS_PORTS_PER_CALL * (maxCalls + 10), kmsEnv)), CallLoadBenchmark.ANSWER, maxCalls + 10,
-          CallLoadBenchmark.APP_JVM)) {
+          CallLoadBenchmark.APP_JVM, appEnv)) {
         CallDriver driver = new CallDriver(stack);
+        List<String> latencies = new ArrayList<>();
         try { // warm-up: first connections, JIT, Kurento's first pipelines
-          step(stack, driver, codec, 2, spacingMs, settle, settle, speech, callers, PerfRecording.OFF);
+          step(stack, driver, codec, 2, spacingMs, settle, settle, speech, callers, PerfRecording.OFF, new ArrayList<>());
         } catch (Exception | AssertionError failed) {
           System.out.println("| " + codec + " | 2 (warm-up) | failed: " + String.valueOf(failed.getMessage()).replace('\n', ' ') + " |");
           continue;
@@ -89,7 +99,7 @@ final class RealKmsLoadBenchmark {
         for (int calls : ramp) {
           CallLoadBenchmark.Row row;
           try {
-            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech, callers, perf);
+            row = step(stack, driver, codec, calls, spacingMs, settle, seconds, speech, callers, perf, latencies);
           } catch (Exception | AssertionError failed) {
             row = new CallLoadBenchmark.Row(codec, calls, "| " + codec + " | " + calls + " | step failed: "
                 + String.valueOf(failed.getMessage()).replace('\n', ' ') + " (load average " + PacerBenchmark.loadAverage() + ") |", true);
@@ -99,17 +109,37 @@ final class RealKmsLoadBenchmark {
             break;
           }
         }
+        if ("peers".equals(callers)) {
+          printLatencies(codec, latencies);
+        }
       }
     }
   }
 
+  /** The latency each way through wavoice and Kurento ({@link MouthToEar}) of each step, as a table of its own. */
+  static void printLatencies(AudioCodec codec, List<String> lines) {
+    System.out.println();
+    System.out.println("Latency mouth to ear, " + codec + " (the wall clock of this machine, shared by its processes):");
+    System.out.println();
+    System.out.println("| codec | calls | caller → OpenAI: turn's first packet sent → append with its first sound read p50 / p99 (ms)"
+        + " | of which the app's batching wait p50 / p99 (ms) | caller → OpenAI without the batching wait p50 / p99 (ms)"
+        + " | OpenAI → caller: response's first delta sent → packet with its first sound received p50 / p99 (ms)"
+        + " | app: bridge caller → OpenAI p50 / p99 (µs) | app: OpenAI → first frame on RTP p50 / p99 (ms) | app: barge-in flush p50 / p99 (µs)"
+        + " | turns / responses paired | sessions told apart | load average |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    lines.forEach(System.out::println);
+    System.out.println();
+  }
+
   static CallLoadBenchmark.Row step(LoadStack stack, CallDriver driver, AudioCodec codec, int count, int spacingMs, int settle,
-      int seconds, Path speech, String kind, PerfRecording perf) throws Exception {
+      int seconds, Path speech, String kind, PerfRecording perf, List<String> latencies) throws Exception {
+    int sessionsBefore = stack.openai.sessions().size();
     long socketsBefore = stack.appSockets();
     long threadsBefore = stack.appThreads();
     Map<String, Double> countersBefore = stack.appCounters();
     int callSeconds = settle + seconds + 10; // media time from each caller's answer: it outlasts the measured window
-    try (RealCallers callers = RealCallers.start(kind, count, callSeconds, speech, CallLoadBenchmark.CALLER, CALLER_TONE_HZ)) {
+    try (RealCallers callers = RealCallers.start(kind, count, callSeconds, speech, CallLoadBenchmark.CALLER, CALLER_TONE_HZ,
+        CALLER_TONE_STEP_HZ)) {
       List<CallDriver.Offer> offers = callers.offers();
       List<CallDriver.Call> calls = driver.connect(count, spacingMs, offers::get);
       driver.awaitAccepted(calls, CallLoadBenchmark.SETUP_DEADLINE);
@@ -117,6 +147,7 @@ final class RealKmsLoadBenchmark {
       String coders = coders(stack);
 
       Process profile = stack.kms instanceof LoadKms.Real real ? perf.start(real.kms().pid(), codec.name().toLowerCase() + "-" + count) : null;
+      long wallClock0 = wallNanos();
       long wall0 = System.nanoTime();
       long app0 = stack.appCpuNanos();
       long kms0 = stack.kms.cpuNanos();
@@ -131,6 +162,14 @@ final class RealKmsLoadBenchmark {
       String bridge = stack.bridgeLatencies();
 
       List<RealCallers.Heard> heard = callers.awaitHeard(Duration.ofSeconds(callSeconds + 30));
+      if ("peers".equals(kind)) {
+        // from the measured window on, to the calls' end (the peers' media time outlasts the window)
+        MouthToEar.Figures m = MouthToEar.measure(heard.stream().map(RealCallers.Heard::times).toList(),
+            sessions(stack.openai.sessions(), sessionsBefore), CALLER_TONE_HZ, CALLER_TONE_STEP_HZ, wallClock0, wallNanos());
+        latencies.add(String.format("| %s | %d | %s | %s | %s | %s | %s | %d / %d | %d of %d | %s |", codec, count,
+            MouthToEar.millis(m.upNanos()), MouthToEar.millis(m.batchWaitNanos()), MouthToEar.millis(m.upWithoutBatchingNanos()),
+            MouthToEar.millis(m.downNanos()), bridge, m.upNanos().length, m.downNanos().length, m.matched(), m.sessions(), load));
+      }
       Map<String, Double> countersAfter = stack.appCounters();
       int turns = heard.stream().mapToInt(h -> h.audio().turns()).sum();
       int dropouts = heard.stream().mapToInt(h -> h.audio().dropouts()).sum();
@@ -166,6 +205,27 @@ final class RealKmsLoadBenchmark {
           stack.appSockets(), threadsBefore, stack.appThreads(), load, coders);
       return new CallLoadBenchmark.Row(codec, count, line, broken);
     }
+  }
+
+  /** What the OpenAI double noted for the sessions from index {@code from} on (its {@code /sessions}). */
+  static List<MouthToEar.Session> sessions(JsonArray all, int from) {
+    List<MouthToEar.Session> sessions = new ArrayList<>();
+    for (int i = from; i < all.size(); i++) {
+      JsonObject s = all.getJsonObject(i);
+      List<Onsets.Onset> onsets = s.getJsonArray("caller_onsets").getValuesAs(JsonObject.class).stream()
+          .map(o -> new Onsets.Onset(o.getJsonNumber("at_unix_ns").longValue(), o.getJsonNumber("offset_ns").longValue(),
+              o.getJsonNumber("chunk_ns").longValue(), o.getJsonNumber("hz").doubleValue() < 0 ? Double.NaN : o.getJsonNumber("hz").doubleValue()))
+          .toList();
+      List<Long> starts = s.getJsonArray("response_audio_unix_ns").getValuesAs(JsonNumber.class).stream().map(JsonNumber::longValue).toList();
+      sessions.add(new MouthToEar.Session(onsets, starts));
+    }
+    return sessions;
+  }
+
+  /** The wall clock in ns since the Unix epoch: the clock the WhatsApp peers and the OpenAI double note their times on. */
+  static long wallNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /** Waits (bounded) until Kurento holds none of the app's pipelines and returns how many are left. */

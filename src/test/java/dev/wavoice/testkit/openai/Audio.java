@@ -45,6 +45,16 @@ public final class Audio {
     return out;
   }
 
+  /** The audio as linear samples (PCM: 16-bit little-endian; µ-law: decoded). */
+  public static short[] samples(String format, byte[] audio) {
+    boolean pcm = PCM.equals(format);
+    short[] out = new short[pcm ? audio.length / 2 : audio.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = pcm ? (short) ((audio[2 * i] & 0xFF) | (audio[2 * i + 1] << 8)) : (short) linear(audio[i]);
+    }
+    return out;
+  }
+
   /** Root mean square of the samples in {@code [offset, offset+length)}, 0..32767. */
   public static double rms(String format, byte[] audio, int offset, int length) {
     boolean pcm = PCM.equals(format);

@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  *                                            "vad_rms", "delta_interval_ms", "max_duration_ms", "record_audio_text",
  *                                            "record_input_audio", "late_deltas_ms", "default_turn"}
  * GET  /sessions                             each session: index, id, path, query, closed, close_code,
- *                                            input_audio_bytes, input_audio_crc32, received (count by type)
+ *                                            input_audio_bytes, input_audio_crc32, received (count by type),
+ *                                            opened_nanos, first_response_create_nanos, first_audio_delta_nanos,
+ *                                            caller_onsets, response_audio_unix_ns (wall clock: see
+ *                                            DoubleSession#callerOnsets, #responseAudioStarts)
  * GET  /sessions/{i}/received | /sent        the events, in order
  * GET  /sessions/{i}/input-audio             the caller audio received (bytes)
  * POST /sessions/{i}/turns                   a {@link Turn} for this session
@@ -165,6 +168,8 @@ public final class DoubleControl implements AutoCloseable {
               .add("input_audio_bytes", s.inputAudioBytes()).add("input_audio_crc32", s.inputAudioCrc32())
               .add("opened_nanos", s.openedNanos()).add("first_response_create_nanos", s.firstResponseCreateNanos())
               .add("first_audio_delta_nanos", s.firstAudioDeltaNanos())
+              .add("caller_onsets", onsets(s))
+              .add("response_audio_unix_ns", longs(s.responseAudioStarts()))
               .add("received", counts));
         }
         reply(exchange, 200, all.build().toString());
@@ -221,6 +226,22 @@ public final class DoubleControl implements AutoCloseable {
       }
       default -> reply(exchange, 404, "{\"error\":\"no " + method + " " + action + "\"}");
     }
+  }
+
+  /** The caller's onsets, each {@code {"at_unix_ns", "offset_ns", "chunk_ns", "hz"}} (hz -1: not measured). */
+  private static JsonArrayBuilder onsets(DoubleSession s) {
+    JsonArrayBuilder all = JSON.createArrayBuilder();
+    for (var onset : s.callerOnsets()) {
+      all.add(JSON.createObjectBuilder().add("at_unix_ns", onset.chunkArrivalNanos()).add("offset_ns", onset.offsetNanos())
+          .add("chunk_ns", onset.chunkNanos()).add("hz", Double.isNaN(onset.hz()) ? -1 : onset.hz()));
+    }
+    return all;
+  }
+
+  private static JsonArrayBuilder longs(List<Long> values) {
+    JsonArrayBuilder all = JSON.createArrayBuilder();
+    values.forEach(all::add);
+    return all;
   }
 
   private static void ok(HttpExchange exchange, Runnable action) throws IOException {

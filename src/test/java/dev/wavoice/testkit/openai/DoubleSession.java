@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.wavoice.testkit.audio.Onsets;
 import org.java_websocket.WebSocket;
 
 /**
@@ -91,6 +92,14 @@ public final class DoubleSession {
   private volatile long openedNanos;
   private volatile long firstResponseCreateNanos;
   private volatile long firstAudioDeltaNanos;
+  // for latency runs, on the wall clock (ns since the Unix epoch: the clock every process of the machine
+  // shares, Go's included): where the caller's sounds begin in the appends, and when each response's first
+  // audio delta went out
+  private final Object onsetsLock = new Object();
+  private Onsets callerOnsets;
+  private String onsetsFormat;
+  private final List<Long> responseAudioStarts = new CopyOnWriteArrayList<>();
+  private String lastDeltaResponseId;
 
   // options, set before the session starts (OpenAiRealtimeDouble.configureNextSession) or any time
   private volatile boolean mismatchFormats;
@@ -387,6 +396,21 @@ public final class DoubleSession {
     return firstResponseCreateNanos;
   }
 
+  /**
+   * Where the caller's sounds began in the appended audio, after 100 ms of silence or more (see {@link Onsets}):
+   * each with the time its append arrived (the wall clock, ns since the Unix epoch) and its place in it.
+   */
+  public List<Onsets.Onset> callerOnsets() {
+    synchronized (onsetsLock) {
+      return callerOnsets == null ? List.of() : callerOnsets.onsets();
+    }
+  }
+
+  /** When the first audio delta of each response went out (the wall clock, ns since the Unix epoch), in order. */
+  public List<Long> responseAudioStarts() {
+    return List.copyOf(responseAudioStarts);
+  }
+
   /** When its first {@code response.output_audio.delta} was sent; 0 if none was. */
   public long firstAudioDeltaNanos() {
     return firstAudioDeltaNanos;
@@ -411,7 +435,8 @@ public final class DoubleSession {
     }
     long n = seq.incrementAndGet();
     long arrived = System.nanoTime();
-    thread.execute(() -> handle(n, raw, arrived));
+    long arrivedWall = wallNanos();
+    thread.execute(() -> handle(n, raw, arrived, arrivedWall));
   }
 
   void closedByPeer(int code) {
@@ -458,7 +483,7 @@ public final class DoubleSession {
 
   // ---- client events
 
-  private void handle(long n, String raw, long arrivedNanos) {
+  private void handle(long n, String raw, long arrivedNanos, long arrivedWallNanos) {
     if (closed) {
       return;
     }
@@ -513,7 +538,7 @@ public final class DoubleSession {
     }
     switch (type) {
       case "session.update" -> sessionUpdate(event.getJsonObject("session"), clientEventId);
-      case "input_audio_buffer.append" -> append(event.getString("audio"), clientEventId);
+      case "input_audio_buffer.append" -> append(event.getString("audio"), clientEventId, arrivedWallNanos);
       case "input_audio_buffer.commit" -> commit(clientEventId);
       case "input_audio_buffer.clear" -> {
         buffer.reset();
@@ -602,7 +627,7 @@ public final class DoubleSession {
     return td instanceof JsonObject o ? o : null;
   }
 
-  private void append(String base64, String clientEventId) {
+  private void append(String base64, String clientEventId, long arrivedWallNanos) {
     byte[] audio;
     try {
       audio = Base64.getDecoder().decode(base64);
@@ -619,7 +644,25 @@ public final class DoubleSession {
       inputBytes += audio.length;
     }
     buffer.writeBytes(audio);
+    findOnsets(audio, arrivedWallNanos);
     detectSpeech(audio);
+  }
+
+  private void findOnsets(byte[] audio, long arrivedWallNanos) {
+    String format = inputFormat();
+    short[] samples = Audio.samples(format, audio);
+    synchronized (onsetsLock) {
+      if (!format.equals(onsetsFormat)) {
+        callerOnsets = new Onsets(Audio.sampleRate(format), 100);
+        onsetsFormat = format;
+      }
+      callerOnsets.add(samples, 0, samples.length, arrivedWallNanos);
+    }
+  }
+
+  private static long wallNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /** Energy detection in 20 ms frames: loud → speech_started; quiet for silence_duration_ms → speech_stopped. */
@@ -1175,8 +1218,15 @@ public final class DoubleSession {
     sent.add(event);
     if (!closed && connection.isOpen()) {
       connection.send(json);
-      if (firstAudioDeltaNanos == 0 && "response.output_audio.delta".equals(event.getString("type", null))) {
-        firstAudioDeltaNanos = System.nanoTime();
+      if ("response.output_audio.delta".equals(event.getString("type", null))) {
+        if (firstAudioDeltaNanos == 0) {
+          firstAudioDeltaNanos = System.nanoTime();
+        }
+        String response = event.getString("response_id", "");
+        if (!response.equals(lastDeltaResponseId)) {
+          lastDeltaResponseId = response;
+          responseAudioStarts.add(wallNanos());
+        }
       }
     }
   }

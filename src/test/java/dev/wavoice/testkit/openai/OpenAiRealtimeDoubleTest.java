@@ -55,6 +55,46 @@ class OpenAiRealtimeDoubleTest {
   }
 
   @Test
+  void itNotesWhereTheCallersSoundBeginsAndWhenEachResponsesAudioWentOut() throws Exception {
+    long before = wallNanos();
+    long toneSent;
+    try (RawSocket socket = connect()) {
+      socket.await("session.created", WAIT);
+      socket.send(GA_UPDATE);
+      socket.await("session.updated", WAIT);
+      // 200 ms of silence, then a 500 Hz tone that begins 20 ms into its append, then silence: one turn, one answer
+      append(socket, Audio.silence(Audio.PCMU, 200));
+      byte[] toneAppend = new byte[320];
+      System.arraycopy(Audio.silence(Audio.PCMU, 20), 0, toneAppend, 0, 160);
+      System.arraycopy(Audio.tone(Audio.PCMU, 20, 500, 0.3), 0, toneAppend, 160, 160);
+      toneSent = wallNanos();
+      append(socket, toneAppend);
+      append(socket, Audio.tone(Audio.PCMU, 400, 500, 0.3));
+      append(socket, Audio.silence(Audio.PCMU, 400));
+      socket.await("response.done", WAIT);
+    }
+    long after = wallNanos();
+    DoubleSession session = openai.sessions().getFirst();
+    assertThat(session.callerOnsets()).singleElement().satisfies(onset -> {
+      assertThat(onset.chunkArrivalNanos()).isBetween(toneSent, after);
+      assertThat(onset.offsetNanos()).isBetween(20_000_000L, 21_000_000L);
+      assertThat(onset.chunkNanos()).isEqualTo(40_000_000L);
+      assertThat(onset.hz()).isBetween(480.0, 520.0);
+    });
+    assertThat(session.responseAudioStarts()).singleElement().satisfies(t -> assertThat(t).isBetween(before, after));
+    openai.assertNoViolations();
+  }
+
+  private static void append(RawSocket socket, byte[] audio) throws Exception {
+    socket.send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(audio) + "\"}");
+  }
+
+  private static long wallNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  @Test
   void anUnknownParameterIsRefusedLikeOpenAiDoes() throws Exception {
     try (RawSocket socket = connect()) {
       socket.await("session.created", WAIT);

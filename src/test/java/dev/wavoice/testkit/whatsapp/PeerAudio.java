@@ -32,9 +32,12 @@ public final class PeerAudio {
 
   /**
    * What the peer heard: decoded audio and its measurements over the audible frames of the last 5 s; packets
-   * missing from the sequence, and the longest wait between two arrivals.
+   * missing from the sequence, and the longest wait between two arrivals. Packet {@code k} (in arrival order)
+   * decoded to the samples from {@code packetStarts[k]} on and arrived at {@code arrivalNanos[k]} (the wall
+   * clock, nanoseconds since the Unix epoch).
    */
-  public record Heard(short[] pcm, long audioMs, Double rmsDbfs, Double dominantHz, int packets, int lostPackets, long maxGapMs) {}
+  public record Heard(short[] pcm, long audioMs, Double rmsDbfs, Double dominantHz, int packets, int lostPackets, long maxGapMs,
+      int[] packetStarts, long[] arrivalNanos) {}
 
   private PeerAudio() {}
 
@@ -67,12 +70,13 @@ public final class PeerAudio {
   }
 
   /**
-   * Decodes the peer's recording (per packet: arrival ms u32, sequence u16, timestamp u32, payload type u8,
-   * length u16, payload) keeping the packets of {@code opusPayloadType}, in arrival order.
+   * Decodes the peer's recording (per packet: arrival on the wall clock in ns since the Unix epoch u64, sequence
+   * u16, timestamp u32, payload type u8, length u16, payload) keeping the packets of {@code opusPayloadType}, in
+   * arrival order.
    */
   public static Heard read(Path recording, int opusPayloadType) {
     if (!Files.exists(recording)) {
-      return new Heard(new short[0], 0, null, null, 0, 0, 0);
+      return new Heard(new short[0], 0, null, null, 0, 0, 0, new int[0], new long[0]);
     }
     try (InputStream file = Files.newInputStream(recording); DataInputStream in = new DataInputStream(file)) {
       OpusDecoder decoder = new OpusDecoder(SAMPLE_RATE, 1);
@@ -81,13 +85,15 @@ public final class PeerAudio {
       int samples = 0;
       int packets = 0;
       int lost = 0;
-      long maxGapMs = 0;
+      long maxGapNanos = 0;
       long lastArrival = -1;
       int lastSequence = -1;
+      int[] starts = new int[1024];
+      long[] arrivals = new long[1024];
       while (true) {
         long arrival;
         try {
-          arrival = in.readInt() & 0xFFFFFFFFL;
+          arrival = in.readLong();
         } catch (EOFException end) {
           break;
         }
@@ -101,10 +107,16 @@ public final class PeerAudio {
         packets++;
         if (lastSequence >= 0) {
           lost += Math.max(0, ((sequence - lastSequence) & 0xFFFF) - 1);
-          maxGapMs = Math.max(maxGapMs, arrival - lastArrival);
+          maxGapNanos = Math.max(maxGapNanos, arrival - lastArrival);
         }
         lastSequence = sequence;
         lastArrival = arrival;
+        if (packets > starts.length) {
+          starts = Arrays.copyOf(starts, starts.length * 2);
+          arrivals = Arrays.copyOf(arrivals, arrivals.length * 2);
+        }
+        starts[packets - 1] = samples;
+        arrivals[packets - 1] = arrival;
         int decoded = decoder.decode(payload, 0, payload.length, frame, 0, frame.length, false);
         if (samples + decoded > pcm.length) {
           pcm = Arrays.copyOf(pcm, pcm.length * 2);
@@ -112,7 +124,8 @@ public final class PeerAudio {
         System.arraycopy(frame, 0, pcm, samples, decoded);
         samples += decoded;
       }
-      return measure(Arrays.copyOf(pcm, samples), packets, lost, maxGapMs);
+      return measure(Arrays.copyOf(pcm, samples), packets, lost, maxGapNanos / 1_000_000, Arrays.copyOf(starts, packets),
+          Arrays.copyOf(arrivals, packets));
     } catch (OpusException e) {
       throw new IllegalStateException("the peer received Opus that does not decode: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -120,7 +133,7 @@ public final class PeerAudio {
     }
   }
 
-  private static Heard measure(short[] pcm, int packets, int lost, long maxGapMs) {
+  private static Heard measure(short[] pcm, int packets, int lost, long maxGapMs, int[] starts, long[] arrivals) {
     int from = Math.max(0, pcm.length - 5 * SAMPLE_RATE);
     short[] audible = new short[pcm.length - from];
     int kept = 0;
@@ -133,9 +146,10 @@ public final class PeerAudio {
     }
     long audioMs = pcm.length * 1000L / SAMPLE_RATE;
     if (kept == 0) {
-      return new Heard(pcm, audioMs, null, null, packets, lost, maxGapMs);
+      return new Heard(pcm, audioMs, null, null, packets, lost, maxGapMs, starts, arrivals);
     }
     short[] measured = Arrays.copyOf(audible, kept);
-    return new Heard(pcm, audioMs, Tones.rmsDbfs(measured), Tones.dominantHz(measured, SAMPLE_RATE), packets, lost, maxGapMs);
+    return new Heard(pcm, audioMs, Tones.rmsDbfs(measured), Tones.dominantHz(measured, SAMPLE_RATE), packets, lost, maxGapMs,
+        starts, arrivals);
   }
 }

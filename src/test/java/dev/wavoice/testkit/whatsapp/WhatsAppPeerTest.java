@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The WhatsApp peer's offer against WhatsApp's shape, and the audio files it is given and leaves behind. */
 class WhatsAppPeerTest {
 
+  /** An arrival time on the wall clock (ns since the Unix epoch), as the peer records them. */
+  private static final long T0 = 1_796_000_000_123_456_789L;
+
   @Test
   void thePeersOfferHasTheShapeOfWhatsAppsOffer() {
     try (WhatsAppPeer peer = WhatsAppPeer.offering(1, 440)) {
@@ -55,14 +58,14 @@ class WhatsAppPeerTest {
         if (i == 50) {
           continue; // one packet lost: a 40 ms gap
         }
-        out.writeInt(i * 20);
+        out.writeLong(T0 + i * 20_000_000L);
         out.writeShort(i);
         out.writeInt(i * 960);
         out.writeByte(111);
         out.writeShort(frame.length);
         out.write(frame);
         if (i == 10) {
-          out.writeInt(i * 20);
+          out.writeLong(T0 + i * 20_000_000L);
           out.writeShort(1000);
           out.writeInt(0);
           out.writeByte(126);
@@ -76,6 +79,11 @@ class WhatsAppPeerTest {
     assertThat(heard.audioMs()).isEqualTo(1980);
     assertThat(heard.lostPackets()).isOne();
     assertThat(heard.maxGapMs()).isEqualTo(40);
+    // each packet's first decoded sample and its arrival: the frame after the lost one follows at once in the audio
+    assertThat(heard.packetStarts()).hasSize(99).startsWith(0, 960, 1920);
+    assertThat(heard.packetStarts()[50]).isEqualTo(50 * 960);
+    assertThat(heard.arrivalNanos()).hasSize(99).startsWith(T0, T0 + 20_000_000L);
+    assertThat(heard.arrivalNanos()[50]).isEqualTo(T0 + 51 * 20_000_000L);
     assertThat(heard.dominantHz()).isCloseTo(440, within(15.0));
     assertThat(heard.rmsDbfs()).isCloseTo(-13.5, within(2.0));
     assertThat(PeerAudio.read(dir.resolve("missing.rtp"), 111).dominantHz()).isNull();

@@ -3,6 +3,8 @@ package dev.wavoice.testkit.whatsapp;
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.ChildProcesses;
 import dev.wavoice.testkit.Fixtures;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,16 +40,30 @@ public final class WhatsAppPeers implements AutoCloseable {
 
   /** Starts {@code peers} offering peers; {@code seconds} of media count from the moment each gets its answer. */
   public static WhatsAppPeers offering(int peers, int seconds, int toneHz, int talkMs, int pauseMs) {
+    return offering(peers, seconds, toneHz, 0, talkMs, pauseMs);
+  }
+
+  /**
+   * As above, peer {@code i} talking at {@code toneHz + i * toneStepHz}: with a step, whoever hears a caller can
+   * tell which peer it is (latency runs pair each caller's sounds at OpenAI with its own send times so).
+   */
+  public static WhatsAppPeers offering(int peers, int seconds, int toneHz, int toneStepHz, int talkMs, int pauseMs) {
     if (peers < 1 || talkMs < 20 || pauseMs < 20 || talkMs % 20 != 0 || pauseMs % 20 != 0) {
       throw new IllegalArgumentException("peers >= 1, talk and pause whole 20 ms frames: " + peers + ", " + talkMs + ", " + pauseMs);
     }
     Path dir = Path.of("target", "whatsapp-peer", "runs", UUID.randomUUID().toString()).toAbsolutePath();
     try {
       Files.createDirectories(dir);
-      PeerAudio.writeTone(dir.resolve("tone.opus"), toneHz, Math.min(seconds, 5));
+      if (toneStepHz == 0) {
+        PeerAudio.writeTone(dir.resolve("tone.opus"), toneHz, Math.min(seconds, 5));
+      } else {
+        for (int i = 0; i < peers; i++) {
+          PeerAudio.writeTone(dir.resolve("tone-" + i + ".opus"), toneHz + i * toneStepHz, Math.min(seconds, 5));
+        }
+      }
       PeerAudio.writeTone(dir.resolve("silence.opus"), toneHz, 1, 0);
       List<String> command = List.of(WhatsAppPeer.binary().toString(), "multi", "--peers", Integer.toString(peers),
-          "--dir", dir.toString(), "--send", dir.resolve("tone.opus").toString(),
+          "--dir", dir.toString(), "--send", dir.resolve(toneStepHz == 0 ? "tone.opus" : "tone-{peer}.opus").toString(),
           "--silence", dir.resolve("silence.opus").toString(), "--talk-ms", Integer.toString(talkMs),
           "--pause-ms", Integer.toString(pauseMs), "--seconds", Integer.toString(seconds), "--wait", "60");
       ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
@@ -121,6 +137,15 @@ public final class WhatsAppPeers implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * When each of peer {@code i}'s talk turns after a pause began: the wall clock (ns since the Unix epoch) just
+   * before its first packet went out, from the peer's report line.
+   */
+  public static List<Long> talkOnsets(JsonObject reportLine) {
+    JsonArray onsets = reportLine.getJsonArray("talk_onsets_unix_ns");
+    return onsets == null ? List.of() : onsets.getValuesAs(JsonNumber.class).stream().map(JsonNumber::longValue).toList();
   }
 
   /** Peer {@code i}'s recording of every RTP packet it received (see {@link PeerAudio#read}). */

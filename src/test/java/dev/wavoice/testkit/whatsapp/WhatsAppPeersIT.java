@@ -54,6 +54,7 @@ class WhatsAppPeersIT {
 
   @Test
   void eachPeerOfOneProcessMakesAWholeCallOfItsOwnSpeakingInTurns() {
+    long started = wallNanos();
     WebhookSender meta = stack.webhooks();
     List<String> callIds = new ArrayList<>();
     List<DoubleSession> sessions = new ArrayList<>();
@@ -120,6 +121,27 @@ class WhatsAppPeersIT {
             .isCloseTo((double) AGENT_TONE_HZ[i], Offset.offset(25.0));
         assertThat(report.exitCode()).as(peers.log()).isZero();
       }
+      // the times latency runs pair, all on this machine's wall clock within this test: the peer's talk turns
+      // after a pause (talk 1 s, pause 1 s over 10 s), its packets' arrivals, where the caller's sound began at
+      // OpenAI (at the caller's pitch, inside the append that carried it) and each response's first delta
+      long ended = wallNanos();
+      for (int i = 0; i < PEERS; i++) {
+        List<Long> turns = WhatsAppPeers.talkOnsets(Fixtures.parse(reports.get(i).raw()));
+        assertThat(turns).as(reports.get(i).raw()).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().isSorted()
+            .allSatisfy(t -> assertThat(t).isBetween(started, ended));
+        long[] arrivals = PeerAudio.read(peers.heardFile(i), 111).arrivalNanos();
+        assertThat(arrivals).hasSizeGreaterThan(100).isSorted();
+        assertThat(arrivals[0]).isBetween(started, ended);
+        assertThat(arrivals[arrivals.length - 1]).isBetween(started, ended);
+        DoubleSession session = sessions.get(i);
+        assertThat(session.callerOnsets()).as("call %d", i).isNotEmpty().allSatisfy(onset -> {
+          assertThat(onset.chunkArrivalNanos()).isBetween(started, ended);
+          assertThat(onset.offsetNanos()).isNotNegative().isLessThan(onset.chunkNanos());
+          assertThat(onset.hz()).isCloseTo((double) CALLER_TONE_HZ, Offset.offset(20.0));
+        });
+        assertThat(session.responseAudioStarts()).as("call %d", i).isNotEmpty().isSorted()
+            .allSatisfy(t -> assertThat(t).isBetween(started, ended));
+      }
     }
     for (String callId : callIds) {
       assertThat(meta.send(Fixtures.withCallId("webhook-terminate-completed.json", callId)).statusCode()).isEqualTo(200);
@@ -130,5 +152,10 @@ class WhatsAppPeersIT {
         return r.statusCode() == 200 && "REMOTE_TERMINATE".equals(Fixtures.parse(r.body()).getString("endReason", ""));
       });
     }
+  }
+
+  private static long wallNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

@@ -392,11 +392,14 @@ public final class PacerBenchmark {
     }
   }
 
-  /** Collections and their total time in ms, over all collectors. */
+  /** Pauses and their total time in ms, over all collectors (not their concurrent cycles). */
   static long[] gcPauses() {
     long count = 0;
     long millis = 0;
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().endsWith(" Cycles")) {
+        continue; // ZGC's (and Shenandoah's) concurrent cycles: the threads ran on; their pauses have a bean of their own
+      }
       count += Math.max(0, gc.getCollectionCount());
       millis += Math.max(0, gc.getCollectionTime());
     }

@@ -13,12 +13,19 @@ import java.util.concurrent.TimeUnit;
 final class FrameEncoders implements Executor, AutoCloseable {
 
   private static final long IDLE_SECONDS = 60;
+  /**
+   * Below the pacer ({@code MAX_PRIORITY}) and the RTP receive threads (normal): when the cores run short,
+   * a frame encoded late costs one tick of silence for one call, a pacer or receive thread held up costs
+   * every call its tick. Linux applies Java priorities only with {@code -XX:ThreadPriorityPolicy=1}
+   * (lowering needs no privilege, raising the pacer needs CAP_SYS_NICE); otherwise this is a no-op.
+   */
+  static final int PRIORITY = Thread.MIN_PRIORITY;
 
   private final ThreadPoolExecutor pool;
 
   FrameEncoders(int threads) {
     pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        Thread.ofPlatform().name("wavoice-encoder").daemon(true).factory());
+        Thread.ofPlatform().name("wavoice-encoder").daemon(true).priority(PRIORITY).factory());
     pool.allowCoreThreadTimeOut(true);
   }
 

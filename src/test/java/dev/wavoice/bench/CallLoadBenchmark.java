@@ -79,7 +79,8 @@ public final class CallLoadBenchmark {
     List<AudioCodec> codecs = Arrays.stream(options.getOrDefault("--codecs", options.containsKey("--soak") ? "pcmu" : "pcmu,opus")
         .split(",")).map(AudioCodec::fromConfig).toList();
     FlightRecordings recordings = FlightRecordings.from(options.get("--profile"));
-    printMachine();
+    List<String> appJvm = appJvm(options);
+    printMachine(appJvm);
     if ("real".equals(options.get("--kms"))) {
       RealKmsLoadBenchmark.run(options, codecs);
       return;
@@ -88,7 +89,7 @@ public final class CallLoadBenchmark {
       int count = Integer.parseInt(options.get("--soak"));
       int holdMs = Integer.parseInt(options.getOrDefault("--hold-ms", "1000"));
       for (AudioCodec codec : codecs) {
-        soak(codec, count, holdMs);
+        soak(codec, count, holdMs, appJvm);
       }
       return;
     }
@@ -108,7 +109,7 @@ public final class CallLoadBenchmark {
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-" + codec.name().toLowerCase(), codec, CALLER, ANSWER,
-          ramp.stream().max(Integer::compare).orElseThrow() + WARMUP_CALLS, APP_JVM)) {
+          ramp.stream().max(Integer::compare).orElseThrow() + WARMUP_CALLS, appJvm)) {
         CallDriver driver = new CallDriver(stack);
         try {
           warmUp(stack, driver, WARMUP_CALLS, spacingMs, warmupCallSeconds);
@@ -210,10 +211,10 @@ public final class CallLoadBenchmark {
   }
 
   /** N short calls one after the other: heap after GC at start, middle and end, and leaks. */
-  static void soak(AudioCodec codec, int count, int holdMs) throws Exception {
+  static void soak(AudioCodec codec, int count, int holdMs, List<String> appJvm) throws Exception {
     System.out.println("- soak: " + count + " calls one after the other, " + codec + ", each held " + holdMs + " ms after its greeting began");
     System.out.println();
-    try (LoadStack stack = LoadStack.start("soak-" + codec.name().toLowerCase(), codec, CALLER, ANSWER, 10, APP_JVM)) {
+    try (LoadStack stack = LoadStack.start("soak-" + codec.name().toLowerCase(), codec, CALLER, ANSWER, 10, appJvm)) {
       CallDriver driver = new CallDriver(stack);
       warmUp(stack, driver, WARMUP_CALLS, 0, 0);
       long sockets = stack.appSockets();
@@ -316,7 +317,17 @@ public final class CallLoadBenchmark {
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  static void printMachine() {
+  /** {@link #APP_JVM} and the options of {@code --app-jvm "..."} (e.g. another collector), space-separated. */
+  static List<String> appJvm(Map<String, String> options) {
+    List<String> jvm = new java.util.ArrayList<>(APP_JVM);
+    String extra = options.getOrDefault("--app-jvm", "").strip();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+")));
+    }
+    return List.copyOf(jvm);
+  }
+
+  static void printMachine(List<String> appJvm) {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.out.println("## Machine");
     System.out.println();
@@ -324,6 +335,6 @@ public final class CallLoadBenchmark {
     System.out.println("- cores: " + Runtime.getRuntime().availableProcessors() + ", memory: " + os.getTotalMemorySize() / (1 << 20)
         + " MiB, CPU: " + PacerBenchmark.cpuModel());
     System.out.println("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + "; app JVM "
-        + String.join(" ", APP_JVM) + "; load average at start " + PacerBenchmark.loadAverage());
+        + String.join(" ", appJvm) + "; load average at start " + PacerBenchmark.loadAverage());
   }
 }

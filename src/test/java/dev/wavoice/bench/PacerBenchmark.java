@@ -52,7 +52,7 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * Command: see {@code docs/performance.md}. Options: {@code --seconds N} (measured time per run,
- * default 20), {@code --calls 50,100,200}, {@code --codecs pcmu,opus}.
+ * default 20), {@code --calls 50,100,200}, {@code --codecs pcmu,opus}, {@code --only codecs} (the codec costs alone).
  */
 public final class PacerBenchmark {
 
@@ -68,6 +68,9 @@ public final class PacerBenchmark {
     printMachine();
     System.out.println();
     codecCosts();
+    if ("codecs".equals(options.get("--only"))) {
+      return;
+    }
     receiveAllocation();
     System.out.println("## Pacer under load (" + seconds + " s measured after " + WARMUP_SECONDS + " s warm-up per row)");
     System.out.println();
@@ -133,6 +136,36 @@ public final class PacerBenchmark {
     Map<String, Runnable> cases = new LinkedHashMap<>();
     cases.put("Opus in: decode + 48→24 kHz (per frame)", inbound);
     cases.put("Opus out: encode from 24 kHz, complexity " + AudioSettings.defaults().opusComplexity() + ", 20 kbit/s (per frame)", outbound);
+    // the alternatives weighed against wavoice's choices (not summed below)
+    OpusFrameDecoder decoder24 = new OpusFrameDecoder(24_000);
+    cases.put("alternative: decode at 24 kHz (right for these SILK packets only: concentus decodes hybrid ones to silence below 48 kHz)", () -> {
+      for (int f = 0; f < frames; f++) {
+        byte[] p = packets[f % 50];
+        int n = decoder24.decode(p, 0, p.length);
+        Pcm16.toBytes(decoder24.pcm(), 0, bytes, 0, n);
+      }
+    });
+    for (int complexity : new int[] {0, 1}) {
+      OpusFrameEncoder cheaper = new OpusFrameEncoder(24_000, 20_000, complexity);
+      cases.put("alternative: encode from 24 kHz, complexity " + complexity, () -> {
+        for (int f = 0; f < frames; f++) {
+          Pcm16.toSamples(pcm24[f % 50], 0, s24, 0, 480);
+          cheaper.encode(s24, 0, out, 0);
+        }
+      });
+    }
+    OpusFrameEncoder encoder16 = new OpusFrameEncoder(16_000, 20_000, AudioSettings.defaults().opusComplexity());
+    short[][] tone16 = new short[50][320];
+    for (int f = 0; f < 50; f++) {
+      for (int i = 0; i < 320; i++) {
+        tone16[f][i] = tone48[f][3 * i];
+      }
+    }
+    cases.put("alternative: encode from 16 kHz (the resampling to 16 kHz left out)", () -> {
+      for (int f = 0; f < frames; f++) {
+        encoder16.encode(tone16[f % 50], 0, out, 0);
+      }
+    });
     System.out.println("## Codec cost per 20 ms frame (one thread, " + frames + " frames after warm-up)");
     System.out.println();
     System.out.println("| step | µs per frame | bytes allocated per frame |");
@@ -147,7 +180,7 @@ public final class PacerBenchmark {
       c.getValue().run();
       double micros = (threads.getCurrentThreadCpuTime() - cpu0) / 1000.0 / frames;
       double alloc = (threads.getThreadAllocatedBytes(id) - alloc0) / (double) frames;
-      if (c.getKey().startsWith("Opus")) {
+      if (c.getKey().startsWith("Opus ")) {
         opusMicros += micros;
       }
       System.out.printf("| %s | %.1f | %.0f |%n", c.getKey(), micros, alloc);
@@ -392,11 +425,14 @@ public final class PacerBenchmark {
     }
   }
 
-  /** Collections and their total time in ms, over all collectors. */
+  /** Pauses and their total time in ms, over all collectors (not their concurrent cycles). */
   static long[] gcPauses() {
     long count = 0;
     long millis = 0;
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().endsWith(" Cycles")) {
+        continue; // ZGC's (and Shenandoah's) concurrent cycles: the threads ran on; their pauses have a bean of their own
+      }
       count += Math.max(0, gc.getCollectionCount());
       millis += Math.max(0, gc.getCollectionTime());
     }

@@ -117,11 +117,14 @@ public final class KmsDouble implements AutoCloseable {
   private final List<JsonObject> errorsSent = new CopyOnWriteArrayList<>();
   private final List<String> protocolViolations = new CopyOnWriteArrayList<>();
   private final BotAudioArrivals arrivals = new BotAudioArrivals();
+  private final LeanCallerAudio leanCallerAudio;
   private volatile Server server;
 
   private KmsDouble(Options options, int port) {
     this.options = options;
     this.port = port;
+    this.leanCallerAudio = !options.keepHeardAudio() && options.callerToneHz() > 0
+        ? LeanCallerAudio.forCallers(options.callerToneHz(), options.callerSpeech()) : null;
     this.nextPort = options.minPort();
     ticker.scheduleAtFixedRate(this::tick, 20, 20, TimeUnit.MILLISECONDS);
   }
@@ -748,6 +751,11 @@ public final class KmsDouble implements AutoCloseable {
 
   boolean keepsHeardAudio() {
     return options.keepHeardAudio();
+  }
+
+  /** The callers' shared frames and their Opus packets in a lean double with a caller tone, else null. */
+  LeanCallerAudio leanCallerAudio() {
+    return leanCallerAudio;
   }
 
   /** A port number in the double's range (ICE candidates; nothing listens there). */

@@ -19,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * It prints its URL and runs until stopped (SIGTERM/SIGINT). {@code --caller-speech} makes callers talk
- * in turns ({@link CallerSpeech}); {@code --lean} keeps nothing of what callers hear and encodes their Opus audio at complexity 0 (the
- * double's CPU competes with the app's). With
+ * in turns ({@link CallerSpeech}); {@code --lean} keeps nothing of what callers hear and sends their tone and silence as Opus
+ * packets encoded once ({@link LeanCallerAudio}; the double's CPU competes with the app's). With
  * {@code --control-stdin} it also reads commands on its standard input and exits when it closes:
  * {@code STATS} prints {@code STATS pipelines=N key=value...} (the {@link BotAudioArrivals} figures),
  * {@code RESET} clears them, {@code FIRST-AUDIO} prints {@code FIRST-AUDIO callId=nanos...} (each call's

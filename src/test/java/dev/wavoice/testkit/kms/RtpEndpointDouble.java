@@ -55,6 +55,7 @@ public final class RtpEndpointDouble extends ElementDouble {
   private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
   private long timestamp = ThreadLocalRandom.current().nextLong(1L << 32);
   private int samplesPerFrame;
+  private boolean opus;
 
   RtpEndpointDouble(KmsDouble kms, String id, String ownerSession, PipelineDouble pipeline) {
     super(kms, id, "RtpEndpoint", ownerSession, pipeline);
@@ -137,7 +138,7 @@ public final class RtpEndpointDouble extends ElementDouble {
     remote = new InetSocketAddress(target, audio.port);
     payloadType = Integer.parseInt(pt);
     encoding = audio.encoding(pt).orElseThrow();
-    boolean opus = encoding.toLowerCase(Locale.ROOT).startsWith("opus");
+    opus = encoding.toLowerCase(Locale.ROOT).startsWith("opus");
     toRemote = new DoubleAudio(opus ? DoubleAudio.Codec.OPUS : DoubleAudio.Codec.PCMU,
         kms.keepsHeardAudio() ? DoubleAudio.DEFAULT_COMPLEXITY : DoubleAudio.CHEAP_COMPLEXITY);
     fromRemote = new DoubleAudio(opus ? DoubleAudio.Codec.OPUS : DoubleAudio.Codec.PCMU, DoubleAudio.DEFAULT_COMPLEXITY);
@@ -229,7 +230,9 @@ public final class RtpEndpointDouble extends ElementDouble {
       return;
     }
     flowIn(true);
-    byte[] payload = toRemote.encode(pcm48k);
+    // a lean double's callers: the packet encoded once for this shared frame (LeanCallerAudio)
+    byte[] packet = opus && kms.leanCallerAudio() != null ? kms.leanCallerAudio().opusPacket(pcm48k) : null;
+    byte[] payload = packet != null ? packet : toRemote.encode(pcm48k);
     byte[] datagram = RtpPacket.build(payloadType, sequence, timestamp, ssrc, sent.get() == 0, payload);
     sequence = (sequence + 1) & 0xFFFF;
     timestamp = (timestamp + samplesPerFrame) & 0xFFFFFFFFL;

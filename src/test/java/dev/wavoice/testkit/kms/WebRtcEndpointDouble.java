@@ -77,6 +77,8 @@ public final class WebRtcEndpointDouble extends ElementDouble {
   /** Where this caller is in its {@link CallerSpeech} cycle: a random start, so callers do not talk in step. */
   private long speechFrame = ThreadLocalRandom.current().nextInt(1 << 16);
   private boolean wasTalking;
+  /** Lean double: the frame of the current talk turn. */
+  private long turnFrame;
 
   WebRtcEndpointDouble(KmsDouble kms, String id, String ownerSession, PipelineDouble pipeline) {
     super(kms, id, "WebRtcEndpoint", ownerSession, pipeline);
@@ -527,10 +529,17 @@ public final class WebRtcEndpointDouble extends ElementDouble {
         if (speech != null && !wasTalking) {
           kms.arrivals().callerTalks(pipeline, System.nanoTime());
         }
-        frame = dev.wavoice.testkit.audio.Tones.sine(kms.callerToneHz(), 48_000, toneSamples, DoubleAudio.SAMPLES_48K_PER_FRAME, 8000);
-        toneSamples += DoubleAudio.SAMPLES_48K_PER_FRAME;
+        LeanCallerAudio lean = kms.leanCallerAudio();
+        if (lean != null) {
+          turnFrame = wasTalking ? turnFrame + 1 : 0; // each turn from its start: one continuous encoding
+          frame = lean.toneFrame(turnFrame);
+        } else {
+          frame = dev.wavoice.testkit.audio.Tones.sine(kms.callerToneHz(), 48_000, toneSamples, DoubleAudio.SAMPLES_48K_PER_FRAME, 8000);
+          toneSamples += DoubleAudio.SAMPLES_48K_PER_FRAME;
+        }
       } else {
-        frame = new short[DoubleAudio.SAMPLES_48K_PER_FRAME];
+        LeanCallerAudio lean = kms.leanCallerAudio();
+        frame = lean != null ? lean.silence() : new short[DoubleAudio.SAMPLES_48K_PER_FRAME];
       }
       wasTalking = talking;
     }

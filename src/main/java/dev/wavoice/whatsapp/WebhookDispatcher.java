@@ -1,17 +1,16 @@
 package dev.wavoice.whatsapp;
 
-import dev.wavoice.AppExecutors;
 import dev.wavoice.RegisteredMetrics;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,8 +18,8 @@ import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 
 /**
- * Turns a verified webhook body into CDI events, fired asynchronously on the managed executor so the
- * webhook answers at once. Each (call id, event), (call id, status) or message id is fired once
+ * Turns a verified webhook body into CDI events, handed to the webhook's own threads ({@link WebhookWork})
+ * and fired there, so the webhook answers at once and its request thread does no more than hand over. Each (call id, event), (call id, status) or message id is fired once
  * within the de-duplication window, counted as seen only once a thread has taken it; fields other than {@code calls} and permission replies are ignored.
  * Calls webhooks for another phone number than ours are acknowledged and counted, never dispatched.
  * In a cluster the de-duplication is the cluster's and an event about a call another member holds is
@@ -32,7 +31,10 @@ public class WebhookDispatcher {
   private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
   private static final int MAX_REMEMBERED = 100_000;
 
-  @Resource(lookup = AppExecutors.WORK) private ManagedExecutorService executor;
+  /** Observers run on the thread that fires: the webhook thread that took the event. */
+  private static final NotificationOptions ON_THIS_THREAD = NotificationOptions.ofExecutor(Runnable::run);
+
+  private Executor work;
   private Event<CallWebhookReceived> calls;
   private Event<CallStatusReceived> statuses;
   private Event<CallPermissionReplyReceived> permissionReplies;
@@ -48,12 +50,26 @@ public class WebhookDispatcher {
 
   @Inject
   public WebhookDispatcher(
+      WebhookWork work,
       Event<CallWebhookReceived> calls,
       Event<CallStatusReceived> statuses,
       Event<CallPermissionReplyReceived> permissionReplies,
       WhatsAppConfig config,
       RegisteredMetrics metrics,
       Clock clock) {
+    this((Executor) work, calls, statuses, permissionReplies, config, metrics, clock);
+  }
+
+  /** A dispatcher whose events are fired on {@code work}'s threads. */
+  WebhookDispatcher(
+      Executor work,
+      Event<CallWebhookReceived> calls,
+      Event<CallStatusReceived> statuses,
+      Event<CallPermissionReplyReceived> permissionReplies,
+      WhatsAppConfig config,
+      RegisteredMetrics metrics,
+      Clock clock) {
+    this.work = work;
     this.calls = calls;
     this.statuses = statuses;
     this.permissionReplies = permissionReplies;
@@ -161,12 +177,30 @@ public class WebhookDispatcher {
   /** Fires the event here, or hands it to the instance that holds the call. */
   private <T> CompletionStage<?> route(String callId, T event, Event<T> here) {
     return sharing == null
-        ? here.fireAsync(event, options())
-        : sharing.route(callId, event, () -> here.fireAsync(event, options()));
+        ? fireHere(event, here)
+        : sharing.route(callId, event, () -> fireHere(event, here));
   }
 
-  private NotificationOptions options() {
-    return NotificationOptions.ofExecutor(executor);
+  /**
+   * Hands the event to a webhook thread, which fires it; throws {@link java.util.concurrent.RejectedExecutionException}
+   * when no thread takes it. The stage completes once its observers have run.
+   */
+  private <T> CompletionStage<?> fireHere(T event, Event<T> here) {
+    CompletableFuture<Object> handled = new CompletableFuture<>();
+    work.execute(() -> {
+      try {
+        here.fireAsync(event, ON_THIS_THREAD).whenComplete((ok, failure) -> {
+          if (failure == null) {
+            handled.complete(ok);
+          } else {
+            handled.completeExceptionally(failure);
+          }
+        });
+      } catch (RuntimeException e) {
+        handled.completeExceptionally(e);
+      }
+    });
+    return handled;
   }
 
   private static CompletionStage<?> log(CompletionStage<?> delivery, String what) {

@@ -1,6 +1,6 @@
 package dev.wavoice.whatsapp;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.ws.rs.Consumes;
@@ -25,10 +25,11 @@ import java.util.logging.Logger;
  * The WhatsApp webhook. GET answers Meta's verification handshake; POST takes signed deliveries. The
  * order of checks is fixed: configured (503), size (413), signature over the raw bytes (401), JSON
  * shape (400); only then is anything dispatched, asynchronously, and 200 returned at once (500 when no
- * thread would take a delivery, so Meta redelivers it).
+ * thread would take a delivery, so Meta redelivers it). One instance serves every request (it keeps no
+ * state of its own): a request-scoped resource was a bean created and destroyed per webhook.
  */
 @Path("")
-@RequestScoped
+@ApplicationScoped
 public class WebhookResource {
 
   private static final Logger LOG = Logger.getLogger(WebhookResource.class.getName());

@@ -23,8 +23,9 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -38,12 +39,15 @@ import java.util.concurrent.locks.LockSupport;
  * members by turns), the oldest live call's {@code terminate} (by turns to the member holding the call
  * and to the other, which hands it over), and every {@code --dup-every}-th tick the redelivery of a
  * recent {@code connect} to the member that did not take it (the cluster's de-duplication must reject
- * it). Every webhook's ack (POST → response, at the sender) is timed; afterwards every call's record,
- * Meta's double and the KMS double say whether each call was answered once and ended by its terminate.
+ * it). Every webhook's ack (the POST's round trip at the sender, signing left out) is timed; afterwards
+ * every call's record, Meta's double and the KMS double say whether each call was answered once and
+ * ended by its terminate.
  *
  * <p>{@code java ... dev.wavoice.bench.WebhookClusterBenchmark [--modes single,cluster] [--live 100]
  * [--rate 20] [--seconds 20] [--warmup-calls 40] [--dup-every 4]
- * [--profile DIR]} (a flight recording of each member over the churn) (docs/performance.md).
+ * [--profile DIR]} (a flight recording of each member over the churn) {@code [--nice N]} (the load
+ * generator's threads, all but the senders and the schedule, at nice value N once the app is up)
+ * {@code [--http-threads N]} (one instance's HTTP pool fixed at N threads) (docs/performance.md).
  */
 public final class WebhookClusterBenchmark {
 
@@ -80,7 +84,8 @@ public final class WebhookClusterBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>(Map.of("--modes", "single,cluster", "--live", "100", "--rate", "20",
-        "--seconds", "20", "--warmup-calls", "40", "--dup-every", "4", "--profile", ""));
+        "--seconds", "20", "--warmup-calls", "40", "--dup-every", "4", "--profile", "", "--nice", "0",
+        "--http-threads", "0"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!options.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option " + args[i]);
@@ -93,6 +98,8 @@ public final class WebhookClusterBenchmark {
     int warmup = Integer.parseInt(options.get("--warmup-calls"));
     int dupEvery = Integer.parseInt(options.get("--dup-every"));
     FlightRecordings profile = FlightRecordings.from(options.get("--profile").isEmpty() ? null : options.get("--profile"));
+    int nice = Integer.parseInt(options.get("--nice"));
+    int httpThreads = Integer.parseInt(options.get("--http-threads"));
     Map<String, String> extraEnv = Map.of(
         // room for the live calls and the churn's overlap on each member
         "WAVOICE_CALLS_MAX_ACTIVE", Integer.toString(2 * live + 50),
@@ -101,11 +108,18 @@ public final class WebhookClusterBenchmark {
     List<String> rows = new ArrayList<>();
     for (String mode : options.get("--modes").split(",")) {
       System.out.println("== " + mode + ": starting");
-      Target target = "cluster".equals(mode) ? cluster(extraEnv) : single(extraEnv);
-      try {
-        rows.add(run(target, live, rate, seconds, warmup, dupEvery, profile));
-      } finally {
-        target.closer().close();
+      try (Senders senders = new Senders()) {
+        Target target = "cluster".equals(mode) ? cluster(extraEnv, senders) : single(extraEnv, senders, httpThreads);
+        try {
+          if (nice > 0) {
+            // everything of this JVM but the senders: the doubles, the KMS double's callers, their clients
+            int lowered = LoadPriority.lowerAllBut(nice, senders::keeps);
+            System.out.println("== " + mode + ": " + lowered + " threads of the load generator at nice " + nice);
+          }
+          rows.add(run(target, live, rate, seconds, warmup, dupEvery, profile, senders));
+        } finally {
+          target.closer().close();
+        }
       }
     }
     System.out.println();
@@ -117,8 +131,8 @@ public final class WebhookClusterBenchmark {
     rows.forEach(System.out::println);
   }
 
-  private static String run(Target t, int live, int rate, int seconds, int warmup, int dupEvery, FlightRecordings profile)
-      throws Exception {
+  private static String run(Target t, int live, int rate, int seconds, int warmup, int dupEvery, FlightRecordings profile,
+      Senders pool) throws Exception {
     long tickNanos = 1_000_000_000L / rate;
     Map<String, Long> connectSent = new java.util.concurrent.ConcurrentHashMap<>();
     Queue<Long> connectToAccept = new ConcurrentLinkedQueue<>();
@@ -138,7 +152,7 @@ public final class WebhookClusterBenchmark {
     System.out.println("== " + t.mode() + ": " + warmup + " warm-up calls");
     Acks ignore = new Acks();
     List<Call> warm = new ArrayList<>();
-    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (Senders.Batch senders = pool.batch()) {
       long next = System.nanoTime();
       for (int i = 0; i < warmup; i++) {
         next = waitUntil(next, tickNanos);
@@ -148,7 +162,7 @@ public final class WebhookClusterBenchmark {
       }
     }
     awaitAccepted(t, warm);
-    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (Senders.Batch senders = pool.batch()) {
       for (Call c : warm) {
         senders.submit(() -> send(t, (c.owner() + 1) % members, terminate(c), ignore));
       }
@@ -160,7 +174,7 @@ public final class WebhookClusterBenchmark {
     Acks terminatesOther = new Acks();
     Acks redeliveries = new Acks();
     System.out.println("== " + t.mode() + ": ramp to " + live + " live calls at " + rate + " per s");
-    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (Senders.Batch senders = pool.batch()) {
       long next = System.nanoTime();
       for (int i = 0; i < live; i++) {
         next = waitUntil(next, tickNanos);
@@ -182,7 +196,7 @@ public final class WebhookClusterBenchmark {
     profile.start(jvms);
     long[] cpuBefore = cpu(t);
     long started = System.nanoTime();
-    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (Senders.Batch senders = pool.batch()) {
       long next = System.nanoTime();
       for (int i = 0; i < seconds * rate; i++) {
         next = waitUntil(next, tickNanos);
@@ -211,7 +225,7 @@ public final class WebhookClusterBenchmark {
 
     System.out.println("== " + t.mode() + ": ending the last " + liveCalls.size() + " calls");
     awaitAccepted(t, new ArrayList<>(liveCalls));
-    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (Senders.Batch senders = pool.batch()) {
       for (Call c : liveCalls) {
         senders.submit(() -> send(t, c.owner(), terminate(c), new Acks()));
       }
@@ -254,10 +268,74 @@ public final class WebhookClusterBenchmark {
     return Fixtures.withCallId("webhook-terminate-completed.json", c.id());
   }
 
+  /** Sends one webhook; its ack is the POST's round trip (signing and the doubles' bookkeeping left out). */
   private static void send(Target t, int member, String body, Acks acks) {
-    long sent = System.nanoTime();
-    HttpResponse<String> response = t.senders().get(member).send(body);
-    acks.add(System.nanoTime() - sent, response.statusCode());
+    long[] roundTrip = new long[1];
+    HttpResponse<String> response = t.senders().get(member).send(body, nanos -> roundTrip[0] = nanos);
+    acks.add(roundTrip[0], response.statusCode());
+  }
+
+  /**
+   * The threads that send the webhooks and read their answers: a fixed pool started before anything is
+   * lowered ({@code --nice}), with an HTTP client of its own (its selector thread and executor), so
+   * what is timed runs at the app's priority while the rest of the load generator yields.
+   */
+  private static final class Senders implements AutoCloseable {
+    private static final int THREADS = 64;
+    private static final String SENDER = "ack-sender-";
+    private static final String CLIENT = "ack-client-";
+
+    final ThreadPoolExecutor sending = started(THREADS, SENDER);
+    final ThreadPoolExecutor clientThreads = started(4, CLIENT);
+    final java.util.Set<String> before = threadNames();
+    final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).executor(clientThreads).build();
+    /** The client's own selector thread, named by the JDK. */
+    final java.util.Set<String> selector = threadNames().stream().filter(n -> !before.contains(n)).collect(java.util.stream.Collectors.toSet());
+
+    private static ThreadPoolExecutor started(int threads, String prefix) {
+      AtomicInteger count = new AtomicInteger();
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+          r -> new Thread(r, prefix + count.incrementAndGet()));
+      pool.prestartAllCoreThreads();
+      return pool;
+    }
+
+    private static java.util.Set<String> threadNames() {
+      return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Whether a thread's kernel name (the Java name's first 15 characters) is one of these, or the schedule's ({@code main}). */
+    boolean keeps(String kernelName) {
+      return kernelName.startsWith("ack-") || kernelName.equals("main") || selector.stream().anyMatch(n -> n.startsWith(kernelName));
+    }
+
+    Batch batch() {
+      return new Batch();
+    }
+
+    /** Sends submitted together; closing waits for all of them. */
+    final class Batch implements AutoCloseable {
+      private final List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+
+      void submit(Runnable send) {
+        sent.add(sending.submit(send));
+      }
+
+      @Override
+      public void close() throws Exception {
+        for (java.util.concurrent.Future<?> f : sent) {
+          f.get();
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      http.close();
+      sending.shutdownNow();
+      clientThreads.shutdownNow();
+    }
   }
 
   /** A load generator's schedule (not a wait for a condition): the next tick's time. */
@@ -302,14 +380,16 @@ public final class WebhookClusterBenchmark {
     return "%.1f".formatted(nanos / 1e6);
   }
 
-  private static Target cluster(Map<String, String> extraEnv) {
+  private static Target cluster(Map<String, String> extraEnv, Senders senders) {
     ClusterStack stack = ClusterStack.start(extraEnv);
     return new Target("cluster (2 members)", List.of(stack.a, stack.b), stack.whatsapp, stack.kms,
-        List.of(stack.webhooks(stack.a), stack.webhooks(stack.b)), stack.admin(stack.b), stack);
+        List.of(stack.whatsapp.webhooks(stack.a.uri("/webhook"), DoublesStack.APP_SECRET, senders.http),
+            stack.whatsapp.webhooks(stack.b.uri("/webhook"), DoublesStack.APP_SECRET, senders.http)),
+        stack.admin(stack.b), stack);
   }
 
   /** The cluster's configuration on one Payara Micro without a grid, on the same kind of PostgreSQL. */
-  private static Target single(Map<String, String> extraEnv) {
+  private static Target single(Map<String, String> extraEnv, Senders senders, int httpThreads) {
     WhatsAppCloudDouble whatsapp = DoublesStack.startWhatsApp();
     OpenAiRealtimeDouble openai = OpenAiRealtimeDouble.start(DoublesStack.OPENAI_API_KEY);
     KmsDouble kms = KmsDouble.start(KmsDouble.Options.defaults().autoConnectCallers(true).callerToneHz(440));
@@ -322,9 +402,13 @@ public final class WebhookClusterBenchmark {
       env.put("WAVOICE_KURENTO_INSTANCE_TAG", "bench-single");
       env.put("WAVOICE_CALLS_ACCEPT_WITHOUT_MEDIA_AFTER_MS", "0");
       env.putAll(extraEnv);
-      PayaraApp app = PayaraApp.start("bench-single", env);
+      // --http-threads N: Payara Micro's HTTP pool fixed at N threads (0: its own default, 2 to 200)
+      String pool = "configs.config.server-config.thread-pools.thread-pool.http-thread-pool.";
+      PayaraApp app = httpThreads <= 0 ? PayaraApp.start("bench-single", env)
+          : PayaraApp.startWithPreboot("bench-single", env, List.of(
+              "set " + pool + "max-thread-pool-size=" + httpThreads, "set " + pool + "min-thread-pool-size=" + httpThreads));
       return new Target("one instance", List.of(app), whatsapp, kms, List.of(whatsapp.webhooks(app.uri("/webhook"),
-          DoublesStack.APP_SECRET)), new AdminClient(app, DoublesStack.ADMIN_TOKEN), () -> {
+          DoublesStack.APP_SECRET, senders.http)), new AdminClient(app, DoublesStack.ADMIN_TOKEN), () -> {
             app.close();
             postgres.close();
             kms.close();

@@ -12,25 +12,46 @@ import jakarta.enterprise.util.TypeLiteral;
 import java.lang.annotation.Annotation;
 import java.time.Clock;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A webhook delivery counts as seen only once a thread took it: when the asynchronous firing is refused
- * the dispatch says so (the webhook answers 500 to it) and Meta's redelivery of the same body is
- * processed, once.
+ * A webhook delivery is handed to the webhook's threads and fired there, not on the request's thread; it
+ * counts as seen only once a thread took it: when the hand-off is refused the dispatch says so (the
+ * webhook answers 500 to it) and Meta's redelivery of the same body is processed, once.
  */
 class WebhookHandOffTest {
 
-  private static final String SECRET = "test-app-secret-handoff";
+  /** The webhook's threads: tasks wait until {@link #runAll}; refused while {@code refusing} (no thread free). */
+  static final class Threads implements Executor {
+    final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    volatile boolean refusing;
 
-  /** CDI's event as the app sees it, refusing firings while {@code refusing} (no thread free). */
+    @Override
+    public void execute(Runnable task) {
+      if (refusing) {
+        throw new RejectedExecutionException("no thread free");
+      }
+      waiting.add(task);
+    }
+
+    void runAll() {
+      for (Runnable task = waiting.poll(); task != null; task = waiting.poll()) {
+        task.run();
+      }
+    }
+  }
+
+  /** CDI's event as the app sees it: keeps what was fired, on the thread that fired it. */
   static final class Firings<T> implements Event<T> {
     final List<T> taken = new CopyOnWriteArrayList<>();
-    volatile boolean refusing;
+    final List<Thread> firedOn = new CopyOnWriteArrayList<>();
 
     @Override
     public void fire(T event) {
@@ -44,10 +65,8 @@ class WebhookHandOffTest {
 
     @Override
     public <U extends T> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-      if (refusing) {
-        throw new RejectedExecutionException("no thread free");
-      }
       taken.add(event);
+      firedOn.add(Thread.currentThread());
       return CompletableFuture.completedFuture(event);
     }
 
@@ -67,27 +86,45 @@ class WebhookHandOffTest {
     }
   }
 
+  private final Threads threads = new Threads();
   private final Firings<CallWebhookReceived> calls = new Firings<>();
   private final WebhookDispatcher dispatcher;
 
   WebhookHandOffTest() {
     WhatsAppConfig config = new WhatsAppConfig(MapConfig.of(WhatsAppConfig.PHONE_NUMBER_ID, "436666719526789"));
-    dispatcher = new WebhookDispatcher(calls, new Firings<>(), new Firings<>(), config, null, Clock.systemUTC());
+    dispatcher = new WebhookDispatcher(threads, calls, new Firings<>(), new Firings<>(), config, null, Clock.systemUTC());
     dispatcher.init(() -> { });
   }
 
+  /** Dispatches a body as the webhook does, then lets the webhook's threads run what was handed to them. */
   private int deliver(String body) {
-    return dispatcher.dispatch(WireJson.create().fromJson(body, WebhookPayload.class));
+    int fired = dispatcher.dispatch(WireJson.create().fromJson(body, WebhookPayload.class));
+    threads.runAll();
+    return fired;
+  }
+
+  @Test
+  void theEventIsFiredOnAWebhookThreadAfterTheDispatchReturned() throws Exception {
+    String connect = Fixtures.withCallId("webhook-connect-user-initiated.json", "wacid.HANDOFF0");
+    Thread request = Thread.ofPlatform().start(() ->
+        assertThat(dispatcher.dispatch(WireJson.create().fromJson(connect, WebhookPayload.class))).isEqualTo(1));
+    request.join();
+    assertThat(calls.taken).as("nothing fired on the request's thread").isEmpty();
+    assertThat(threads.waiting).hasSize(1);
+
+    threads.runAll();
+    assertThat(calls.taken).extracting(e -> e.call().id()).containsExactly("wacid.HANDOFF0");
+    assertThat(calls.firedOn).containsExactly(Thread.currentThread()).doesNotContain(request);
   }
 
   @Test
   void aDeliveryNoThreadTookIsNotSeenAndItsRedeliveryIsProcessedOnce() {
     String terminate = Fixtures.withCallId("webhook-terminate-completed.json", "wacid.HANDOFF1");
-    calls.refusing = true;
+    threads.refusing = true;
     assertThatThrownBy(() -> deliver(terminate)).isInstanceOf(DeliveryDeduplicator.HandOffRefused.class);
     assertThat(calls.taken).isEmpty();
 
-    calls.refusing = false;
+    threads.refusing = false;
     assertThat(deliver(terminate)).as("Meta's redelivery").isEqualTo(1);
     assertThat(calls.taken).hasSize(1);
     assertThat(calls.taken.get(0).call().id()).isEqualTo("wacid.HANDOFF1");
@@ -101,10 +138,10 @@ class WebhookHandOffTest {
   void aRefusalForgetsOnlyTheDeliveryThatWasRefused() {
     String connect = Fixtures.withCallId("webhook-connect-user-initiated.json", "wacid.HANDOFF2");
     assertThat(deliver(connect)).isEqualTo(1);
-    calls.refusing = true;
+    threads.refusing = true;
     assertThatThrownBy(() -> deliver(connect.replace("wacid.HANDOFF2", "wacid.HANDOFF3")))
         .isInstanceOf(DeliveryDeduplicator.HandOffRefused.class);
-    calls.refusing = false;
+    threads.refusing = false;
     assertThat(deliver(connect)).as("the one taken stays seen").isZero();
     assertThat(deliver(connect.replace("wacid.HANDOFF2", "wacid.HANDOFF3"))).isEqualTo(1);
     assertThat(calls.taken).extracting(e -> e.call().id()).containsExactly("wacid.HANDOFF2", "wacid.HANDOFF3");

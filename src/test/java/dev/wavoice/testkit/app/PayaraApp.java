@@ -67,6 +67,24 @@ public final class PayaraApp implements AutoCloseable {
   }
 
   /**
+   * As {@link #start(String, Map)}, with asadmin commands Payara Micro runs before it boots
+   * ({@code --prebootcommandfile}), e.g. a thread pool's size.
+   */
+  public static PayaraApp startWithPreboot(String name, Map<String, String> env, List<String> prebootCommands) {
+    Path commands = workDir(name).resolve("preboot.asadmin");
+    try {
+      Files.createDirectories(commands.getParent());
+      Files.write(commands, prebootCommands);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PayaraApp app = new PayaraApp(name, env, DEFAULT_JVM_OPTIONS,
+        List.of("--nocluster", "--prebootcommandfile", commands.toAbsolutePath().toString()));
+    app.startProcess();
+    return app;
+  }
+
+  /**
    * As {@link #start(String, Map)}, as one member of Payara Micro's data grid: {@code clusterArgs} replace
    * {@code --nocluster} ({@code --clustername}, {@code --clustermode}, {@code --startport}, ...).
    */

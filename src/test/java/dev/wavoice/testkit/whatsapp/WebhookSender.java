@@ -29,19 +29,35 @@ public final class WebhookSender {
   private final URI webhook;
   private final String appSecret;
   private final WhatsAppCloudDouble graph;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
   WebhookSender(URI webhook, String appSecret, WhatsAppCloudDouble graph) {
+    this(webhook, appSecret, graph, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  WebhookSender(URI webhook, String appSecret, WhatsAppCloudDouble graph, HttpClient http) {
     this.webhook = webhook;
     this.appSecret = appSecret;
     this.graph = graph;
+    this.http = http;
   }
 
   /** Signs with the app secret and sends. */
   public HttpResponse<String> send(String body) {
+    return send(body, nanos -> { });
+  }
+
+  /**
+   * As {@link #send(String)}; the POST's round trip alone (from the request handed to the HTTP client to
+   * the whole response read; signing and this double's bookkeeping left out) goes to {@code roundTripNanos}.
+   */
+  public HttpResponse<String> send(String body, java.util.function.LongConsumer roundTripNanos) {
     byte[] raw = body.getBytes(StandardCharsets.UTF_8);
     java.util.List<String> ended = registerCalls(body);
-    HttpResponse<String> response = post(raw, signature(appSecret, raw));
+    String signature = signature(appSecret, raw);
+    long sent = System.nanoTime();
+    HttpResponse<String> response = post(raw, signature);
+    roundTripNanos.accept(System.nanoTime() - sent);
     if (response.statusCode() == 200) {
       // the app has the news from here on: an action on these calls arriving at Meta later is its fault
       ended.forEach(graph::endDelivered);

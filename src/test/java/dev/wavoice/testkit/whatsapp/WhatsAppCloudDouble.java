@@ -199,6 +199,11 @@ public final class WhatsAppCloudDouble implements AutoCloseable {
     return new WebhookSender(webhookUri, appSecret, this);
   }
 
+  /** As {@link #webhooks(URI, String)}, sending through {@code http} (a benchmark's own client and threads). */
+  public WebhookSender webhooks(URI webhookUri, String appSecret, java.net.http.HttpClient http) {
+    return new WebhookSender(webhookUri, appSecret, this, http);
+  }
+
   // ---- what happened
 
   public List<GraphRequest> requests() {

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,7 +33,7 @@ public class WebhookDispatcher {
   /** Observers run on the thread that fires: the webhook thread that took the event. */
   private static final NotificationOptions ON_THIS_THREAD = NotificationOptions.ofExecutor(Runnable::run);
 
-  private Executor work;
+  private WebhookWork work;
   private Event<CallWebhookReceived> calls;
   private Event<CallStatusReceived> statuses;
   private Event<CallPermissionReplyReceived> permissionReplies;
@@ -51,18 +50,6 @@ public class WebhookDispatcher {
   @Inject
   public WebhookDispatcher(
       WebhookWork work,
-      Event<CallWebhookReceived> calls,
-      Event<CallStatusReceived> statuses,
-      Event<CallPermissionReplyReceived> permissionReplies,
-      WhatsAppConfig config,
-      RegisteredMetrics metrics,
-      Clock clock) {
-    this((Executor) work, calls, statuses, permissionReplies, config, metrics, clock);
-  }
-
-  /** A dispatcher whose events are fired on {@code work}'s threads. */
-  WebhookDispatcher(
-      Executor work,
       Event<CallWebhookReceived> calls,
       Event<CallStatusReceived> statuses,
       Event<CallPermissionReplyReceived> permissionReplies,

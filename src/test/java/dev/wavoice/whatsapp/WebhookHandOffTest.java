@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class WebhookHandOffTest {
 
   /** The webhook's threads: tasks wait until {@link #runAll}; refused while {@code refusing} (no thread free). */
-  static final class Threads implements Executor {
+  static final class Threads extends WebhookWork {
     final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     volatile boolean refusing;
 

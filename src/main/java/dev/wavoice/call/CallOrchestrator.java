@@ -110,9 +110,10 @@ public class CallOrchestrator {
       incoming(event, id);
     } else if (call.isConnect()) {
       String sdp = call.session() == null ? null : call.session().sdp();
-      registry.await(id, OUTBOUND_ID_WAIT).ifPresentOrElse(
+      // no webhook thread waits for the id: the few that carry every call's webhooks must not be held
+      registry.whenKnown(id, OUTBOUND_ID_WAIT).thenAccept(known -> known.ifPresentOrElse(
           c -> c.remoteAnswer(sdp),
-          () -> LOG.warning(() -> "answer for unknown outgoing call " + id + " ignored"));
+          () -> LOG.warning(() -> "answer for unknown outgoing call " + id + " ignored")));
     } else if (call.isTerminate()) {
       // remembered even when no call is live: a connect delivered after its terminate must start nothing
       registry.terminated(id).ifPresentOrElse(

@@ -3,12 +3,16 @@ package dev.wavoice.call;
 import dev.wavoice.CallId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The live calls, by call id. An outgoing call is known under a local id until Meta gives it its own,
@@ -27,6 +31,8 @@ public class CallRegistry {
   enum Admission { ADMITTED, FULL, TERMINATED }
 
   private final Map<CallId, ActiveCall> calls = new ConcurrentHashMap<>();
+  /** Guarded by this: who waits for an id to become known ({@link #whenKnown}). */
+  private final Map<CallId, List<CompletableFuture<Optional<ActiveCall>>>> waiters = new HashMap<>();
   /** Guarded by this; insertion order, the oldest forgotten first. */
   private final Map<CallId, Boolean> terminated = new LinkedHashMap<>() {
     @Override
@@ -58,19 +64,21 @@ public class CallRegistry {
   }
 
   /** Registers the call if fewer than {@code max} calls are live; false when full. */
-  synchronized boolean tryAdmit(CallId id, ActiveCall call, int max) {
-    if (count() >= max) {
-      return false;
+  boolean tryAdmit(CallId id, ActiveCall call, int max) {
+    synchronized (this) {
+      if (count() >= max) {
+        return false;
+      }
+      calls.put(id, call);
     }
-    calls.put(id, call);
-    notifyAll();
+    known(id, call);
     return true;
   }
 
   /** Makes the call known under another id too (Meta's id of an outgoing call). */
-  synchronized void alias(CallId id, ActiveCall call) {
+  void alias(CallId id, ActiveCall call) {
     calls.put(id, call);
-    notifyAll();
+    known(id, call);
   }
 
   synchronized void remove(ActiveCall call) {
@@ -82,24 +90,38 @@ public class CallRegistry {
   }
 
   /**
-   * Waits a little for a call to become known: Meta may deliver the answer of an outgoing call before
-   * the reply to our {@code connect} has told us its id.
+   * The call once it is known, or empty after {@code deadline}: Meta may deliver the answer of an
+   * outgoing call before the reply to our {@code connect} has told us its id. Nothing waits on a thread:
+   * the stage completes on the thread that makes the id known (or on the JDK's timer when none does).
    */
-  synchronized Optional<ActiveCall> await(CallId id, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!calls.containsKey(id)) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return Optional.empty();
-      }
-      try {
-        wait(Math.max(1, left / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
+  synchronized CompletableFuture<Optional<ActiveCall>> whenKnown(CallId id, Duration deadline) {
+    ActiveCall known = calls.get(id);
+    if (known != null) {
+      return CompletableFuture.completedFuture(Optional.of(known));
     }
-    return Optional.of(calls.get(id));
+    CompletableFuture<Optional<ActiveCall>> waiter = new CompletableFuture<>();
+    waiters.computeIfAbsent(id, k -> new ArrayList<>()).add(waiter);
+    waiter.completeOnTimeout(Optional.empty(), deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((call, failure) -> forget(id, waiter));
+    return waiter;
+  }
+
+  private synchronized void forget(CallId id, CompletableFuture<Optional<ActiveCall>> waiter) {
+    List<CompletableFuture<Optional<ActiveCall>>> waiting = waiters.get(id);
+    if (waiting != null && waiting.remove(waiter) && waiting.isEmpty()) {
+      waiters.remove(id);
+    }
+  }
+
+  /** Completes who waits for {@code id}, outside the lock where the caller holds none. */
+  private void known(CallId id, ActiveCall call) {
+    List<CompletableFuture<Optional<ActiveCall>>> waiting;
+    synchronized (this) {
+      waiting = waiters.remove(id);
+    }
+    if (waiting != null) {
+      waiting.forEach(w -> w.complete(Optional.of(call)));
+    }
   }
 
   public List<ActiveCall> active() {

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -367,6 +368,20 @@ class ActiveCallTest {
     assertReleasedOnce(call);
     assertThat(registry.find(new CallId("wacid.placed"))).isEmpty();
     assertThat(only(CallEvent.Started.class).direction()).isEqualTo(ActiveCall.Direction.OUTBOUND);
+  }
+
+  @Test
+  void anAnswerDeliveredBeforeMetasIdIsKnownWaitsForItWithoutHoldingAThread() throws Exception {
+    Dialler dialler = new Dialler();
+    ActiveCall call = outgoing(dialler);
+    CompletableFuture<Optional<ActiveCall>> early = registry.whenKnown(new CallId("wacid.placed"), Duration.ofSeconds(10));
+    CompletableFuture<Optional<ActiveCall>> never = registry.whenKnown(new CallId("wacid.someone-else"), Duration.ofMillis(1));
+    assertThat(early).as("returned at once, not yet known").isNotDone();
+
+    call.dial(new CompletableFuture<>());
+    assertThat(early.getNow(null)).as("known once the dial told us Meta's id").contains(call);
+    assertThat(registry.whenKnown(new CallId("wacid.placed"), Duration.ofSeconds(10)).getNow(null)).contains(call);
+    assertThat(never.get(5, TimeUnit.SECONDS)).as("an id nobody places is given up at its deadline").isEmpty();
   }
 
   @Test

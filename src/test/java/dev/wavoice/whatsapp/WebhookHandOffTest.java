@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,8 +107,10 @@ class WebhookHandOffTest {
   @Test
   void theEventIsFiredOnAWebhookThreadAfterTheDispatchReturned() throws Exception {
     String connect = Fixtures.withCallId("webhook-connect-user-initiated.json", "wacid.HANDOFF0");
-    Thread request = Thread.ofPlatform().start(() ->
-        assertThat(dispatcher.dispatch(WireJson.create().fromJson(connect, WebhookPayload.class))).isEqualTo(1));
+    FutureTask<Integer> dispatched =
+        new FutureTask<>(() -> dispatcher.dispatch(WireJson.create().fromJson(connect, WebhookPayload.class)));
+    Thread request = Thread.ofPlatform().start(dispatched);
+    assertThat(dispatched.get(10, TimeUnit.SECONDS)).as("events dispatched by the request").isEqualTo(1);
     request.join();
     assertThat(calls.taken).as("nothing fired on the request's thread").isEmpty();
     assertThat(threads.waiting).hasSize(1);

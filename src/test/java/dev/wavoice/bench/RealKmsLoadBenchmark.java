@@ -87,7 +87,7 @@ final class RealKmsLoadBenchmark {
     for (AudioCodec codec : codecs) {
       try (LoadStack stack = LoadStack.start("load-real-" + codec.name().toLowerCase(), codec,
           () -> new LoadKms.Real(RealKms.start(KMS_PORTS_PER_CALL * (maxCalls + 10), kmsEnv)), CallLoadBenchmark.ANSWER, maxCalls + 10,
-          CallLoadBenchmark.APP_JVM, appEnv)) {
+          CallLoadBenchmark.appJvm(options), appEnv)) {
         CallDriver driver = new CallDriver(stack);
         List<String> latencies = new ArrayList<>();
         try { // warm-up: first connections, JIT, Kurento's first pipelines
@@ -147,17 +147,25 @@ final class RealKmsLoadBenchmark {
       String coders = coders(stack);
 
       Process profile = stack.kms instanceof LoadKms.Real real ? perf.start(real.kms().pid(), codec.name().toLowerCase() + "-" + count) : null;
-      long wallClock0 = wallNanos();
-      long wall0 = System.nanoTime();
-      long app0 = stack.appCpuNanos();
-      long kms0 = stack.kms.cpuNanos();
-      long callers0 = callers.cpuNanos();
-      Thread.sleep(seconds * 1000L);
-      long wall = System.nanoTime() - wall0;
-      long appCpu = stack.appCpuNanos() - app0;
-      long kmsCpu = stack.kms.cpuNanos() - kms0;
-      long callersCpu = callers.cpuNanos() - callers0;
-      PerfRecording.stop(profile);
+      long wallClock0;
+      long wall;
+      long appCpu;
+      long kmsCpu;
+      long callersCpu;
+      try {
+        wallClock0 = wallNanos();
+        long wall0 = System.nanoTime();
+        long app0 = stack.appCpuNanos();
+        long kms0 = stack.kms.cpuNanos();
+        long callers0 = callers.cpuNanos();
+        Thread.sleep(seconds * 1000L);
+        wall = System.nanoTime() - wall0;
+        appCpu = stack.appCpuNanos() - app0;
+        kmsCpu = stack.kms.cpuNanos() - kms0;
+        callersCpu = callers.cpuNanos() - callers0;
+      } finally {
+        PerfRecording.stop(profile); // never left attached to Kurento, whatever failed
+      }
       String load = PacerBenchmark.loadAverage();
       String bridge = stack.bridgeLatencies();
 

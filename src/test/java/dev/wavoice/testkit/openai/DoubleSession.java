@@ -98,6 +98,8 @@ public final class DoubleSession {
   private final Object onsetsLock = new Object();
   private Onsets callerOnsets;
   private String onsetsFormat;
+  /** Onsets found in an earlier input format (a session.update may change it mid-session): kept, not lost. */
+  private final List<Onsets.Onset> earlierOnsets = new ArrayList<>();
   private final List<Long> responseAudioStarts = new CopyOnWriteArrayList<>();
   private String lastDeltaResponseId;
 
@@ -402,7 +404,11 @@ public final class DoubleSession {
    */
   public List<Onsets.Onset> callerOnsets() {
     synchronized (onsetsLock) {
-      return callerOnsets == null ? List.of() : callerOnsets.onsets();
+      List<Onsets.Onset> all = new ArrayList<>(earlierOnsets);
+      if (callerOnsets != null) {
+        all.addAll(callerOnsets.onsets());
+      }
+      return List.copyOf(all);
     }
   }
 
@@ -653,6 +659,9 @@ public final class DoubleSession {
     short[] samples = Audio.samples(format, audio);
     synchronized (onsetsLock) {
       if (!format.equals(onsetsFormat)) {
+        if (callerOnsets != null) {
+          earlierOnsets.addAll(callerOnsets.onsets());
+        }
         callerOnsets = new Onsets(Audio.sampleRate(format), 100);
         onsetsFormat = format;
       }

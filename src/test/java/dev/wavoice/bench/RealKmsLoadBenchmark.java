@@ -3,6 +3,7 @@ package dev.wavoice.bench;
 import dev.wavoice.audio.AudioCodec;
 import dev.wavoice.media.PipelineTags;
 import dev.wavoice.testkit.Await;
+import dev.wavoice.testkit.WallClock;
 import dev.wavoice.testkit.app.DoublesStack;
 import dev.wavoice.testkit.caller.Caller;
 import dev.wavoice.testkit.kms.CallerSpeech;
@@ -153,7 +154,7 @@ final class RealKmsLoadBenchmark {
       long kmsCpu;
       long callersCpu;
       try {
-        wallClock0 = wallNanos();
+        wallClock0 = WallClock.nanos();
         long wall0 = System.nanoTime();
         long app0 = stack.appCpuNanos();
         long kms0 = stack.kms.cpuNanos();
@@ -173,7 +174,7 @@ final class RealKmsLoadBenchmark {
       if ("peers".equals(kind)) {
         // from the measured window on, to the calls' end (the peers' media time outlasts the window)
         MouthToEar.Figures m = MouthToEar.measure(heard.stream().map(RealCallers.Heard::times).toList(),
-            sessions(stack.openai.sessions(), sessionsBefore), CALLER_TONE_HZ, CALLER_TONE_STEP_HZ, wallClock0, wallNanos());
+            sessions(stack.openai.sessions(), sessionsBefore), CALLER_TONE_HZ, CALLER_TONE_STEP_HZ, wallClock0, WallClock.nanos());
         latencies.add(String.format("| %s | %d | %s | %s | %s | %s | %s | %d / %d | %d of %d | %s |", codec, count,
             MouthToEar.millis(m.upNanos()), MouthToEar.millis(m.batchWaitNanos()), MouthToEar.millis(m.upWithoutBatchingNanos()),
             MouthToEar.millis(m.downNanos()), bridge, m.upNanos().length, m.downNanos().length, m.matched(), m.sessions(), load));
@@ -230,11 +231,6 @@ final class RealKmsLoadBenchmark {
     return sessions;
   }
 
-  /** The wall clock in ns since the Unix epoch: the clock the WhatsApp peers and the OpenAI double note their times on. */
-  static long wallNanos() {
-    java.time.Instant now = java.time.Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
 
   /** Waits (bounded) until Kurento holds none of the app's pipelines and returns how many are left. */
   static long awaitNoPipelines(LoadStack stack) {

@@ -2,6 +2,7 @@ package dev.wavoice.testkit.openai;
 
 import static dev.wavoice.testkit.JsonProviders.JSON;
 
+import dev.wavoice.testkit.WallClock;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -441,7 +442,7 @@ public final class DoubleSession {
     }
     long n = seq.incrementAndGet();
     long arrived = System.nanoTime();
-    long arrivedWall = wallNanos();
+    long arrivedWall = WallClock.nanos();
     thread.execute(() -> handle(n, raw, arrived, arrivedWall));
   }
 
@@ -669,10 +670,6 @@ public final class DoubleSession {
     }
   }
 
-  private static long wallNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
 
   /** Energy detection in 20 ms frames: loud → speech_started; quiet for silence_duration_ms → speech_stopped. */
   private void detectSpeech(byte[] audio) {
@@ -1234,7 +1231,7 @@ public final class DoubleSession {
         String response = event.getString("response_id", "");
         if (!response.equals(lastDeltaResponseId)) {
           lastDeltaResponseId = response;
-          responseAudioStarts.add(wallNanos());
+          responseAudioStarts.add(WallClock.nanos());
         }
       }
     }

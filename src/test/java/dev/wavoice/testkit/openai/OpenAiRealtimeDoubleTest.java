@@ -3,6 +3,7 @@ package dev.wavoice.testkit.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wavoice.testkit.WallClock;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,7 +57,7 @@ class OpenAiRealtimeDoubleTest {
 
   @Test
   void itNotesWhereTheCallersSoundBeginsAndWhenEachResponsesAudioWentOut() throws Exception {
-    long before = wallNanos();
+    long before = WallClock.nanos();
     long toneSent;
     try (RawSocket socket = connect()) {
       socket.await("session.created", WAIT);
@@ -67,13 +68,13 @@ class OpenAiRealtimeDoubleTest {
       byte[] toneAppend = new byte[320];
       System.arraycopy(Audio.silence(Audio.PCMU, 20), 0, toneAppend, 0, 160);
       System.arraycopy(Audio.tone(Audio.PCMU, 20, 500, 0.3), 0, toneAppend, 160, 160);
-      toneSent = wallNanos();
+      toneSent = WallClock.nanos();
       append(socket, toneAppend);
       append(socket, Audio.tone(Audio.PCMU, 400, 500, 0.3));
       append(socket, Audio.silence(Audio.PCMU, 400));
       socket.await("response.done", WAIT);
     }
-    long after = wallNanos();
+    long after = WallClock.nanos();
     DoubleSession session = openai.sessions().getFirst();
     assertThat(session.callerOnsets()).singleElement().satisfies(onset -> {
       assertThat(onset.chunkArrivalNanos()).isBetween(toneSent, after);
@@ -89,10 +90,6 @@ class OpenAiRealtimeDoubleTest {
     socket.send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(audio) + "\"}");
   }
 
-  private static long wallNanos() {
-    java.time.Instant now = java.time.Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
 
   @Test
   void anUnknownParameterIsRefusedLikeOpenAiDoes() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.testkit.Await;
 import dev.wavoice.testkit.Fixtures;
+import dev.wavoice.testkit.WallClock;
 import dev.wavoice.testkit.app.RealKmsStack;
 import dev.wavoice.testkit.app.Stacks;
 import dev.wavoice.testkit.audio.Tones;
@@ -54,7 +55,7 @@ class WhatsAppPeersIT {
 
   @Test
   void eachPeerOfOneProcessMakesAWholeCallOfItsOwnSpeakingInTurns() {
-    long started = wallNanos();
+    long started = WallClock.nanos();
     WebhookSender meta = stack.webhooks();
     List<String> callIds = new ArrayList<>();
     List<DoubleSession> sessions = new ArrayList<>();
@@ -124,7 +125,7 @@ class WhatsAppPeersIT {
       // the times latency runs pair, all on this machine's wall clock within this test: the peer's talk turns
       // after a pause (talk 1 s, pause 1 s over 10 s), its packets' arrivals, where the caller's sound began at
       // OpenAI (at the caller's pitch, inside the append that carried it) and each response's first delta
-      long ended = wallNanos();
+      long ended = WallClock.nanos();
       for (int i = 0; i < PEERS; i++) {
         List<Long> turns = WhatsAppPeers.talkOnsets(Fixtures.parse(reports.get(i).raw()));
         assertThat(turns).as(reports.get(i).raw()).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().isSorted()
@@ -154,8 +155,4 @@ class WhatsAppPeersIT {
     }
   }
 
-  private static long wallNanos() {
-    java.time.Instant now = java.time.Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
 }

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -58,11 +57,6 @@ class ClusterIT {
   @BeforeEach
   void stack(ClusterStack stack) {
     this.stack = stack;
-  }
-
-  @AfterEach
-  void noProtocolViolations() {
-    assertThat(stack.kms.protocolViolations()).isEmpty();
   }
 
   @Test

@@ -173,21 +173,8 @@ public class WebhookDispatcher {
    * when no thread takes it. The stage completes once its observers have run.
    */
   private <T> CompletionStage<?> fireHere(T event, Event<T> here) {
-    CompletableFuture<Object> handled = new CompletableFuture<>();
-    work.execute(() -> {
-      try {
-        here.fireAsync(event, ON_THIS_THREAD).whenComplete((ok, failure) -> {
-          if (failure == null) {
-            handled.complete(ok);
-          } else {
-            handled.completeExceptionally(failure);
-          }
-        });
-      } catch (RuntimeException e) {
-        handled.completeExceptionally(e);
-      }
-    });
-    return handled;
+    // supplyAsync hands the task to work.execute on this thread, so a refusal is thrown here
+    return CompletableFuture.supplyAsync(() -> here.fireAsync(event, ON_THIS_THREAD), work).thenCompose(fired -> fired);
   }
 
   private static CompletionStage<?> log(CompletionStage<?> delivery, String what) {
